@@ -1,0 +1,288 @@
+"""The SQLite store: one file, WAL mode, a versioned schema.
+
+Every statement is parameterised: article text is untrusted and never becomes SQL.
+Writes happen in short transactions (one batch of articles each), so a run that is
+killed halfway keeps every batch it committed and the next run resumes from there.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from rashomon.model import Article, LangSpan, OffsetMap, Rejection, Removed, Story
+from rashomon.store.migrations import MIGRATIONS
+
+DEFAULT_DB = "rashomon.db"
+
+
+class StoreError(Exception):
+    """The database cannot be used (newer schema, not a rashomon file, ...)."""
+
+
+@dataclass(frozen=True)
+class AddResult:
+    article_id: str
+    is_new: bool
+    path: str
+
+
+_ARTICLE_COLUMNS = (
+    "id, original, url, title, source, published, language, text, offsets, removed, paragraph_languages, given"
+)
+
+
+class Store:
+    def __init__(self, path: str | Path = DEFAULT_DB):
+        self.path = str(path)
+        try:
+            self.db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a rashomon database ({exc})") from exc
+        self.db.execute("PRAGMA foreign_keys=ON")
+        # NORMAL is durable at every WAL checkpoint and much faster than FULL;
+        # a power cut can lose only the last transactions, never corrupt the file.
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.row_factory = sqlite3.Row
+        self._migrate()
+
+    # -- schema -------------------------------------------------------------
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path}: schema version {version} is newer than this rashomon knows "
+                f"({len(MIGRATIONS)}); upgrade rashomon"
+            )
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                for statement in _statements(script):
+                    self.db.execute(statement)
+                # PRAGMA takes no parameters; number is our own integer.
+                self.db.execute(f"PRAGMA user_version = {int(number)}")
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- ingest -------------------------------------------------------------
+    def add_articles(self, articles: Iterable[Article]) -> list[AddResult]:
+        """Store new articles; for ones already stored, only record the new path."""
+        results = []
+        with self.transaction():
+            for article in articles:
+                exists = self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article.id,)).fetchone()
+                if not exists:
+                    self.db.execute(
+                        f"INSERT INTO articles ({_ARTICLE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                        _article_row(article),
+                    )
+                for path in article.paths:
+                    self.db.execute(
+                        "INSERT OR IGNORE INTO article_paths (article_id, path) VALUES (?, ?)", (article.id, path)
+                    )
+                results.append(AddResult(article.id, not exists, article.paths[0] if article.paths else ""))
+        return results
+
+    def log_rejections(self, rejections: Iterable[Rejection]) -> None:
+        rows = [(r.input, r.problem) for r in rejections]
+        if rows:
+            with self.transaction():
+                self.db.executemany("INSERT INTO rejections (input, problem) VALUES (?, ?)", rows)
+
+    # -- per-article stages ------------------------------------------------------
+    def pending(self, stage: str, version: str, limit: int | None = None) -> list[str]:
+        """Ids of articles whose ``stage`` has not run at ``version``, oldest first."""
+        sql = (
+            "SELECT a.id FROM articles a LEFT JOIN stage_runs s ON s.article_id = a.id AND s.stage = ? "
+            "WHERE s.version IS NULL OR s.version != ? ORDER BY a.rowid"
+        )
+        params: tuple = (stage, version)
+        if limit is not None:
+            sql += " LIMIT ?"
+            params += (limit,)
+        return [row[0] for row in self.db.execute(sql, params)]
+
+    def forget_stage(self, stage: str) -> None:
+        """Make every article pending for ``stage`` again (``--redo``)."""
+        with self.transaction():
+            self.db.execute("DELETE FROM stage_runs WHERE stage = ?", (stage,))
+
+    def save_analysis(
+        self,
+        article: Article,
+        stages: dict[str, str],
+        features: tuple[str, bytes] | None = None,
+    ) -> None:
+        """Write the layers the per-article stages produced and mark those stages done.
+
+        Call inside ``transaction()`` so a whole batch commits together.
+        """
+        self.db.execute(
+            "UPDATE articles SET title=?, source=?, published=?, language=?, text=?, offsets=?, removed=?, "
+            "paragraph_languages=? WHERE id=?",
+            (
+                article.title,
+                article.source,
+                article.published,
+                article.language,
+                article.text,
+                json.dumps(article.offsets.to_json()),
+                json.dumps([[r.start, r.end, r.reason] for r in article.removed]),
+                json.dumps([[p.start, p.end, p.language, p.confidence] for p in article.paragraph_languages]),
+                article.id,
+            ),
+        )
+        if features is not None:
+            encoder, data = features
+            self.db.execute(
+                "INSERT OR REPLACE INTO story_features (article_id, encoder, data) VALUES (?, ?, ?)",
+                (article.id, encoder, data),
+            )
+        self.db.executemany(
+            "INSERT OR REPLACE INTO stage_runs (article_id, stage, version) VALUES (?, ?, ?)",
+            [(article.id, stage, version) for stage, version in stages.items()],
+        )
+
+    def story_features(self, encoder: str) -> Iterator[tuple[str, str | None, bytes]]:
+        """``(article_id, story_id or None, feature bytes)`` for every analysed article."""
+        for row in self.db.execute(
+            "SELECT f.article_id, m.story_id, f.data FROM story_features f "
+            "LEFT JOIN story_members m ON m.article_id = f.article_id "
+            "JOIN articles a ON a.id = f.article_id WHERE f.encoder = ? ORDER BY a.rowid",
+            (encoder,),
+        ):
+            yield row[0], row[1], row[2]
+
+    # -- stories -----------------------------------------------------------------
+    def save_story_assignments(self, assignments: Iterable[tuple[str, str, float]], titles: dict[str, str]) -> None:
+        """Record ``(article_id, story_id, score)`` and (re)title the stories touched."""
+        with self.transaction():
+            for story_id, title in titles.items():
+                self.db.execute(
+                    "INSERT INTO stories (id, title) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET title=excluded.title, "
+                    "updated_at=strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+                    (story_id, title),
+                )
+            self.db.executemany(
+                "INSERT OR REPLACE INTO story_members (article_id, story_id, score) VALUES (?, ?, ?)",
+                list(assignments),
+            )
+
+    def clear_stories(self) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM story_members")
+            self.db.execute("DELETE FROM stories")
+
+    def stories(self) -> list[Story]:
+        members: dict[str, list[str]] = {}
+        for row in self.db.execute(
+            "SELECT m.story_id, m.article_id FROM story_members m JOIN articles a ON a.id = m.article_id "
+            "ORDER BY a.published IS NULL, a.published, a.rowid"
+        ):
+            members.setdefault(row[0], []).append(row[1])
+        stories = [
+            Story(row["id"], row["title"], members.get(row["id"], []))
+            for row in self.db.execute("SELECT id, title FROM stories")
+        ]
+        stories = [s for s in stories if s.article_ids]
+        stories.sort(key=lambda s: (-len(s.article_ids), s.id))
+        return stories
+
+    def story(self, story_id: str) -> Story | None:
+        return next((s for s in self.stories() if s.id == story_id), None)
+
+    def find_story(self, prefix: str) -> list[Story]:
+        """Stories whose id starts with ``prefix`` (users type short ids)."""
+        return [s for s in self.stories() if s.id.startswith(prefix)]
+
+    # -- reading -----------------------------------------------------------------
+    def article(self, article_id: str) -> Article | None:
+        row = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return self._article_from_row(row) if row else None
+
+    def articles(self, ids: Iterable[str] | None = None) -> list[Article]:
+        if ids is None:
+            rows = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY rowid").fetchall()
+            return [self._article_from_row(r) for r in rows]
+        found = [self.article(i) for i in ids]
+        return [a for a in found if a is not None]
+
+    def _article_from_row(self, row: sqlite3.Row) -> Article:
+        paths = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT path FROM article_paths WHERE article_id = ? ORDER BY added_at, rowid", (row["id"],)
+            )
+        ]
+        return Article(
+            id=row["id"],
+            original=row["original"],
+            paths=paths,
+            url=row["url"],
+            title=row["title"],
+            source=row["source"],
+            published=row["published"],
+            language=row["language"],
+            text=row["text"],
+            offsets=OffsetMap.from_json(json.loads(row["offsets"])),
+            removed=[Removed(s, e, r) for s, e, r in json.loads(row["removed"])],
+            paragraph_languages=[LangSpan(s, e, lang, c) for s, e, lang, c in json.loads(row["paragraph_languages"])],
+            given=json.loads(row["given"]),
+        )
+
+    def counts(self) -> dict[str, int]:
+        one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "articles": one("SELECT COUNT(*) FROM articles"),
+            "stories": one("SELECT COUNT(DISTINCT story_id) FROM story_members"),
+            "sources": one("SELECT COUNT(DISTINCT source) FROM articles WHERE source IS NOT NULL"),
+            "languages": one("SELECT COUNT(DISTINCT language) FROM articles WHERE language IS NOT NULL"),
+            "rejections": one("SELECT COUNT(*) FROM rejections"),
+        }
+
+
+def _article_row(article: Article) -> tuple:
+    return (
+        article.id,
+        article.original,
+        article.url,
+        article.title,
+        article.source,
+        article.published,
+        article.language,
+        article.text,
+        json.dumps(article.offsets.to_json()),
+        json.dumps([[r.start, r.end, r.reason] for r in article.removed]),
+        json.dumps([[p.start, p.end, p.language, p.confidence] for p in article.paragraph_languages]),
+        json.dumps(article.given),
+    )
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]

@@ -1,0 +1,61 @@
+"""Schema versions, applied in order. Never edit a released step: add a new one.
+
+``PRAGMA user_version`` records how many steps a database has had.
+"""
+
+MIGRATIONS: list[str] = [
+    # 1: articles with their provenance, per-article stage bookkeeping, stories.
+    """
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        original TEXT NOT NULL,
+        url TEXT,
+        title TEXT,
+        source TEXT,
+        published TEXT,
+        language TEXT,
+        text TEXT NOT NULL DEFAULT '',
+        offsets TEXT NOT NULL DEFAULT '[]',
+        removed TEXT NOT NULL DEFAULT '[]',
+        paragraph_languages TEXT NOT NULL DEFAULT '[]',
+        given TEXT NOT NULL DEFAULT '{}',
+        added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+    CREATE TABLE article_paths (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        PRIMARY KEY (article_id, path)
+    );
+    CREATE TABLE stage_runs (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        stage TEXT NOT NULL,
+        version TEXT NOT NULL,
+        done_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        PRIMARY KEY (article_id, stage)
+    );
+    CREATE TABLE story_features (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        encoder TEXT NOT NULL,
+        data BLOB NOT NULL
+    );
+    CREATE TABLE stories (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+    CREATE TABLE story_members (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        score REAL NOT NULL
+    );
+    CREATE INDEX story_members_by_story ON story_members(story_id);
+    CREATE TABLE rejections (
+        id INTEGER PRIMARY KEY,
+        input TEXT NOT NULL,
+        problem TEXT NOT NULL,
+        at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+    """,
+]

@@ -1,0 +1,99 @@
+import sqlite3
+
+import pytest
+
+from rashomon.model import Article, LangSpan, OffsetMap, Rejection, Removed
+from rashomon.store import Store, StoreError
+from rashomon.store.migrations import MIGRATIONS
+
+
+def make_article(article_id="a1", text="Body text.", path="x.txt"):
+    return Article(id=article_id, original=text, paths=[path], title="T", given={"title": "T"})
+
+
+def test_new_database_is_wal_and_at_latest_schema(tmp_path):
+    db = tmp_path / "r.db"
+    store = Store(db)
+    assert store.schema_version == len(MIGRATIONS)
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    store.close()
+    # Re-opening applies nothing twice.
+    assert Store(db).schema_version == len(MIGRATIONS)
+
+
+def test_database_from_a_newer_rashomon_is_refused(tmp_path):
+    db = tmp_path / "r.db"
+    Store(db).close()
+    raw = sqlite3.connect(db)
+    raw.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    raw.close()
+    with pytest.raises(StoreError, match="newer"):
+        Store(db)
+
+
+def test_not_a_database_is_a_clear_error(tmp_path):
+    bogus = tmp_path / "notes.db"
+    bogus.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="not a rashomon database"):
+        Store(bogus)
+
+
+def test_same_article_twice_is_stored_once_with_both_paths(tmp_path):
+    store = Store(tmp_path / "r.db")
+    first = store.add_articles([make_article(path="a.txt")])
+    second = store.add_articles([make_article(path="copy/a.txt")])
+    assert first[0].is_new and not second[0].is_new
+    assert store.counts()["articles"] == 1
+    assert store.article("a1").paths == ["a.txt", "copy/a.txt"]
+
+
+def test_hostile_text_is_stored_verbatim(tmp_path):
+    store = Store(tmp_path / "r.db")
+    nasty = "Robert'); DROP TABLE articles;-- \x00 <script>alert(1)</script>"
+    store.add_articles([make_article(text=nasty)])
+    assert store.article("a1").original == nasty
+    assert store.counts()["articles"] == 1
+
+
+def test_analysis_layers_round_trip_and_stages_stop_being_pending(tmp_path):
+    store = Store(tmp_path / "r.db")
+    store.add_articles([make_article(), make_article("a2", "Other.")])
+    assert store.pending("clean", "1") == ["a1", "a2"]
+    article = store.article("a1")
+    article.text = "Body"
+    article.offsets = OffsetMap([(0, 0, 4, 4)])
+    article.removed = [Removed(4, 10, "boilerplate:test")]
+    article.paragraph_languages = [LangSpan(0, 4, "en", 0.9)]
+    article.language = "en"
+    with store.transaction():
+        store.save_analysis(article, {"clean": "1"}, ("usem3", b"\x01\x02"))
+    again = store.article("a1")
+    assert again.text == "Body" and again.language == "en"
+    assert again.removed == [Removed(4, 10, "boilerplate:test")]
+    assert again.paragraph_languages == [LangSpan(0, 4, "en", 0.9)]
+    assert again.offsets.pieces == [(0, 0, 4, 4)]
+    assert store.pending("clean", "1") == ["a2"]
+    # A new version of the stage makes it pending again.
+    assert store.pending("clean", "2") == ["a1", "a2"]
+    assert list(store.story_features("usem3")) == [("a1", None, b"\x01\x02")]
+
+
+def test_a_failed_batch_leaves_earlier_batches_intact(tmp_path):
+    store = Store(tmp_path / "r.db")
+    store.add_articles([make_article()])
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.db.execute("DELETE FROM articles")
+            raise RuntimeError("killed halfway")
+    assert store.counts()["articles"] == 1
+
+
+def test_stories_and_rejections(tmp_path):
+    store = Store(tmp_path / "r.db")
+    store.add_articles([make_article(), make_article("a2", "Other.")])
+    store.save_story_assignments([("a1", "s-a1", 1.0), ("a2", "s-a1", 0.8)], {"s-a1": "A story"})
+    [story] = store.stories()
+    assert story.title == "A story" and story.article_ids == ["a1", "a2"]
+    assert store.find_story("s-a") == [story]
+    store.log_rejections([Rejection("bad.txt", "empty file")])
+    assert store.counts()["rejections"] == 1
