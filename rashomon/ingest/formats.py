@@ -1,0 +1,302 @@
+"""One reader per file format, registered by extension.
+
+A reader turns one opened input into Articles and per-record Rejections. When
+the whole input is unreadable it raises ``IngestProblem``; the caller turns
+that into a Rejection labelled with the input, so readers stay short.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+from rashomon.ingest.decoding import (
+    SNIFF_BYTES,
+    byte_order_mark,
+    decode_html,
+    decode_text,
+    describe_undecodable,
+    iter_raw_lines,
+    looks_binary,
+)
+from rashomon.ingest.html import article_from_html
+from rashomon.ingest.problems import IngestProblem, over_limit
+from rashomon.ingest.records import article_from_record, build_article
+from rashomon.model import Article, Rejection
+
+Item = Article | Rejection
+# (label, stream, max_bytes): label is the path, or "<stdin>", as the user knows it.
+ReadFunction = Callable[[str, BinaryIO, int], Iterator[Item]]
+
+
+@dataclass(frozen=True)
+class Reader:
+    read: ReadFunction
+    # Loaded into memory at once, so --max-bytes applies to the whole file.
+    # Streaming readers (one record at a time) apply it to each record.
+    whole_file: bool = True
+    # Compressed or container formats skip the "is this text?" sniff.
+    binary: bool = False
+
+
+READERS: dict[str, Reader] = {}
+
+
+def register(*extensions: str, whole_file: bool = True, binary: bool = False) -> Callable[[ReadFunction], ReadFunction]:
+    """Add a reader for files ending in ``extensions`` (lower case, with the dot)."""
+
+    def add(read: ReadFunction) -> ReadFunction:
+        for extension in extensions:
+            READERS[extension] = Reader(read, whole_file=whole_file, binary=binary)
+        return read
+
+    return add
+
+
+def extension_for(name: str) -> str | None:
+    """The registered extension ``name`` ends with; the longest wins (.warc.gz)."""
+    lowered = name.lower()
+    matches = [ext for ext in READERS if lowered.endswith(ext) and len(lowered) > len(ext)]
+    return max(matches, key=len) if matches else None
+
+
+def supported_extensions() -> str:
+    return ", ".join(READERS)
+
+
+def read_whole(stream: BinaryIO, max_bytes: int) -> bytes:
+    # The size was checked with stat before opening; reading at most one byte
+    # past the limit also covers a file that grew since, and stdin.
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise IngestProblem(over_limit("input", len(data), max_bytes))
+    if not data.strip():
+        raise IngestProblem("empty file")
+    return data
+
+
+@register(".txt", ".text", ".md")
+def read_text(label: str, stream: BinaryIO, max_bytes: int) -> Iterator[Item]:
+    text = decode_text(read_whole(stream, max_bytes))
+    if not text.strip():
+        raise IngestProblem("empty file")
+    yield build_article(text, label, {})
+
+
+@register(".html", ".htm", ".xhtml")
+def read_html(label: str, stream: BinaryIO, max_bytes: int) -> Iterator[Item]:
+    html = decode_html(read_whole(stream, max_bytes))
+    yield article_from_html(html, label)
+
+
+@register(".json")
+def read_json(label: str, stream: BinaryIO, max_bytes: int) -> Iterator[Item]:
+    data = read_whole(stream, max_bytes)
+    text = decode_text(data)
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        if error.msg == "Extra data" and _looks_like_json_lines(text):
+            # JSON Lines saved as .json is common enough to just read it.
+            yield from read_jsonl(label, io.BytesIO(data), max_bytes)
+            return
+        raise IngestProblem(f"not valid JSON ({error.msg} at line {error.lineno} column {error.colno})") from None
+    if isinstance(document, dict):
+        yield article_from_record(document, label)
+    elif isinstance(document, list):
+        if not document:
+            raise IngestProblem("the JSON list is empty")
+        for number, item in enumerate(document, 1):
+            where = f"{label}#{number}"
+            if isinstance(item, dict):
+                yield article_from_record(item, where)
+            else:
+                yield Rejection(where, "list item is not a JSON object")
+    else:
+        raise IngestProblem("JSON must be an object or a list of objects")
+
+
+def _looks_like_json_lines(text: str) -> bool:
+    return all(line.lstrip().startswith("{") for line in text.splitlines() if line.strip())
+
+
+@register(".jsonl", ".ndjson", whole_file=False)
+def read_jsonl(label: str, stream: BinaryIO, max_bytes: int) -> Iterator[Item]:
+    _require_utf8_stream(stream, "JSON Lines")
+    found_a_line = False
+    for line in iter_raw_lines(stream, max_bytes):
+        where = f"{label}:{line.number}"
+        if line.too_long:
+            yield Rejection(where, over_limit("line", line.size, max_bytes))
+            found_a_line = True
+            continue
+        data = _without_utf8_mark(line.data) if line.number == 1 else line.data
+        if not data.strip():
+            continue
+        found_a_line = True
+        yield _record_from_json_line(data.rstrip(b"\r\n"), where)
+    if not found_a_line:
+        raise IngestProblem("empty file")
+
+
+def _record_from_json_line(data: bytes, where: str) -> Item:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return Rejection(where, f"not valid UTF-8: byte 0x{data[error.start]:02X} at column {error.start + 1}")
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as error:
+        return Rejection(where, f"line is not valid JSON ({error.msg} at column {error.colno})")
+    if not isinstance(record, dict):
+        return Rejection(where, "line is not a JSON object")
+    return article_from_record(record, where)
+
+
+@register(".csv", whole_file=False)
+def read_csv(label: str, stream: BinaryIO, max_bytes: int) -> Iterator[Item]:
+    yield from _read_delimited(label, stream, max_bytes, delimiter=",")
+
+
+@register(".tsv", whole_file=False)
+def read_tsv(label: str, stream: BinaryIO, max_bytes: int) -> Iterator[Item]:
+    yield from _read_delimited(label, stream, max_bytes, delimiter="\t")
+
+
+def _read_delimited(label: str, stream: BinaryIO, max_bytes: int, *, delimiter: str) -> Iterator[Item]:
+    # The csv module caps fields at 128 KiB by default, shorter than many articles.
+    csv.field_size_limit(max(csv.field_size_limit(), max_bytes))
+    rows = csv.reader(_csv_lines(stream, max_bytes), delimiter=delimiter)
+    try:
+        header = next(rows, None)
+        if header is None:
+            raise IngestProblem("empty file")
+        columns = [name.strip().lower() for name in header]
+        if "text" not in columns:
+            raise IngestProblem(f'no "text" column (columns: {", ".join(header)})')
+        for number, row in enumerate(rows, 1):
+            if any(cell.strip() for cell in row):
+                yield article_from_record(dict(zip(columns, row)), f"{label}#{number}")
+    except csv.Error as error:
+        raise IngestProblem(f"malformed CSV at line {rows.line_num} ({error})") from None
+    except UnicodeDecodeError as error:  # from the UTF-16 wrapper in _csv_lines
+        raise IngestProblem(f"not valid {error.encoding.upper()} near line {rows.line_num + 1}") from None
+
+
+def _csv_lines(stream: BinaryIO, max_bytes: int) -> Iterator[str]:
+    mark = byte_order_mark(stream.read(4))
+    stream.seek(0)
+    if mark is not None and mark.name != "UTF-8":
+        # Excel's "Unicode text" export; decoding line by line would split
+        # its two-byte newlines, so let a text wrapper do it.
+        yield from io.TextIOWrapper(stream, encoding=mark.name.lower(), newline="")
+        return
+    for line in iter_raw_lines(stream, max_bytes):
+        if line.too_long:
+            raise IngestProblem(over_limit(f"line {line.number}", line.size, max_bytes))
+        data = _without_utf8_mark(line.data) if line.number == 1 else line.data
+        base_offset = line.offset + len(line.data) - len(data)
+        try:
+            yield data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            problem = describe_undecodable(
+                data, error, "UTF-8", base_offset=base_offset, first_line=line.number, suffix="; save the file as UTF-8"
+            )
+            raise IngestProblem(problem) from None
+
+
+def _require_utf8_stream(stream: BinaryIO, format_name: str) -> None:
+    mark = byte_order_mark(stream.read(4))
+    stream.seek(0)
+    if mark is not None and mark.name != "UTF-8":
+        raise IngestProblem(f"{format_name} must be UTF-8, and this file is {mark.name}")
+
+
+def _without_utf8_mark(data: bytes) -> bytes:
+    return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+
+
+@register(".warc", ".warc.gz", whole_file=False, binary=True)
+def read_warc(label: str, stream: BinaryIO, max_bytes: int) -> Iterator[Item]:
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    records_read = 0
+    found_a_page = False
+    try:
+        for record in ArchiveIterator(stream):
+            records_read += 1
+            item = _item_from_warc_record(record, max_bytes)
+            if item is not None:
+                found_a_page = True
+                yield item
+    except ArchiveLoadFailed:
+        if records_read == 0:
+            raise IngestProblem("not a WARC archive (it does not start with a WARC record)") from None
+        raise IngestProblem(f"corrupt WARC archive: unreadable record header after record {records_read}") from None
+    except (zlib.error, EOFError, OSError, ValueError) as error:
+        raise IngestProblem(f"corrupt WARC archive after record {records_read} ({str(error)[:100]})") from None
+    except _TruncatedRecord:
+        raise IngestProblem(f"corrupt WARC archive: record {records_read} is cut short") from None
+    if not found_a_page:
+        raise IngestProblem("no HTML pages or text/plain resources in this WARC archive")
+
+
+class _TruncatedRecord(Exception):
+    pass
+
+
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+
+
+def _item_from_warc_record(record: Any, max_bytes: int) -> Item | None:
+    """An Article or Rejection for a page, None for everything a crawl also holds
+    (requests, metadata, redirects, images, scripts), which is not news."""
+    if record.rec_type == "response":
+        if record.http_headers is None or not record.http_headers.get_statuscode().startswith("2"):
+            return None
+        content_type = record.http_headers.get_header("Content-Type") or ""
+    elif record.rec_type == "resource":
+        content_type = record.rec_headers.get_header("Content-Type") or ""
+    else:
+        return None
+    media_type, charset = _parse_content_type(content_type)
+    is_html = media_type in _HTML_TYPES
+    # A text/plain *response* is mostly robots.txt; a text/plain *resource* was
+    # archived on purpose.
+    is_plain_resource = record.rec_type == "resource" and media_type == "text/plain"
+    if not (is_html or is_plain_resource):
+        return None
+    url = record.rec_headers.get_header("WARC-Target-URI") or "<no WARC-Target-URI>"
+    payload = record.content_stream().read(max_bytes + 1)
+    if len(payload) > max_bytes:
+        return Rejection(url, over_limit("record", len(payload), max_bytes))
+    if getattr(record.raw_stream, "limit", 0) > 0:
+        # warcio reads a cut-off gzip member without complaint; the bytes its
+        # Content-Length promised and never delivered are the only sign.
+        raise _TruncatedRecord()
+    if not payload.strip():
+        return Rejection(url, "empty record")
+    if looks_binary(payload[:SNIFF_BYTES]):
+        return Rejection(url, "binary content, not text")
+    try:
+        if is_html:
+            return article_from_html(decode_html(payload, charset), url, url=url)
+        return build_article(decode_text(payload, charset), url, {"url": url})
+    except IngestProblem as problem:
+        return Rejection(url, str(problem))
+
+
+def _parse_content_type(header: str) -> tuple[str, str | None]:
+    media_type, *parameters = header.split(";")
+    charset = None
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip("\"'") or None
+    return media_type.strip().lower(), charset

@@ -1,0 +1,663 @@
+"""Ingest: every format, ids, and every kind of bad input, on real files."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from pathlib import Path
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from rashomon.ingest import DEFAULT_MAX_BYTES, READERS, article_id, read_inputs
+from rashomon.model import Article, Rejection
+
+SEEDS = Path(__file__).resolve().parent.parent / "examples" / "seeds"
+
+STORY = (
+    "The foreign minister said on Sunday that the ceasefire talks would resume next week in Geneva. "
+    "Officials from both delegations confirmed the schedule, and observers expect a draft agreement "
+    "on humanitarian corridors before the end of the month."
+)
+OTHER_STORY = "Heavy rain flooded the lower town overnight; the river is expected to crest on Tuesday."
+
+
+def page(body: str = STORY, *, head: str = "", charset: str | None = "utf-8") -> str:
+    charset_tag = f'<meta charset="{charset}">' if charset else ""
+    paragraphs = "".join(f"<p>{body}</p>" for _ in range(3))
+    return (
+        f"<!DOCTYPE html><html><head>{charset_tag}<title>Talks resume | Daily Planet</title>{head}</head>"
+        f"<body><nav><a href='/'>Home</a> <a href='/world'>World</a></nav>"
+        f"<article><h1>Talks resume</h1>{paragraphs}</article><footer>Contact us</footer></body></html>"
+    )
+
+
+ARTICLE_HEAD = (
+    '<meta property="og:site_name" content="Daily Planet">'
+    '<meta property="article:published_time" content="2017-10-15T11:03:00Z">'
+    '<link rel="canonical" href="https://planet.example/world/talks">'
+)
+
+
+def read(*inputs: object, **options: object) -> list[Article | Rejection]:
+    return list(read_inputs([str(i) for i in inputs], **options))  # type: ignore[arg-type]
+
+
+def only_article(*inputs: object, **options: object) -> Article:
+    items = read(*inputs, **options)
+    assert len(items) == 1 and isinstance(items[0], Article), items
+    return items[0]
+
+
+def only_rejection(*inputs: object, **options: object) -> Rejection:
+    items = read(*inputs, **options)
+    assert len(items) == 1 and isinstance(items[0], Rejection), items
+    return items[0]
+
+
+def articles(items: list[Article | Rejection]) -> list[Article]:
+    return [item for item in items if isinstance(item, Article)]
+
+
+def rejections(items: list[Article | Rejection]) -> list[Rejection]:
+    return [item for item in items if isinstance(item, Rejection)]
+
+
+def write_warc(path: Path, records: list[tuple[str, str, bytes, str]], *, compress: bool = True) -> None:
+    """records: (record type, url, payload, content type)."""
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=compress)
+        for record_type, url, payload, content_type in records:
+            if record_type == "response":
+                status = "200 OK" if not url.endswith("/moved") else "301 Moved Permanently"
+                http = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
+                record = writer.create_warc_record(url, "response", payload=io.BytesIO(payload), http_headers=http)
+            else:
+                record = writer.create_warc_record(
+                    url, record_type, payload=io.BytesIO(payload), warc_content_type=content_type
+                )
+            writer.write_record(record)
+
+
+# --- plain text -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".text", ".md"])
+def test_text_file_is_one_article_with_the_exact_text(tmp_path: Path, suffix: str) -> None:
+    text = "Talks resume\r\n\r\n" + STORY + "\n"
+    path = tmp_path / f"story{suffix}"
+    path.write_bytes(text.encode("utf-8"))
+
+    article = only_article(path)
+
+    assert article.original == text  # line endings and trailing newline kept
+    assert article.paths == [str(path)]
+    assert article.id == article_id(text)
+    assert article.given == {}
+    assert (article.title, article.url, article.published, article.language) == (None, None, None, None)
+
+
+def test_utf8_byte_order_mark_is_not_part_of_the_text(tmp_path: Path) -> None:
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + STORY.encode("utf-8"))
+    assert only_article(path).original == STORY
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_utf16_with_byte_order_mark_is_read(tmp_path: Path, encoding: str) -> None:
+    text = "Déclaration du ministre: " + STORY
+    path = tmp_path / "wide.txt"
+    data = text.encode(encoding)
+    path.write_bytes(data if encoding == "utf-16" else b"\xfe\xff" + data)
+    assert only_article(path).original == text
+
+
+def test_seed_examples_are_three_distinct_articles() -> None:
+    seed_files = sorted(SEEDS.glob("*.txt"))
+    assert len(seed_files) == 3
+
+    items = read(SEEDS)
+
+    assert len(items) == 3 and all(isinstance(item, Article) for item in items)
+    assert len({item.id for item in items}) == 3
+    for item, seed in zip(items, seed_files):
+        assert item.original == seed.read_bytes().decode("utf-8")
+        assert item.paths == [str(seed)]
+
+
+# --- HTML -----------------------------------------------------------------
+
+
+def test_html_gives_extracted_text_and_metadata(tmp_path: Path) -> None:
+    path = tmp_path / "talks.html"
+    path.write_text(page(head=ARTICLE_HEAD), encoding="utf-8")
+
+    article = only_article(path)
+
+    assert STORY in article.original
+    assert "<" not in article.original and "Contact us" not in article.original
+    assert article.title == "Talks resume"
+    assert article.url == "https://planet.example/world/talks"
+    assert article.source == "Daily Planet"
+    assert article.published == "2017-10-15"
+    assert article.given == {
+        "title": "Talks resume",
+        "url": "https://planet.example/world/talks",
+        "source": "Daily Planet",
+        "published": "2017-10-15",
+    }
+    assert article.paths == [str(path)]
+    assert article.id == article_id(article.original)
+
+
+def test_html_without_a_date_has_no_published(tmp_path: Path) -> None:
+    path = tmp_path / "undated.htm"
+    path.write_text(page(), encoding="utf-8")
+    article = only_article(path)
+    assert article.published is None and "published" not in article.given
+
+
+@pytest.mark.parametrize("charset", ["windows-1252", "iso-8859-1"])
+def test_html_declared_legacy_charset_is_honoured(tmp_path: Path, charset: str) -> None:
+    body = "Le café « Au Bon Coin » a rouvert lundi après des mois de travaux, a annoncé la mairie. " * 3
+    path = tmp_path / "cafe.html"
+    path.write_bytes(page(body, charset=charset).encode("cp1252"))
+    assert "café « Au Bon Coin »" in only_article(path).original
+
+
+def test_html_with_no_article_body_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "empty.html"
+    path.write_text("<html><head><title>Nothing</title></head><body><img src='x.png'></body></html>")
+    assert only_rejection(path) == Rejection(str(path), "no article text found in HTML")
+
+
+def test_html_undeclared_legacy_bytes_are_rejected_with_offset(tmp_path: Path) -> None:
+    path = tmp_path / "latin.html"
+    data = page("caf\xe9 " + STORY, charset=None).encode("latin-1")
+    path.write_bytes(data)
+    problem = only_rejection(path).problem
+    assert problem.startswith(f"not valid UTF-8: byte 0xE9 at offset {data.index(b'caf') + 3}")
+    assert "declares no charset" in problem
+
+
+# --- JSON, JSON Lines, CSV ------------------------------------------------
+
+
+def test_json_object_with_fields(tmp_path: Path) -> None:
+    path = tmp_path / "one.json"
+    record = {
+        "text": STORY,
+        "title": "  Talks resume ",
+        "url": "https://planet.example/talks",
+        "source": "Daily Planet",
+        "published": "2017-10-15T11:03:00Z",
+        "language": "en-GB",
+        "id": "dataset-17",
+        "body_html": "<p>" + "x" * 1000 + "</p>",
+    }
+    path.write_text(json.dumps(record), encoding="utf-8")
+
+    article = only_article(path)
+
+    assert article.original == STORY
+    assert article.paths == [str(path)]
+    assert article.title == "Talks resume"
+    assert article.url == "https://planet.example/talks"
+    assert article.source == "Daily Planet"
+    assert article.published == "2017-10-15T11:03:00+00:00"
+    assert article.language == "en"
+    assert article.given == {
+        "title": "Talks resume",
+        "url": "https://planet.example/talks",
+        "source": "Daily Planet",
+        "published": "2017-10-15T11:03:00+00:00",
+        "language": "en",
+        "extra": {"id": "dataset-17"},  # long fields are not carried along
+    }
+
+
+def test_json_list_items_are_numbered(tmp_path: Path) -> None:
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps([{"text": STORY}, "not an object", {"text": OTHER_STORY, "language": "fr"}]))
+
+    items = read(path)
+
+    assert [type(item) for item in items] == [Article, Rejection, Article]
+    assert items[0].paths == [f"{path}#1"]
+    assert items[1] == Rejection(f"{path}#2", "list item is not a JSON object")
+    assert items[2].paths == [f"{path}#3"] and items[2].language == "fr"
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".ndjson"])
+def test_json_lines_one_article_per_line(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"feed{suffix}"
+    lines = [json.dumps({"text": STORY, "source": "Planet"}), "", json.dumps({"text": OTHER_STORY, "title": "Floods"})]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    items = read(path)
+
+    assert [item.paths for item in items] == [[f"{path}:1"], [f"{path}:3"]]
+    assert [item.original for item in items] == [STORY, OTHER_STORY]
+    assert items[0].given == {"source": "Planet"} and items[1].title == "Floods"
+
+
+def test_csv_one_article_per_row(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    multi_line = "First paragraph.\n\nSecond paragraph, with a comma."
+    path.write_text(
+        "Title,text,published,language\n"
+        f'Talks,"{STORY}",2017-10-15,en\n'
+        f'Floods,"{multi_line}",,\n'
+        ",,,\n",
+        encoding="utf-8-sig",
+    )
+
+    items = read(path)
+
+    assert [item.paths for item in items] == [[f"{path}#1"], [f"{path}#2"]]
+    assert items[0].original == STORY
+    assert items[0].given == {"title": "Talks", "published": "2017-10-15", "language": "en"}
+    assert items[1].original == multi_line and items[1].published is None
+
+
+def test_json_lines_saved_as_json_are_read_as_lines(tmp_path: Path) -> None:
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps({"text": STORY}) + "\n" + json.dumps({"text": OTHER_STORY}) + "\n")
+    assert [item.paths for item in read(path)] == [[f"{path}:1"], [f"{path}:2"]]
+
+
+def test_json_lines_in_utf16_are_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps({"text": STORY}) + "\n", encoding="utf-16")
+    assert only_rejection(path) == Rejection(str(path), "JSON Lines must be UTF-8, and this file is UTF-16")
+
+
+def test_utf16_csv_as_excel_exports_it(tmp_path: Path) -> None:
+    path = tmp_path / "export.tsv"
+    path.write_text(f"text\ttitle\r\nDéclaration: {STORY}\tTalks\r\n", encoding="utf-16", newline="")
+    article = only_article(path)
+    assert article.original == f"Déclaration: {STORY}" and article.title == "Talks"
+
+
+def test_tsv_is_read_like_csv(tmp_path: Path) -> None:
+    path = tmp_path / "rows.tsv"
+    path.write_text(f"text\tsource\n{STORY}\tPlanet\n", encoding="utf-8")
+    article = only_article(path)
+    assert article.original == STORY and article.source == "Planet"
+
+
+def test_csv_field_longer_than_the_csv_module_default(tmp_path: Path) -> None:
+    long_text = (STORY + " ") * 1500  # ~370 kB, over csv's 128 KiB field default
+    path = tmp_path / "long.csv"
+    path.write_text(f'text\n"{long_text}"\n', encoding="utf-8")
+    assert only_article(path).original == long_text
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("2017-10-15", "2017-10-15"),
+        ("20171015", "2017-10-15"),
+        ("2017-10-15 11:03", "2017-10-15T11:03:00"),
+        ("2017-10-15T11:03:00+03:30", "2017-10-15T11:03:00+03:30"),
+        ("Sun, 15 Oct 2017 11:03:00 GMT", "2017-10-15T11:03:00+00:00"),
+        ("October 15, 2017", "2017-10-15"),
+        ("15 Oct 2017", "2017-10-15"),
+        (1508065380, "2017-10-15T11:03:00+00:00"),
+        (1508065380000, "2017-10-15T11:03:00+00:00"),
+    ],
+)
+def test_published_is_normalised_to_iso_8601(tmp_path: Path, given: object, expected: str) -> None:
+    path = tmp_path / "dated.json"
+    path.write_text(json.dumps({"text": STORY, "published": given}))
+    article = only_article(path)
+    assert article.published == expected and article.given["published"] == expected
+
+
+def test_hints_that_cannot_be_normalised_are_kept_aside(tmp_path: Path) -> None:
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps({"text": STORY, "published": "03/04/2017", "language": "French"}))
+    article = only_article(path)
+    assert article.published is None and article.language is None
+    assert article.given == {"unparsed": {"published": "03/04/2017", "language": "French"}}
+
+
+# --- WARC -----------------------------------------------------------------
+
+
+def test_warc_gz_html_responses_and_text_resources(tmp_path: Path) -> None:
+    path = tmp_path / "crawl.warc.gz"
+    html = page(head=ARTICLE_HEAD).encode("utf-8")
+    write_warc(
+        path,
+        [
+            ("response", "https://planet.example/talks?ref=rss", html, "text/html; charset=utf-8"),
+            ("response", "https://planet.example/logo.png", b"\x89PNG\r\n\x1a\n", "image/png"),
+            ("response", "https://planet.example/robots.txt", b"User-agent: *", "text/plain"),
+            ("response", "https://planet.example/moved", b"<html></html>", "text/html"),
+            ("resource", "urn:note:floods", OTHER_STORY.encode("utf-8"), "text/plain; charset=utf-8"),
+        ],
+    )
+
+    items = read(path)
+
+    assert [type(item) for item in items] == [Article, Article]
+    page_article, note = items
+    assert STORY in page_article.original and "<" not in page_article.original
+    assert page_article.url == "https://planet.example/talks?ref=rss"  # the fetched address wins
+    assert page_article.paths == ["https://planet.example/talks?ref=rss"]
+    assert page_article.title == "Talks resume" and page_article.source == "Daily Planet"
+    assert note.original == OTHER_STORY
+    assert note.paths == ["urn:note:floods"] and note.given == {"url": "urn:note:floods"}
+
+
+def test_uncompressed_warc_and_http_charset(tmp_path: Path) -> None:
+    path = tmp_path / "crawl.warc"
+    body = "Le café a rouvert lundi après des mois de travaux, a annoncé la mairie du quartier. " * 3
+    write_warc(
+        path,
+        [
+            (
+                "response",
+                "https://ville.example/cafe",
+                page(body, charset=None).encode("cp1252"),
+                "text/html; charset=windows-1252",
+            )
+        ],
+        compress=False,
+    )
+    assert "Le café a rouvert" in only_article(path).original
+
+
+def test_corrupt_warc_keeps_the_records_before_the_damage(tmp_path: Path) -> None:
+    path = tmp_path / "broken.warc.gz"
+    write_warc(
+        path,
+        [
+            ("resource", "urn:one", STORY.encode("utf-8"), "text/plain"),
+            ("resource", "urn:two", OTHER_STORY.encode("utf-8") * 50, "text/plain"),
+        ],
+    )
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) - 40])  # cut into the second gzip member
+
+    items = read(path)
+
+    assert isinstance(items[0], Article) and items[0].paths == ["urn:one"]
+    assert items[1:] == [Rejection(str(path), "corrupt WARC archive: record 2 is cut short")]
+
+
+@pytest.mark.parametrize(
+    "content", [bytes(range(256)) * 4, gzip.compress(b"hello")[:10] + bytes(range(1, 200)), b"plain text\n"]
+)
+def test_file_named_warc_gz_that_is_not_one(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "garbage.warc.gz"
+    path.write_bytes(content)
+    assert only_rejection(path) == Rejection(str(path), "not a WARC archive (it does not start with a WARC record)")
+
+
+def test_corrupt_record_header_mid_archive(tmp_path: Path) -> None:
+    path = tmp_path / "crawl.warc"
+    write_warc(path, [("resource", "urn:one", STORY.encode("utf-8"), "text/plain")], compress=False)
+    with open(path, "ab") as out:
+        out.write(b"GARBAGE WHERE A HEADER SHOULD BE\r\n\r\n")
+
+    items = read(path)
+
+    assert isinstance(items[0], Article)
+    assert items[1:] == [Rejection(str(path), "corrupt WARC archive: unreadable record header after record 1")]
+
+
+# --- ids ------------------------------------------------------------------
+
+
+def test_same_text_from_two_paths_and_formats_has_one_id(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(STORY, encoding="utf-8")
+    (tmp_path / "copy").mkdir()
+    (tmp_path / "copy" / "a.txt").write_text(STORY, encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(json.dumps({"text": STORY}) + "\n", encoding="utf-8")
+    (tmp_path / "c.txt").write_text(OTHER_STORY, encoding="utf-8")
+
+    items = read(tmp_path)
+
+    # Dedupe is the store's job: every copy is yielded, each with its path.
+    assert [item.paths[0] for item in items] == [
+        str(tmp_path / "a.txt"),
+        f"{tmp_path / 'b.jsonl'}:1",
+        str(tmp_path / "c.txt"),
+        str(tmp_path / "copy" / "a.txt"),
+    ]
+    ids = [item.id for item in items]
+    assert ids[0] == ids[1] == ids[3] != ids[2]
+
+
+def test_article_id_ignores_case_width_and_whitespace_layout() -> None:
+    base = article_id("The Minister said: talks resume.")
+    assert base == article_id("  the  MINISTER\u00a0said:\n\ttalks resume.\n")
+    assert base == article_id("Ｔhe Minister said: talks resume.")  # fullwidth T (NFKC)
+    assert base != article_id("The Minister said: talks resumed.")
+    assert len(base) == 16 and all(c in "0123456789abcdef" for c in base)
+
+
+def test_article_id_does_not_repair_mojibake() -> None:
+    assert article_id("café") != article_id("cafÃ©")
+
+
+# --- bad input ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("content", [b"", b"  \n\t\r\n "])
+def test_empty_or_whitespace_file(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "blank.txt"
+    path.write_bytes(content)
+    assert only_rejection(path) == Rejection(str(path), "empty file")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
+        b"plain start then a NUL\x00byte",
+        b"%PDF-1.7\n%\xe2\xe3",
+    ],
+)
+def test_binary_file(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "scan.txt"
+    path.write_bytes(content)
+    assert only_rejection(path) == Rejection(str(path), "binary file, not text")
+
+
+def test_invalid_utf8_names_the_byte_offset(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("first line\nLe caf".encode() + b"\xe9 est ouvert.")
+    assert only_rejection(path) == Rejection(
+        str(path), "not valid UTF-8: byte 0xE9 at offset 17 (line 2); save the file as UTF-8"
+    )
+
+
+def test_file_over_the_limit_is_rejected_without_reading_it(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with open(path, "wb") as sparse:
+        sparse.truncate(200_000_000)  # sparse: no disk used, and reading it would take seconds
+    assert DEFAULT_MAX_BYTES == 50_000_000
+    assert only_rejection(path) == Rejection(str(path), "file is 200.0 MB, over the 50 MB limit (--max-bytes)")
+
+
+def test_max_bytes_option(tmp_path: Path) -> None:
+    path = tmp_path / "story.txt"
+    path.write_text(STORY * 20, encoding="utf-8")  # 4,880 bytes
+    assert only_rejection(path, max_bytes=1000).problem == "file is 4.9 kB, over the 1 kB limit (--max-bytes)"
+
+
+def test_json_lines_are_streamed_and_limited_per_line(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    short, long = json.dumps({"text": OTHER_STORY}), json.dumps({"text": STORY * 10})
+    path.write_text(f"{short}\n{long}\n{short}\n", encoding="utf-8")
+
+    items = read(path, max_bytes=500)  # the file is bigger than that; each line but one is not
+
+    assert [type(item) for item in items] == [Article, Rejection, Article]
+    assert items[1] == Rejection(f"{path}:2", "line is 2.5 kB, over the 500 bytes limit (--max-bytes)")
+
+
+def test_json_line_that_is_not_json(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text(f'{json.dumps({"text": STORY})}\nnot json\n[1, 2]\n{{"text": "x"\n', encoding="utf-8")
+
+    items = read(path)
+
+    assert isinstance(items[0], Article)
+    assert items[1:] == [
+        Rejection(f"{path}:2", "line is not valid JSON (Expecting value at column 1)"),
+        Rejection(f"{path}:3", "line is not a JSON object"),
+        Rejection(f"{path}:4", "line is not valid JSON (Expecting ',' delimiter at column 13)"),
+    ]
+
+
+def test_json_line_with_invalid_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(b'{"text": "caf\xe9"}\n')
+    assert only_rejection(path) == Rejection(f"{path}:1", "not valid UTF-8: byte 0xE9 at column 14")
+
+
+def test_json_object_without_text(tmp_path: Path) -> None:
+    path = tmp_path / "headline.json"
+    path.write_text(json.dumps({"title": "Talks resume", "body": STORY}))
+    assert only_rejection(path) == Rejection(str(path), 'no "text" field (found: title, body)')
+
+
+@pytest.mark.parametrize(
+    ("record", "problem"),
+    [({"text": "   "}, '"text" field is empty'), ({"text": 42}, '"text" field is not a string (it is a number)')],
+)
+def test_json_object_with_unusable_text(tmp_path: Path, record: dict, problem: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(record))
+    assert only_rejection(path) == Rejection(str(path), problem)
+
+
+def test_json_that_does_not_parse(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text('{"text": "unterminated')
+    assert only_rejection(path).problem.startswith("not valid JSON (Unterminated string")
+
+
+def test_csv_without_text_column(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_text(f"title,body\nTalks,{STORY}\n", encoding="utf-8")
+    assert only_rejection(path) == Rejection(str(path), 'no "text" column (columns: title, body)')
+
+
+def test_csv_with_invalid_utf8_names_offset(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_bytes(b"text\ncaf\xe9\n")
+    items = read(path)
+    assert items == [
+        Rejection(str(path), "not valid UTF-8: byte 0xE9 at offset 8 (line 2); save the file as UTF-8")
+    ]
+
+
+def test_folder_with_no_articles(tmp_path: Path) -> None:
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (tmp_path / ".hidden.txt").write_text(STORY)
+    rejection = only_rejection(tmp_path)
+    assert rejection.input == str(tmp_path)
+    assert rejection.problem.startswith("no articles found in folder (looked for .txt, .text, .md, .html,")
+
+
+def test_missing_path(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.txt"
+    assert only_rejection(missing) == Rejection(str(missing), "no such file or folder")
+
+
+def test_unsupported_type_named_explicitly(tmp_path: Path) -> None:
+    path = tmp_path / "story.xyz"
+    path.write_text(STORY)
+    rejection = only_rejection(path)
+    assert rejection.problem.startswith("unsupported file type .xyz (supported: .txt, .text, .md, .html")
+    assert rejection.problem.endswith(".warc, .warc.gz)")
+
+
+def test_folder_walk_skips_unknown_and_hidden_and_recurses_in_order(tmp_path: Path) -> None:
+    (tmp_path / "b.txt").write_text(STORY)
+    (tmp_path / "a.jpg").write_bytes(b"\xff\xd8\xff\xe0")
+    (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.txt").write_text(OTHER_STORY)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "d.txt").write_text("hidden folder")
+    (tmp_path / "a.txt").write_text("first")
+
+    items = read(tmp_path)
+
+    assert [item.paths[0] for item in items] == [
+        str(tmp_path / "a.txt"),
+        str(tmp_path / "b.txt"),
+        str(tmp_path / "sub" / "c.txt"),
+    ]
+
+
+def test_batch_with_bad_inputs_still_yields_the_good_articles(tmp_path: Path) -> None:
+    good_txt = tmp_path / "good.txt"
+    good_txt.write_text(STORY)
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(f'oops\n{json.dumps({"text": OTHER_STORY})}\n')
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "inner.md").write_text("# Inner\n\n" + OTHER_STORY)
+
+    items = read(empty, tmp_path / "missing", good_txt, binary, feed, tmp_path / "x.pdf", folder)
+
+    kinds = [type(item) for item in items]
+    assert kinds == [Rejection, Rejection, Article, Rejection, Rejection, Article, Rejection, Article]
+    assert [item.paths[0] for item in articles(items)] == [str(good_txt), f"{feed}:2", str(folder / "inner.md")]
+    assert [r.input for r in rejections(items)] == [
+        str(empty),
+        str(tmp_path / "missing"),
+        str(binary),
+        f"{feed}:1",
+        str(tmp_path / "x.pdf"),
+    ]
+
+
+# --- stdin ----------------------------------------------------------------
+
+
+def test_stdin_text() -> None:
+    article = only_article("-", stdin=io.BytesIO(STORY.encode("utf-8")))
+    assert article.original == STORY and article.paths == ["<stdin>"]
+
+
+def test_stdin_json_lines() -> None:
+    data = f'{json.dumps({"text": STORY})}\n\n  {json.dumps({"text": OTHER_STORY, "language": "de"})}\n'
+    items = read("-", stdin=io.BytesIO(data.encode("utf-8")))
+    assert [item.paths for item in items] == [["<stdin>:1"], ["<stdin>:3"]]
+    assert items[1].language == "de"
+
+
+def test_stdin_text_that_merely_contains_a_brace_line_is_text() -> None:
+    data = "{ not every line is an object }\nThe minister said..."
+    assert only_article("-", stdin=io.BytesIO(data.encode())).original == data
+
+
+def test_stdin_html_page() -> None:
+    article = only_article("-", stdin=io.BytesIO(page(head=ARTICLE_HEAD).encode("utf-8")))
+    assert STORY in article.original and article.title == "Talks resume" and article.paths == ["<stdin>"]
+
+
+def test_stdin_empty() -> None:
+    assert only_rejection("-", stdin=io.BytesIO(b"\n")) == Rejection("<stdin>", "empty input")
+
+
+# --- the registry ---------------------------------------------------------
+
+
+def test_registry_covers_every_format() -> None:
+    formats = {".txt", ".text", ".md", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".csv", ".warc", ".warc.gz"}
+    assert formats <= set(READERS)
