@@ -68,8 +68,22 @@ class OffsetMap:
     def span_to_original(self, start: int, end: int) -> Span:
         """Map a cleaned ``[start, end)`` to the original, keeping it non-empty."""
         o_start = self.to_original(start)
-        o_end = self.to_original(end - 1) + 1 if end > start else o_start
-        return Span(o_start, max(o_end, o_start))
+        if end <= start:
+            return Span(o_start, o_start)
+        return Span(o_start, max(self._end_to_original(end), o_start + 1))
+
+    def _end_to_original(self, end: int) -> int:
+        # An end maps through the piece holding the last character, rounding up, so
+        # a span ending inside a repaired stretch ("é" from "Ã©") covers all of it.
+        if not self.pieces:
+            return end
+        starts = [p[0] for p in self.pieces]
+        i = max(0, bisect.bisect_right(starts, end - 1) - 1)
+        c0, o0, clen, olen = self.pieces[i]
+        offset = end - c0
+        if offset >= clen or clen == olen:
+            return o0 + olen + (offset - clen)
+        return o0 + -(-offset * olen // clen)
 
     def to_json(self) -> list[list[int]]:
         return [list(p) for p in self.pieces]
