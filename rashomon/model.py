@@ -114,11 +114,105 @@ class Article:
     # Hints given with the input (a JSON "language" field, a feed's outlet) that
     # later stages respect rather than overwrite.
     given: dict[str, Any] = field(default_factory=dict)
+    # Set by article analysis (all spans in original offsets):
+    sentences: list[Span] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    # Why a layer is missing, e.g. "not analysed for language xx"; None when analysed.
+    analysis_note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["offsets"] = self.offsets.to_json()
         return d
+
+
+@dataclass
+class Mention:
+    """A name in the text that refers to an entity."""
+
+    start: int
+    end: int
+    text: str
+    label: str  # person | organisation | place | group | other
+    # Mentions of one entity inside this article share a cluster ("Omar Alloush" ... "Alloush").
+    cluster: int = -1
+    # The canonical entity across articles and languages, set by entity resolution.
+    entity_id: str | None = None
+
+
+@dataclass
+class Entity:
+    """One real-world entity, whatever the language or spelling it was named in."""
+
+    id: str
+    name: str
+    label: str
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Quote:
+    """A statement reported in the text, directly ("...") or indirectly (X said that ...)."""
+
+    start: int  # the reported content
+    end: int
+    text: str
+    direct: bool
+    speaker: str | None = None  # as written: "SDF spokesman Mostafa Bali", "Russia's Defence Ministry"
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_cluster: int = -1  # the Mention cluster of the speaker, if resolved
+    speaker_entity_id: str | None = None
+    role: str | None = None  # "SDF spokesman", "a senior official of the Raqqa Civil Council"
+    medium: str | None = None  # "AFP" in "told AFP"
+    cue: str | None = None  # "said", "told", "according to", "selon", "заявил"
+
+
+@dataclass
+class Quantity:
+    """A number in the text, with what it counts."""
+
+    start: int
+    end: int
+    text: str
+    value: float | None  # a single value, or None for a range
+    low: float | None = None
+    high: float | None = None
+    counted: str | None = None  # "Syrian ISIS fighters", "trapped civilians"
+    approximate: bool = False  # "about", "nearly", "environ", "около"
+
+
+@dataclass
+class DateMention:
+    """A date or time expression, resolved against the publication date where possible."""
+
+    start: int
+    end: int
+    text: str
+    value: str | None  # ISO 8601 date when resolved
+    relative: bool = False  # "on Sunday", "last week"
+
+
+@dataclass
+class Claim:
+    """A checkable assertion: a sentence or clause, with who asserts it."""
+
+    start: int
+    end: int
+    text: str
+    quote: int | None = None  # index into Article.quotes when a speaker asserts it
+    attributed_to: str | None = None  # entity id, or None for the outlet's own voice
+    speaker: str | None = None  # the speaker as written, when there is one
+    mention_ids: list[int] = field(default_factory=list)  # indexes into Article.mentions
+    quantity_ids: list[int] = field(default_factory=list)  # indexes into Article.quantities
+    date_ids: list[int] = field(default_factory=list)  # indexes into Article.dates
+    negated: bool = False
+    hedged: bool = False
+    hedges: list[str] = field(default_factory=list)  # the words that hedge: "allegedly", "possible"
 
 
 @dataclass

@@ -7,6 +7,7 @@ killed halfway keeps every batch it committed and the next run resumes from ther
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from contextlib import contextmanager
@@ -14,7 +15,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from rashomon.model import Article, LangSpan, OffsetMap, Rejection, Removed, Story
+from rashomon.model import (
+    Article,
+    Claim,
+    DateMention,
+    Entity,
+    LangSpan,
+    Mention,
+    OffsetMap,
+    Quantity,
+    Quote,
+    Rejection,
+    Removed,
+    Span,
+    Story,
+)
 from rashomon.store.migrations import MIGRATIONS
 
 DEFAULT_DB = "rashomon.db"
@@ -32,8 +47,20 @@ class AddResult:
 
 
 _ARTICLE_COLUMNS = (
-    "id, original, url, title, source, published, language, text, offsets, removed, paragraph_languages, given"
+    "id, original, url, title, source, published, language, text, offsets, removed, paragraph_languages, given, "
+    "layers"
 )
+
+# Analysis layers stored together as one JSON document per article: they are
+# always read and written together, and their shapes grow with each release.
+_LAYER_TYPES = {
+    "sentences": Span,
+    "mentions": Mention,
+    "quotes": Quote,
+    "quantities": Quantity,
+    "dates": DateMention,
+    "claims": Claim,
+}
 
 
 class Store:
@@ -99,7 +126,7 @@ class Store:
                 exists = self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article.id,)).fetchone()
                 if not exists:
                     self.db.execute(
-                        f"INSERT INTO articles ({_ARTICLE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                        f"INSERT INTO articles ({_ARTICLE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         _article_row(article),
                     )
                 for path in article.paths:
@@ -143,21 +170,13 @@ class Store:
 
         Call inside ``transaction()`` so a whole batch commits together.
         """
+        row = dict(zip(_ARTICLE_COLUMNS.split(", "), _article_row(article)))
+        updated = ("title", "source", "published", "language", "text", "offsets", "removed", "paragraph_languages", "layers")
         self.db.execute(
-            "UPDATE articles SET title=?, source=?, published=?, language=?, text=?, offsets=?, removed=?, "
-            "paragraph_languages=? WHERE id=?",
-            (
-                article.title,
-                article.source,
-                article.published,
-                article.language,
-                article.text,
-                json.dumps(article.offsets.to_json()),
-                json.dumps([[r.start, r.end, r.reason] for r in article.removed]),
-                json.dumps([[p.start, p.end, p.language, p.confidence] for p in article.paragraph_languages]),
-                article.id,
-            ),
+            f"UPDATE articles SET {', '.join(f'{c}=?' for c in updated)} WHERE id=?",
+            (*(row[c] for c in updated), article.id),
         )
+        self._index_entity_mentions(article)
         if features is not None:
             encoder, data = features
             self.db.execute(
@@ -178,6 +197,41 @@ class Store:
             (encoder,),
         ):
             yield row[0], row[1], row[2]
+
+    def _index_entity_mentions(self, article: Article) -> None:
+        self.db.execute("DELETE FROM entity_mentions WHERE article_id = ?", (article.id,))
+        self.db.executemany(
+            "INSERT INTO entity_mentions (article_id, mention, entity_id) VALUES (?, ?, ?)",
+            [(article.id, i, m.entity_id) for i, m in enumerate(article.mentions) if m.entity_id],
+        )
+
+    # -- entities ----------------------------------------------------------------
+    def save_entities(self, entities: Iterable[tuple[Entity, dict]]) -> None:
+        """Upsert canonical entities with the resolver's state for each (its keys)."""
+        with self.transaction():
+            self.db.executemany(
+                "INSERT INTO entities (id, name, label, aliases, state) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET name=excluded.name, label=excluded.label, "
+                "aliases=excluded.aliases, state=excluded.state",
+                [
+                    (e.id, e.name, e.label, json.dumps(e.aliases, ensure_ascii=False), json.dumps(state, ensure_ascii=False))
+                    for e, state in entities
+                ],
+            )
+
+    def entities(self) -> list[tuple[Entity, dict]]:
+        return [
+            (Entity(r["id"], r["name"], r["label"], json.loads(r["aliases"])), json.loads(r["state"]))
+            for r in self.db.execute("SELECT id, name, label, aliases, state FROM entities ORDER BY rowid")
+        ]
+
+    def articles_mentioning(self, entity_id: str) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT article_id FROM entity_mentions WHERE entity_id = ? ORDER BY article_id", (entity_id,)
+            )
+        ]
 
     # -- stories -----------------------------------------------------------------
     def save_story_assignments(self, assignments: Iterable[tuple[str, str, float]], titles: dict[str, str]) -> None:
@@ -254,6 +308,7 @@ class Store:
             removed=[Removed(s, e, r) for s, e, r in json.loads(row["removed"])],
             paragraph_languages=[LangSpan(s, e, lang, c) for s, e, lang, c in json.loads(row["paragraph_languages"])],
             given=json.loads(row["given"]),
+            **_layers_from_json(row["layers"]),
         )
 
     def counts(self) -> dict[str, int]:
@@ -281,7 +336,21 @@ def _article_row(article: Article) -> tuple:
         json.dumps([[r.start, r.end, r.reason] for r in article.removed]),
         json.dumps([[p.start, p.end, p.language, p.confidence] for p in article.paragraph_languages]),
         json.dumps(article.given),
+        _layers_to_json(article),
     )
+
+
+def _layers_to_json(article: Article) -> str:
+    layers: dict = {name: [dataclasses.astuple(item) for item in getattr(article, name)] for name in _LAYER_TYPES}
+    layers["analysis_note"] = article.analysis_note
+    return json.dumps(layers, ensure_ascii=False)
+
+
+def _layers_from_json(data: str) -> dict:
+    layers = json.loads(data or "{}")
+    restored: dict = {name: [kind(*values) for values in layers.get(name, [])] for name, kind in _LAYER_TYPES.items()}
+    restored["analysis_note"] = layers.get("analysis_note")
+    return restored
 
 
 def _statements(script: str) -> list[str]:

@@ -59,3 +59,25 @@ MIGRATIONS: list[str] = [
     );
     """,
 ]
+
+MIGRATIONS.append(
+    # 2: article analysis layers (sentences, mentions, quotes, quantities, dates, claims) as one JSON
+    # document per article; canonical entities; a mention index for "every story that names X".
+    """
+    ALTER TABLE articles ADD COLUMN layers TEXT NOT NULL DEFAULT '{}';
+    CREATE TABLE entities (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        label TEXT NOT NULL,
+        aliases TEXT NOT NULL DEFAULT '[]',
+        state TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE entity_mentions (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        mention INTEGER NOT NULL,
+        entity_id TEXT NOT NULL,
+        PRIMARY KEY (article_id, mention)
+    );
+    CREATE INDEX entity_mentions_by_entity ON entity_mentions(entity_id)
+    """
+)
