@@ -41,20 +41,16 @@ def _date(article: Article) -> str:
 def stories_table(stories: Sequence[Story], articles_by_id: Mapping[str, Article]) -> Table:
     """One row per story (largest first): size, sources, languages, dates."""
     table = Table(title="Stories", box=box.SIMPLE_HEAVY, show_lines=False, expand=False)
-    table.add_column("#", justify="right", style="dim", no_wrap=True)
+    table.add_column("Id", style="dim", no_wrap=True)
     table.add_column("Story", overflow="fold", ratio=3)
     table.add_column("Articles", justify="right", no_wrap=True)
     table.add_column("Sources", overflow="fold", ratio=2)
     table.add_column("Languages", no_wrap=True)
     table.add_column("Dates", no_wrap=True, style="dim")
-    for n, story in enumerate(order_stories(stories), 1):
-        arts = _story_articles(story, articles_by_id)
-        sources = sorted({_source_label(a)[0] for a in arts}, key=str.casefold)
-        langs = sorted({a.language or "?" for a in arts})
-        dates = sorted(d for d in (_date(a) for a in arts) if d)
-        span = "" if not dates else dates[0] if dates[0] == dates[-1] else f"{dates[0]} – {dates[-1]}"
+    for story in order_stories(stories):
+        arts, sources, langs, span = _story_summary(story, articles_by_id)
         table.add_row(
-            str(n),
+            story.id,
             Text(_clean(story.title) or "(untitled story)", style="bold"),
             str(len(arts)),
             Text(", ".join(_clean(s) for s in sources)),
@@ -62,6 +58,29 @@ def stories_table(stories: Sequence[Story], articles_by_id: Mapping[str, Article
             Text(_clean(span)),
         )
     return table
+
+
+def stories_lines(stories: Sequence[Story], articles_by_id: Mapping[str, Article]) -> list[str]:
+    """The same rows as plain tab-separated lines, for pipes and scripts.
+
+    Columns: id, articles, languages, dates, sources, title. Tabs and newlines
+    inside values become spaces so every story stays one line.
+    """
+    lines = ["id\tarticles\tlanguages\tdates\tsources\ttitle"]
+    for story in order_stories(stories):
+        arts, sources, langs, span = _story_summary(story, articles_by_id)
+        values = [story.id, str(len(arts)), ",".join(langs), span, ", ".join(sources), story.title or ""]
+        lines.append("\t".join(" ".join(_clean(v).split()) for v in values))
+    return lines
+
+
+def _story_summary(story: Story, articles_by_id: Mapping[str, Article]):
+    arts = _story_articles(story, articles_by_id)
+    sources = sorted({_source_label(a)[0] for a in arts}, key=str.casefold)
+    langs = sorted({a.language or "?" for a in arts})
+    dates = sorted(d for d in (_date(a) for a in arts) if d)
+    span = "" if not dates else dates[0] if dates[0] == dates[-1] else f"{dates[0]} – {dates[-1]}"
+    return arts, sources, langs, span
 
 
 def story_panel(story: Story, articles: Sequence[Article]):

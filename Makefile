@@ -1,0 +1,33 @@
+# Two entry points for a fresh machine (see README): `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup setup-test demo test browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# requirements.lock pins the whole dependency tree so every machine resolves the same versions.
+setup: $(BIN)/python
+	$(BIN)/pip install --quiet -c requirements.lock -e .
+
+setup-test: $(BIN)/python
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[test,train]'
+	@$(MAKE) --no-print-directory browser
+
+# The report and web tests drive a real browser: Debian's chromium (Playwright cannot download one here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+
+demo: setup
+	$(BIN)/rashomon analyze examples/seeds --db example.db --report report.html
+
+test: setup-test
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) example.db* report.html test-artifacts

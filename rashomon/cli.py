@@ -1,0 +1,303 @@
+"""The ``rashomon`` command line: each command a thin layer over the library."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from rashomon import __version__
+
+app = typer.Typer(
+    help="rashomon: read news from many outlets and languages, and see story by story how each source tells it.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+bench_app = typer.Typer(help="Benchmarks on public datasets; each prints its headline figure as the last line.")
+app.add_typer(bench_app, name="bench")
+
+out = Console()
+err = Console(stderr=True)
+
+EXIT_REJECTED = 1  # some inputs could not be read; the rest were processed
+
+DbOption = typer.Option("rashomon.db", "--db", help="SQLite database file (created if missing).")
+WorkersOption = typer.Option(1, "--workers", "-w", min=1, help="Worker processes for per-article analysis.")
+MaxBytesOption = typer.Option(
+    50_000_000, "--max-bytes", min=1, help="Reject any file (.txt/.html/.json) or record (a JSONL line, CSV row, WARC record) larger than this many bytes; oversized files are not read."
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"rashomon {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    """rashomon: how each source tells the story."""
+
+
+@contextmanager
+def _progress() -> Iterator[Progress]:
+    # Bars only on a terminal: logs and pipes get the plain summary lines.
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not err.is_terminal,
+        transient=False,
+    )
+    with progress:
+        yield progress
+
+
+def _open_store(db: str):
+    from rashomon.store import Store, StoreError
+
+    try:
+        return Store(db)
+    except StoreError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2)
+
+
+def _ingest(store, paths: list[str], max_bytes: int) -> int:
+    from rashomon.model import Rejection
+    from rashomon.pipeline import ingest
+
+    with _progress() as progress:
+        task = progress.add_task("reading", total=None)
+
+        def on_item(item, result) -> None:
+            progress.advance(task)
+            if isinstance(item, Rejection):
+                err.print(f"rejected: {item}", markup=False, highlight=False)
+
+        report = ingest(store, paths, max_bytes=max_bytes, on_item=on_item)
+    out.print(
+        f"{len(report.added)} new article(s), {len(report.duplicates)} already stored, "
+        f"{len(report.rejections)} input(s) rejected",
+        markup=False,
+        highlight=False,
+    )
+    for dup in report.duplicates:
+        out.print(f"duplicate: {dup.path} is article {dup.article_id}, stored once", markup=False, highlight=False)
+    return len(report.rejections)
+
+
+def _analyze(store, workers: int, rebuild_stories: bool = False) -> None:
+    from rashomon.pipeline import analyze_pending, pending_tasks, update_stories
+    from rashomon.run import get_executor
+
+    total, _ = pending_tasks(store)
+    executor = get_executor(workers)
+    try:
+        with _progress() as progress:
+            task = progress.add_task("analysing", total=total)
+            analyze_pending(store, executor, on_batch=lambda n: progress.advance(task, n))
+            story_task = progress.add_task("grouping into stories", total=None)
+            update = update_stories(store, rebuild=rebuild_stories, on_article=lambda: progress.advance(story_task))
+    finally:
+        executor.close()
+    counts = store.counts()
+    out.print(
+        f"analysed {total} article(s); {update.assigned} placed in stories "
+        f"({update.new_stories} new, {update.joined_existing} joined existing); "
+        f"{counts['stories']} stories over {counts['articles']} articles in {store.path}",
+        markup=False,
+        highlight=False,
+    )
+
+
+@app.command()
+def ingest(
+    paths: list[str] = typer.Argument(..., help="Files or folders (read recursively); '-' reads standard input."),
+    db: str = DbOption,
+    max_bytes: int = MaxBytesOption,
+) -> None:
+    """Store articles without analysing them (.txt .html .json .jsonl .csv .warc .warc.gz).
+
+    The same article read twice, or from two paths, is stored once with every path
+    kept. Exit code 1 if some inputs were rejected (each is named on stderr).
+    """
+    with _open_store(db) as store:
+        rejected = _ingest(store, paths, max_bytes)
+    if rejected:
+        raise typer.Exit(EXIT_REJECTED)
+
+
+@app.command()
+def analyze(
+    paths: list[str] = typer.Argument(None, help="Files or folders to ingest first; none: analyse what is pending."),
+    db: str = DbOption,
+    workers: int = WorkersOption,
+    max_bytes: int = MaxBytesOption,
+    redo: list[str] = typer.Option([], "--redo", help="Re-run this stage (clean, lang, features) on every article."),
+    rebuild_stories: bool = typer.Option(False, "--rebuild-stories", help="Regroup every article from scratch."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Also write the HTML report to this file."),
+) -> None:
+    """Ingest, clean, identify languages, embed and group articles into stories.
+
+    Re-runnable: stages already done at the current version are skipped, so a run
+    that was interrupted resumes where it stopped, and new articles join existing
+    stories without recomputing the corpus.
+    """
+    from rashomon.pipeline import STAGE_NAMES
+
+    with _open_store(db) as store:
+        rejected = _ingest(store, paths, max_bytes) if paths else 0
+        for stage in redo:
+            if stage not in STAGE_NAMES:
+                err.print(f"error: unknown stage {stage!r} (stages: {', '.join(STAGE_NAMES)})", markup=False)
+                raise typer.Exit(2)
+            store.forget_stage(stage)
+        _analyze(store, workers, rebuild_stories)
+        if report:
+            _write_report(store, report)
+    if rejected:
+        raise typer.Exit(EXIT_REJECTED)
+
+
+@app.command()
+def stories(db: str = DbOption) -> None:
+    """List the stories: id, title, number of sources, languages, dates."""
+    from rashomon.present.terminal import stories_lines, stories_table
+
+    with _open_store(db) as store:
+        all_stories = store.stories()
+        if not all_stories:
+            err.print(f"no stories in {db} yet: run `rashomon analyze PATH...` first", markup=False)
+            raise typer.Exit(1)
+        articles = {a.id: a for a in store.articles()}
+        if out.is_terminal:
+            out.print(stories_table(all_stories, articles))
+        else:
+            # Piped: one tab-separated line per story, nothing wrapped or styled.
+            for line in stories_lines(all_stories, articles):
+                print(line)
+
+
+@app.command()
+def show(
+    story_id: str = typer.Argument(..., help="A story id, or the start of one."),
+    db: str = DbOption,
+) -> None:
+    """Show one story: its sources side by side with outlet, language and date."""
+    from rashomon.present.terminal import story_panel
+
+    with _open_store(db) as store:
+        matches = store.find_story(story_id)
+        if len(matches) != 1:
+            problem = "no story" if not matches else f"{len(matches)} stories"
+            err.print(f"{story_id}: {problem} with that id (see `rashomon stories`)", markup=False)
+            raise typer.Exit(1)
+        out.print(story_panel(matches[0], store.articles(matches[0].article_ids)))
+
+
+@app.command()
+def export(
+    format: str = typer.Option("json", "--format", "-f", help="json, jsonl or csv."),
+    out_file: Optional[Path] = typer.Option(None, "--out", "-o", help="Write here instead of standard output."),
+    db: str = DbOption,
+) -> None:
+    """Export articles and stories (the JSON is a stable public contract)."""
+    from rashomon.present import export as exporter
+
+    writers = {"json": exporter.write_json, "jsonl": exporter.write_jsonl, "csv": exporter.write_csv}
+    if format not in writers:
+        err.print(f"error: unknown format {format!r} (json, jsonl, csv)", markup=False)
+        raise typer.Exit(2)
+    with _open_store(db) as store:
+        doc = exporter.export_document(store.articles(), store.stories())
+    if out_file:
+        with out_file.open("w", encoding="utf-8", newline="") as fh:
+            writers[format](doc, fh)
+        err.print(f"wrote {out_file}", markup=False, highlight=False)
+    else:
+        writers[format](doc, sys.stdout)
+
+
+def _write_report(store, path: Path) -> None:
+    from rashomon.present.report import render_report
+
+    from datetime import datetime, timezone
+
+    generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    html = render_report(store.articles(), store.stories(), generated_at=generated_at)
+    path.write_text(html, encoding="utf-8")
+    out.print(f"report: {path.resolve()}", markup=False, highlight=False)
+
+
+@app.command()
+def report(
+    out_file: Path = typer.Option(Path("report.html"), "--out", "-o", help="Where to write the HTML file."),
+    db: str = DbOption,
+) -> None:
+    """Write one self-contained HTML report: every story, its sources side by side."""
+    with _open_store(db) as store:
+        _write_report(store, out_file)
+
+
+@app.command()
+def status(db: str = DbOption) -> None:
+    """Counts of what the database holds, and what is pending."""
+    from rashomon.pipeline import pending_tasks
+
+    with _open_store(db) as store:
+        counts = store.counts()
+        pending, _ = pending_tasks(store)
+        out.print(f"database: {store.path} (schema version {store.schema_version})", markup=False, highlight=False)
+        for name, value in counts.items():
+            out.print(f"{name}: {value}", markup=False, highlight=False)
+        out.print(f"pending analysis: {pending}", markup=False, highlight=False)
+
+
+@bench_app.command("similarity")
+def bench_similarity(
+    pairs: Path = typer.Argument(..., exists=True, dir_okay=False, help="SemEval-2022 Task 8 pairs CSV."),
+    cv: bool = typer.Option(False, "--cv", help="Also refit the combiner per fold and report out-of-fold pearson."),
+) -> None:
+    """Correlation of the story-membership score with human same-story judgements."""
+    from rashomon.bench.similarity import run_similarity_bench
+
+    run_similarity_bench(str(pairs), cv=cv)
+
+
+@bench_app.command("throughput")
+def bench_throughput(
+    corpus: Path = typer.Argument(..., exists=True, help="A folder or file of articles (e.g. a JSONL)."),
+    workers: int = WorkersOption,
+    limit: Optional[int] = typer.Option(None, "--limit", help="Use at most this many articles."),
+) -> None:
+    """Ingest + analyse a corpus into a fresh database; print articles/s and peak memory."""
+    from rashomon.bench.throughput import run_throughput_bench
+
+    run_throughput_bench(str(corpus), workers=workers, limit=limit)
+
+
+@bench_app.command("corpus-from-pairs")
+def bench_corpus_from_pairs(
+    pairs: Path = typer.Argument(..., exists=True, dir_okay=False, help="SemEval-2022 Task 8 pairs CSV."),
+    out_file: Path = typer.Argument(..., help="JSONL file to write."),
+) -> None:
+    """Write the distinct texts of a pairs CSV as a JSONL corpus for `bench throughput`."""
+    from rashomon.bench.throughput import corpus_from_pairs
+
+    n = corpus_from_pairs(str(pairs), str(out_file))
+    out.print(f"wrote {n} articles to {out_file}", markup=False, highlight=False)
+
+
+if __name__ == "__main__":
+    app()

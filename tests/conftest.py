@@ -1,0 +1,25 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "examples" / "seeds"
+
+
+def run_cli(*args: str, cwd: Path, input: bytes | None = None, check_ok: bool = False) -> subprocess.CompletedProcess:
+    """Run the real `rashomon` command in a child process, as a user would."""
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", COLUMNS="200")
+    result = subprocess.run(
+        [sys.executable, "-m", "rashomon", *args], cwd=cwd, input=input, capture_output=True, env=env, timeout=600
+    )
+    if check_ok and result.returncode != 0:
+        raise AssertionError(f"rashomon {' '.join(args)} failed ({result.returncode}):\n{result.stderr.decode()}")
+    return result
+
+
+@pytest.fixture
+def seeds() -> Path:
+    return SEEDS
