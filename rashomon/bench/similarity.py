@@ -129,6 +129,13 @@ def baseline_scores(pair_set: PairSet, encoder: Encoder) -> np.ndarray:
     return np.einsum("nd,nd->n", vectors[pair_set.left], vectors[pair_set.right])
 
 
+def spec_of(similarity: StorySimilarity) -> CombinerSpec:
+    """The training choices recorded in a model, to refit them per fold."""
+    if "spec" not in similarity.info:
+        raise ValueError("this similarity model records no training spec; --cv needs one")
+    return CombinerSpec.from_dict(similarity.info["spec"])
+
+
 def cross_validated(pair_set: PairSet, spec: CombinerSpec, folds: int = CV_FOLDS, seed: int = CV_SEED) -> np.ndarray:
     """Each pair scored by ``StorySimilarity.score`` refitted (projection too) without its fold."""
     fold_of = grouped_folds(pair_set.groups(), folds, seed)
