@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from importlib import resources
+# Aliased: the submodule rashomon.lang.resources would replace the name "resources" once imported.
+from importlib import resources as _package_files
 
 from rashomon.model import Article, LangSpan
 
@@ -36,7 +37,7 @@ def _identifier():
 
 @lru_cache(maxsize=1)
 def _code_map() -> dict[str, str | None]:
-    data = json.loads(resources.files("rashomon.lang").joinpath("data/detector_codes.json").read_text("utf-8"))
+    data = json.loads(_package_files.files("rashomon.lang").joinpath("data/detector_codes.json").read_text("utf-8"))
     return {k: v for k, v in data.items() if not k.startswith("_")}
 
 

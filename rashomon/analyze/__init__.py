@@ -1,0 +1,72 @@
+"""Article analysis: sentences, entity mentions, quotes, quantities, dates, claims.
+
+``analyze_article`` is pure (article in, article out) so it runs in worker
+processes. Components run in a fixed order on an ``AnalysisDoc`` in cleaned-text
+offsets; the results are mapped to original offsets at the end. Languages
+without the resources to analyse them well get a note instead of wrong output.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+from rashomon.analyze.doc import AnalysisDoc, to_article
+from rashomon.model import Article
+
+# Bump when a change alters output: stored articles are then re-analysed.
+VERSION = "1"
+
+# Languages with a sentence splitter, an entity recogniser, speech cues and
+# negation/hedge lists. Others are marked "not analysed".
+SUPPORTED_LANGUAGES = ("en", "fr", "es", "de", "ru", "ar")
+
+
+def _components() -> list[tuple[str, Callable[[AnalysisDoc], None]]]:
+    # Imported here so that importing rashomon.analyze stays cheap (workers
+    # load the heavy backends on first use, per language).
+    from rashomon.analyze.claims import find_claims
+    from rashomon.analyze.dates import find_dates
+    from rashomon.analyze.mentions import cluster_mentions, find_mentions
+    from rashomon.analyze.quantities import find_quantities
+    from rashomon.analyze.quotes import find_quotes
+    from rashomon.analyze.sentences import split_sentences
+
+    return [
+        ("sentences", split_sentences),
+        ("mentions", find_mentions),
+        ("clusters", cluster_mentions),
+        ("quotes", find_quotes),
+        ("quantities", find_quantities),
+        ("dates", find_dates),
+        ("claims", find_claims),
+    ]
+
+
+def _published_date(published: str | None) -> date | None:
+    if not published:
+        return None
+    try:
+        return date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+
+
+def analyze_article(article: Article) -> Article:
+    """Fill every analysis layer of ``article`` (in original offsets)."""
+    for layer in ("sentences", "mentions", "quotes", "quantities", "dates", "claims"):
+        setattr(article, layer, [])
+    language = article.language
+    if language not in SUPPORTED_LANGUAGES:
+        article.analysis_note = f"not analysed for language {language or 'unknown'}"
+        return article
+    article.analysis_note = None
+    doc = AnalysisDoc(
+        text=article.text,
+        language=language,
+        title=article.title,
+        published=_published_date(article.published),
+    )
+    for _, component in _components():
+        component(doc)
+    return to_article(doc, article)
