@@ -219,6 +219,17 @@ class Store:
                 ],
             )
 
+    def clear_entities(self) -> None:
+        """Forget every canonical entity (``--rebuild-entities``); mentions keep their text."""
+        with self.transaction():
+            self.db.execute("DELETE FROM entities")
+            self.db.execute("DELETE FROM entity_mentions")
+            self.db.execute("DELETE FROM stage_runs WHERE stage = 'entities'")
+
+    def article_ids(self) -> list[str]:
+        """Every stored article id, oldest first."""
+        return [row[0] for row in self.db.execute("SELECT id FROM articles ORDER BY rowid")]
+
     def entities(self) -> list[tuple[Entity, dict]]:
         return [
             (Entity(r["id"], r["name"], r["label"], json.loads(r["aliases"])), json.loads(r["state"]))
