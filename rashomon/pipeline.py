@@ -1,11 +1,13 @@
-"""The pipeline: ingest -> clean -> language -> story features -> stories -> store.
+"""The pipeline: ingest -> clean -> language -> analysis + story features -> entities -> stories.
 
 Per-article stages are pure functions over batches (``analyze_batch``), so the
 same code runs in this process or in a pool. Each stage has a version; an
-article whose stage ran at an older version (or never) is pending, and every
-stage after the first pending one re-runs because it reads that one's output.
-Story assignment runs in the parent process over the stored features, so a new
-article joins an existing story without recomputing the corpus.
+article whose stage ran at an older version (or never) is pending, and so is
+every stage that reads its output (``STAGE_INPUTS``), but nothing else: a new
+analysis version does not re-embed, a new encoder does not re-analyse.
+Entity resolution and story assignment run in the parent process over what is
+stored, so new articles join existing entities and stories without the corpus
+being recomputed.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import BinaryIO, Callable, Iterable, Iterator
 
-from rashomon import clean, lang
+from rashomon import analyze, clean, lang
 from rashomon.embed import get_encoder
 from rashomon.ingest import read_inputs
-from rashomon.model import Article, Rejection
+from rashomon.model import Article, Entity, Rejection
 from rashomon.run import Executor, InProcess
 from rashomon.stories import features as story_features
 from rashomon.stories.cluster import StoryIndex, story_title
@@ -31,14 +33,30 @@ def _clean(article: Article) -> Article:
     return clean.extract_metadata(article)
 
 
-# Order matters: each stage reads what the ones before it wrote.
+# Run in this order; each stage reads what the stages in its STAGE_INPUTS wrote.
 ARTICLE_STAGES: list[tuple[str, str, Callable[[Article], Article]]] = [
     ("clean", clean.VERSION, _clean),
     ("lang", lang.VERSION, lang.identify_article),
+    ("analyze", analyze.VERSION, analyze.analyze_article),
 ]
 FEATURES_STAGE = ("features", f"{story_features.VERSION}+{ENCODER}")
 STAGE_VERSIONS = {name: version for name, version, _ in ARTICLE_STAGES} | dict([FEATURES_STAGE])
 STAGE_NAMES = list(STAGE_VERSIONS)
+STAGE_INPUTS: dict[str, tuple[str, ...]] = {
+    "clean": (),
+    "lang": ("clean",),
+    "analyze": ("clean", "lang"),
+    "features": ("clean", "lang"),
+}
+
+
+def stages_to_run(pending: Iterable[str]) -> list[str]:
+    """The pending stages plus every stage that reads one of them, in run order."""
+    todo = set(pending)
+    for name in STAGE_NAMES:  # run order is a topological order
+        if any(source in todo for source in STAGE_INPUTS[name]):
+            todo.add(name)
+    return [name for name in STAGE_NAMES if name in todo]
 
 # One batch is the unit of work and of commit: big enough for the encoder to
 # batch well, small enough that a killed run loses little.
@@ -62,10 +80,10 @@ class StoryUpdate:
 
 @dataclass
 class AnalysisTask:
-    """A batch of articles and, per article, the index of its first stage to run."""
+    """A batch of articles and, per article, the stages to run on it (in order)."""
 
     articles: list[Article]
-    first_stage: list[int]
+    stages: list[list[str]]
 
 
 @dataclass
@@ -108,35 +126,40 @@ def ingest(
 def analyze_batch(task: AnalysisTask) -> AnalysisResult:
     """Run the pending per-article stages on one batch. Pure: no store access."""
     stages_run: list[dict[str, str]] = []
-    for article, first in zip(task.articles, task.first_stage):
+    for article, names in zip(task.articles, task.stages):
         done: dict[str, str] = {}
-        for name, version, stage in ARTICLE_STAGES[first:]:
-            stage(article)
-            done[name] = version
+        for name, version, stage in ARTICLE_STAGES:
+            if name in names:
+                stage(article)
+                done[name] = version
         stages_run.append(done)
-    # Features are recomputed for every article in the batch: each one here has
-    # at least that stage pending, and the encoder is fastest on a full batch.
-    computed = story_features.compute_features(
-        [(a.title, a.text, a.published, a.language) for a in task.articles], get_encoder(ENCODER)
-    )
-    for done in stages_run:
-        done[FEATURES_STAGE[0]] = FEATURES_STAGE[1]
-    return AnalysisResult(task.articles, stages_run, [f.to_bytes() for f in computed])
+    # Features in one encoder call for the whole batch: it is far faster than one per article.
+    needs_features = [i for i, names in enumerate(task.stages) if FEATURES_STAGE[0] in names]
+    features: list[bytes | None] = [None] * len(task.articles)
+    if needs_features:
+        computed = story_features.compute_features(
+            [(a.title, a.text, a.published, a.language) for a in (task.articles[i] for i in needs_features)],
+            get_encoder(ENCODER),
+        )
+        for i, f in zip(needs_features, computed):
+            features[i] = f.to_bytes()
+            stages_run[i][FEATURES_STAGE[0]] = FEATURES_STAGE[1]
+    return AnalysisResult(task.articles, stages_run, features)
 
 
 def pending_tasks(store: Store, batch_size: int = BATCH_SIZE) -> tuple[int, Iterator[AnalysisTask]]:
     """How many articles need analysis, and their batches (loaded lazily)."""
-    first_stage: dict[str, int] = {}
-    for index, name in enumerate(STAGE_NAMES):
+    pending: dict[str, set[str]] = {}
+    for name in STAGE_NAMES:
         for article_id in store.pending(name, STAGE_VERSIONS[name]):
-            first_stage.setdefault(article_id, index)
-    ids = list(first_stage)
+            pending.setdefault(article_id, set()).add(name)
+    ids = list(pending)
 
     def batches() -> Iterator[AnalysisTask]:
         for start in range(0, len(ids), batch_size):
             chunk = ids[start : start + batch_size]
             articles = store.articles(chunk)
-            yield AnalysisTask(articles, [min(first_stage[a.id], len(ARTICLE_STAGES)) for a in articles])
+            yield AnalysisTask(articles, [stages_to_run(pending[a.id]) for a in articles])
 
     return len(ids), batches()
 
@@ -156,12 +179,23 @@ def analyze_pending(
         with store.transaction():
             for article, stages, data in zip(result.articles, result.stages_run, result.features):
                 store.save_analysis(article, stages, (ENCODER, data) if data is not None else None)
-                # New features can change which story an article belongs to.
-                store.db.execute("DELETE FROM story_members WHERE article_id = ?", (article.id,))
+                if "analyze" in stages:
+                    # New mentions need entities: the parent-process stage runs again for this article.
+                    store.db.execute("DELETE FROM stage_runs WHERE article_id = ? AND stage = 'entities'", (article.id,))
+                if data is not None:
+                    # New features can change which story an article belongs to.
+                    store.db.execute("DELETE FROM story_members WHERE article_id = ?", (article.id,))
         done += len(result.articles)
         if on_batch:
             on_batch(len(result.articles))
     return total
+
+
+def update_entities(store: Store, *, rebuild: bool = False) -> int:
+    """Give every mention a canonical entity across articles and languages; returns articles resolved."""
+    from rashomon.entities import resolve_store
+
+    return resolve_store(store, rebuild=rebuild)
 
 
 def update_stories(store: Store, *, rebuild: bool = False, on_article: Callable[[], None] | None = None) -> StoryUpdate:
@@ -207,3 +241,35 @@ def update_stories(store: Store, *, rebuild: bool = False, on_article: Callable[
         titles[story_id] = story_title([(a.title, a.text or a.original, a.published) for a in members])
     store.save_story_assignments(assignments, titles)
     return update
+
+
+def _run_article_stages(batch: list[Article]) -> list[Article]:
+    for article in batch:
+        for _, _, stage in ARTICLE_STAGES:
+            stage(article)
+    return batch
+
+
+def analyze_texts(
+    items: Iterable[tuple[str, str, str | None]], executor: Executor | None = None
+) -> tuple[list[Article], list[Entity]]:
+    """Analyse ``(id, text, language)`` items without a store: every article stage, then entities.
+
+    For benchmarks and library use. The given language is respected as a hint,
+    as it is for a JSON input's ``language`` field.
+    """
+    from rashomon.entities import EntityResolver
+
+    articles = [
+        Article(id=article_id, original=text, language=language, given={"language": language} if language else {})
+        for article_id, text, language in items
+    ]
+    executor = executor or InProcess()
+    analysed: list[Article] = []
+
+    batches = [articles[i : i + BATCH_SIZE] for i in range(0, len(articles), BATCH_SIZE)]
+    for batch in executor.map(_run_article_stages, batches):
+        analysed.extend(batch)
+    resolver = EntityResolver()
+    analysed = resolver.resolve(analysed)
+    return analysed, [entity for entity, _ in resolver.state()]

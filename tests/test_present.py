@@ -165,7 +165,9 @@ def test_export_has_exactly_the_contract_keys():
     assert list(doc) == ["rashomon_version", "articles", "stories"]
     assert doc["rashomon_version"] == __version__
     for a in doc["articles"]:
-        assert list(a) == ["id", "paths", "url", "title", "source", "language", "published", "text"]
+        # The contract's first keys never move; later releases only append.
+        assert list(a)[:8] == ["id", "paths", "url", "title", "source", "language", "published", "text"]
+        assert list(a)[8:] == ["original", "analysis_note"]
     for s in doc["stories"]:
         assert list(s) == ["id", "title", "article_ids"]
     assert len(doc["articles"]) == len(articles)
@@ -226,10 +228,11 @@ def test_jsonl_parses_back():
     assert {r["type"] for r in records} == {"article", "story"}
 
 
-def test_jsonl_refuses_records_with_their_own_type_key():
-    doc = {"rashomon_version": "x", "articles": [], "stories": [], "entities": [{"type": "PER"}]}
-    with pytest.raises(ValueError, match="type"):
-        write_jsonl(doc, io.StringIO())
+def test_jsonl_keeps_a_records_own_type_under_another_key():
+    doc = {"rashomon_version": "x", "articles": [], "stories": [], "entities": [{"id": "e-1", "type": "person"}]}
+    buf = io.StringIO()
+    write_jsonl(doc, buf)
+    assert json.loads(buf.getvalue()) == {"type": "entity", "id": "e-1", "entity_type": "person"}
 
 
 def test_csv_parses_back_one_row_per_article():

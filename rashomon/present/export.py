@@ -36,6 +36,9 @@ from ..model import Article, Story
 # Article keys of the JSON contract, in output order.
 ARTICLE_FIELDS: tuple[str, ...] = (
     "id", "paths", "url", "title", "source", "language", "published", "text",
+    # Added with article analysis: every span offset (mentions, quotes, claims)
+    # points into this text, as it was read, so any span can be shown in place.
+    "original", "analysis_note",
 )
 STORY_FIELDS: tuple[str, ...] = ("id", "title", "article_ids")
 
@@ -121,6 +124,8 @@ def article_record(article: Article) -> dict[str, Any]:
         "language": article.language,
         "published": article.published,
         "text": article.text,
+        "original": article.original,
+        "analysis_note": article.analysis_note,
     }
     return {k: values[k] for k in ARTICLE_FIELDS}
 
@@ -172,17 +177,18 @@ def record_type(section: str) -> str:
 
 
 def iter_records(doc: Mapping[str, Any]) -> Iterable[dict[str, Any]]:
-    """Every record of every list section, as ``{"type": <record type>, ...}``."""
+    """Every record of every list section, as ``{"type": <record type>, ...}``.
+
+    JSONL's ``type`` names the record type, so a record's own ``type`` field
+    (an entity's person/place/...) is written as ``<record type>_type``.
+    """
     for section, records in doc.items():
         if not isinstance(records, list):
             continue  # scalars such as rashomon_version
         kind = record_type(section)
         for rec in records:
             if "type" in rec:
-                raise ValueError(
-                    f"a {kind} record has its own 'type' key, which JSONL reserves "
-                    "for the record type; name the field differently"
-                )
+                rec = {(f"{kind}_type" if key == "type" else key): value for key, value in rec.items()}
             yield {"type": kind, **rec}
 
 
