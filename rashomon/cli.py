@@ -97,7 +97,7 @@ def _ingest(store, paths: list[str], max_bytes: int) -> int:
     return len(report.rejections)
 
 
-def _analyze(store, workers: int, rebuild_stories: bool = False) -> None:
+def _analyze(store, workers: int, rebuild_stories: bool = False, rebuild_entities: bool = False) -> None:
     from rashomon.pipeline import analyze_pending, pending_tasks, update_entities, update_stories
     from rashomon.run import get_executor
 
@@ -108,7 +108,7 @@ def _analyze(store, workers: int, rebuild_stories: bool = False) -> None:
             task = progress.add_task("analysing", total=total)
             analyze_pending(store, executor, on_batch=lambda n: progress.advance(task, n))
             entity_task = progress.add_task("resolving entities", total=None)
-            update_entities(store)
+            update_entities(store, rebuild=rebuild_entities)
             progress.update(entity_task, total=1, completed=1)
             story_task = progress.add_task("grouping into stories", total=None)
             update = update_stories(store, rebuild=rebuild_stories, on_article=lambda: progress.advance(story_task))
@@ -147,11 +147,16 @@ def analyze(
     db: str = DbOption,
     workers: int = WorkersOption,
     max_bytes: int = MaxBytesOption,
-    redo: list[str] = typer.Option([], "--redo", help="Re-run this stage (clean, lang, features) on every article."),
+    redo: list[str] = typer.Option(
+        [], "--redo", help="Re-run this stage (clean, lang, analyze, features) on every article."
+    ),
+    rebuild_entities: bool = typer.Option(
+        False, "--rebuild-entities", help="Resolve every mention to canonical entities from scratch."
+    ),
     rebuild_stories: bool = typer.Option(False, "--rebuild-stories", help="Regroup every article from scratch."),
     report: Optional[Path] = typer.Option(None, "--report", help="Also write the HTML report to this file."),
 ) -> None:
-    """Ingest, clean, identify languages, embed and group articles into stories.
+    """Ingest, clean, identify languages, analyse (entities, quotes, numbers, claims), embed, group into stories.
 
     Re-runnable: stages already done at the current version are skipped, so a run
     that was interrupted resumes where it stopped, and new articles join existing
@@ -166,7 +171,7 @@ def analyze(
                 err.print(f"error: unknown stage {stage!r} (stages: {', '.join(STAGE_NAMES)})", markup=False)
                 raise typer.Exit(2)
             store.forget_stage(stage)
-        _analyze(store, workers, rebuild_stories)
+        _analyze(store, workers, rebuild_stories, rebuild_entities)
         if report:
             _write_report(store, report)
     if rejected:

@@ -1,0 +1,81 @@
+"""Stage bookkeeping of the pipeline over a real SQLite file: what re-runs when, and what does not."""
+
+import json
+
+import pytest
+
+from rashomon import pipeline
+from rashomon.store import Store
+
+ARTICLES = [
+    {"text": "Omar Alloush, an official of the Raqqa Civil Council, told AFP on Sunday that 275 Syrian "
+             "fighters had left Raqqa under a deal with the Syrian Democratic Forces (SDF).",
+     "title": "Fighters leave Raqqa", "published": "2017-10-15", "language": "en"},
+    {"text": "Selon Omar Alloush, responsable du Conseil civil de Raqqa, 275 combattants syriens ont quitté "
+             "Raqqa dimanche en vertu d'un accord avec les Forces démocratiques syriennes (FDS).",
+     "title": "Des combattants quittent Raqqa", "published": "2017-10-15", "language": "fr"},
+    {"text": "Bugün İstanbul'da yapılan toplantıda belediye başkanı yeni metro hattının gelecek yıl "
+             "açılacağını söyledi. Hat, şehrin iki yakasını birbirine bağlayacak.",
+     "title": "Yeni metro hattı", "published": "2017-10-15", "language": "tr"},
+]
+
+
+@pytest.fixture
+def store(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in ARTICLES), encoding="utf-8")
+    store = Store(tmp_path / "test.db")
+    pipeline.ingest(store, [str(corpus)])
+    pipeline.analyze_pending(store)
+    pipeline.update_entities(store)
+    pipeline.update_stories(store)
+    yield store
+    store.close()
+
+
+def test_stages_to_run_follow_their_inputs_only():
+    assert pipeline.stages_to_run({"analyze"}) == ["analyze"]
+    assert pipeline.stages_to_run({"features"}) == ["features"]
+    assert pipeline.stages_to_run({"lang"}) == ["lang", "analyze", "features"]
+    assert pipeline.stages_to_run({"clean"}) == ["clean", "lang", "analyze", "features"]
+
+
+def test_a_new_analysis_does_not_re_embed_or_regroup(store):
+    stories_before = {s.id: sorted(s.article_ids) for s in store.stories()}
+    features_before = dict(store.db.execute("SELECT article_id, data FROM story_features").fetchall())
+    store.forget_stage("analyze")
+    total, batches = pipeline.pending_tasks(store)
+    assert total == 3
+    assert all(stages == ["analyze"] for task in batches for stages in task.stages)
+    pipeline.analyze_pending(store)
+    assert dict(store.db.execute("SELECT article_id, data FROM story_features").fetchall()) == features_before
+    # Story membership survives; the re-analysed articles are resolved to the same entities again.
+    assert pipeline.update_stories(store).assigned == 0
+    assert {s.id: sorted(s.article_ids) for s in store.stories()} == stories_before
+    assert sorted(store.pending("entities", "x")) == sorted(store.article_ids())
+    before = {e.name: e.id for e, _ in store.entities()}
+    assert pipeline.update_entities(store) == 3
+    assert {e.name: e.id for e, _ in store.entities()} == before
+
+
+def test_entities_merge_across_languages_in_the_store(store):
+    by_alias = {alias: e for e, _ in store.entities() for alias in e.aliases}
+    assert by_alias["SDF"].id == by_alias["FDS"].id
+    assert by_alias["Omar Alloush"].label == "person"
+    articles = {a.language: a for a in store.articles()}
+    alloush = {m.entity_id for a in articles.values() for m in a.mentions if "Alloush" in m.text}
+    assert len(alloush) == 1
+    assert sorted(store.articles_mentioning(alloush.pop())) == sorted(a.id for a in articles.values() if a.language != "tr")
+
+
+def test_unsupported_language_is_marked_not_analysed_but_still_grouped(store):
+    turkish = next(a for a in store.articles() if a.language == "tr")
+    assert turkish.analysis_note == "not analysed for language tr"
+    assert turkish.mentions == [] and turkish.quotes == [] and turkish.claims == []
+    assert any(turkish.id in s.article_ids for s in store.stories())
+
+
+def test_rebuilding_entities_gives_the_same_ids(store):
+    before = sorted((e.id, e.name) for e, _ in store.entities())
+    pipeline.update_entities(store, rebuild=True)
+    assert sorted((e.id, e.name) for e, _ in store.entities()) == before
