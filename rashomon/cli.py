@@ -22,8 +22,9 @@ app = typer.Typer(
 bench_app = typer.Typer(help="Benchmarks on public datasets; each prints its headline figure as the last line.")
 app.add_typer(bench_app, name="bench")
 
-out = Console()
-err = Console(stderr=True)
+# Messages are never wrapped: a log or a pipe gets one line per message, whatever the width.
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 EXIT_REJECTED = 1  # some inputs could not be read; the rest were processed
 

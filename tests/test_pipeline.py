@@ -62,6 +62,8 @@ def test_entities_merge_across_languages_in_the_store(store):
     by_alias = {alias: e for e, _ in store.entities() for alias in e.aliases}
     assert by_alias["SDF"].id == by_alias["FDS"].id
     assert by_alias["Omar Alloush"].label == "person"
+    named = {m.entity_id for a in store.articles() for m in a.mentions}
+    assert store.counts()["entities"] == len(named) >= 4
     articles = {a.language: a for a in store.articles()}
     alloush = {m.entity_id for a in articles.values() for m in a.mentions if "Alloush" in m.text}
     assert len(alloush) == 1

@@ -329,6 +329,7 @@ class Store:
             "stories": one("SELECT COUNT(DISTINCT story_id) FROM story_members"),
             "sources": one("SELECT COUNT(DISTINCT source) FROM articles WHERE source IS NOT NULL"),
             "languages": one("SELECT COUNT(DISTINCT language) FROM articles WHERE language IS NOT NULL"),
+            "entities": one("SELECT COUNT(DISTINCT entity_id) FROM entity_mentions"),
             "rejections": one("SELECT COUNT(*) FROM rejections"),
         }
 
