@@ -197,3 +197,10 @@ def test_empty_and_nameless_texts(language: str) -> None:
     for text in ("", "   ", "12 345."):
         doc = analysed(text, language)
         assert doc.mentions == []
+
+
+def test_a_bare_title_is_not_a_person() -> None:
+    doc = analysed("President Donald Trump spoke on Monday. The President said the deadline would move.", "en")
+    names = {m.text for m in doc.mentions}
+    assert "President" not in names
+    assert "Donald Trump" in names

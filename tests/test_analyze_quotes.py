@@ -369,3 +369,17 @@ def test_seed_french_russian_defence_ministry_story():
     american = [q for q in article.quotes if q.speaker and "partie américaine" in q.speaker]
     assert {q.cue for q in american} == {"soulignant", "arguant"}
     assert not [q for q in article.quotes if "quelques informations" in article.original[q.start : q.end]]
+
+
+def test_a_title_as_speaker_is_the_person_introduced_with_it():
+    text = ("President Donald Trump has extended the deadline. Senator Bennie Thompson spoke first.\n\n"
+            "The President said: “We are postponing the deadline for compliance.”")
+    doc = _doc(text, "en", {"Donald Trump": ("person", 0), "Bennie Thompson": ("person", 1)})
+    assert _quote(doc, "postponing the deadline").speaker_cluster == 0
+
+
+def test_a_russian_role_noun_as_speaker_is_the_last_person_named():
+    text = ("Папа Франциск выступил в Ватикане. "
+            "«Женщины являются источником жизни», — сказал понтифик верующим.")
+    doc = _doc(text, "ru", {"Франциск": ("person", 0), "Ватикане": ("place", 1)})
+    assert _quote(doc, "источником жизни").speaker_cluster == 0

@@ -626,6 +626,9 @@ def _trim(doc: AnalysisDoc, c: _Candidate) -> _Candidate | None:
             changed = True
     if end - start < 2:
         return None
+    if c.label == "person" and text[start:end].casefold() in {t.casefold() for t in rules.titles}:
+        # A bare title ("President", "the Minister") describes someone; quotes resolve it to the person.
+        return None
     return _Candidate(start, end, c.label, c.priority)
 
 

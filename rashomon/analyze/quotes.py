@@ -551,10 +551,33 @@ class _Finder:
                 return orgs[-1].cluster
             first = _norm(words[0].group(), self.lang)
             if head_word in self.lex.roles and not inside and first in self.dets - {"a", "an", "un", "une", "ein", "eine", "una"}:
-                # "the official later told …": a definite description points back to the last person.
-                return self.recent_person(sp.start, plural=False)
+                # "the official later told …": a definite description points back to the person
+                # introduced with that title, else to the last person named.
+                titled = self.titled_person(head_word, sp.start)
+                return titled if titled >= 0 else self.recent_person(sp.start, plural=False)
             if self.lang == "ar" and head_word in self.lex.roles and not inside and words[0].group().startswith(("ال", "وال")):
                 return self.recent_person(sp.start, plural=False)
+            # Russian has no articles: a bare noun ("понтифик сказал") is as definite as "the pontiff".
+            definite = first in self.dets or self.lang == "ru"
+            if not inside and len(words) <= 4 and definite:
+                # "The President said": the person earlier introduced with that title
+                # ("President Donald Trump", "Trump, the president"); else, for a role
+                # noun, the last person named.
+                titled = self.titled_person(head_word, sp.start)
+                if titled < 0 and self.lang == "ru" and _norm(words[0].group(), self.lang) in self.lex.roles:
+                    titled = self.recent_person(sp.start, plural=False)
+                return titled
+        return -1
+
+    def titled_person(self, title: str, pos: int, window: int = 3) -> int:
+        """The cluster of the nearest person before ``pos`` named next to the word ``title``."""
+        for m in reversed(self.mentions):
+            if m.end > pos or m.label != "person" or m.cluster < 0:
+                continue
+            before = [_norm(w, self.lang) for w in _words(self.text[max(0, m.start - 60):m.start])][-window:]
+            after = [_norm(w, self.lang) for w in _words(self.text[m.end:m.end + 60])][:window]
+            if title in before or title in after:
+                return m.cluster
         return -1
 
     def _plural(self, sp: _Speaker) -> bool:
