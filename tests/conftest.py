@@ -20,6 +20,20 @@ def run_cli(*args: str, cwd: Path, input: bytes | None = None, check_ok: bool = 
     return result
 
 
+def seed_article(prefix: str):
+    """A bundled seed article ("000", "001", "002") cleaned, with its metadata and language, as the pipeline does."""
+    from rashomon import clean, lang
+    from rashomon.model import Article
+
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    article = Article(id=prefix, original=path.read_text(encoding="utf-8"), paths=[str(path)])
+    clean.clean_article(article)
+    clean.extract_metadata(article)
+    lang.identify_article(article)
+    assert article.language
+    return article
+
+
 @pytest.fixture
 def seeds() -> Path:
     return SEEDS

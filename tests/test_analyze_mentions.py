@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
-from rashomon import clean, lang
 from rashomon.analyze.doc import AnalysisDoc
 from rashomon.analyze.mentions import cluster_mentions, find_mentions
 from rashomon.analyze.sentences import split_sentences
-from rashomon.model import Article
 
-SEEDS = Path(__file__).resolve().parent.parent / "examples" / "seeds"
+from conftest import seed_article
+
 
 
 def analysed(text: str, language: str) -> AnalysisDoc:
@@ -142,12 +140,7 @@ def test_arabic_rules() -> None:
 
 
 def seed_doc(prefix: str) -> AnalysisDoc:
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    article = Article(id=prefix, original=path.read_text(encoding="utf-8"))
-    clean.clean_article(article)
-    clean.extract_metadata(article)
-    lang.identify_article(article)
-    assert article.language
+    article = seed_article(prefix)
     doc = AnalysisDoc(text=article.text, language=article.language)
     split_sentences(doc)
     find_mentions(doc)

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from rashomon import clean
 from rashomon.analyze.dates import find_dates
 from rashomon.analyze.doc import AnalysisDoc
 from rashomon.analyze.quantities import find_quantities
-from rashomon.model import Article
 
-SEEDS = Path(__file__).resolve().parent.parent / "examples" / "seeds"
+from conftest import seed_article
+
 PUBLISHED = date(2017, 10, 15)  # a Sunday
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 
@@ -298,10 +296,7 @@ def test_relative_dates_without_publication_date_have_no_value():
 
 
 def seed(name: str, language: str) -> AnalysisDoc:
-    (path,) = SEEDS.glob(f"{name}_*.txt")
-    article = Article(id=path.stem, original=path.read_text(encoding="utf-8"), paths=[str(path)])
-    clean.clean_article(article)
-    clean.extract_metadata(article)
+    article = seed_article(name)
     published = date.fromisoformat(article.published[:10]) if article.published else None
     return analysed(article.text, language, published=published)
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
-from rashomon import clean, lang
 from rashomon.analyze.doc import AnalysisDoc
 from rashomon.analyze.sentences import split_sentences
-from rashomon.model import Article
 
-SEEDS = Path(__file__).resolve().parent.parent / "examples" / "seeds"
+from conftest import seed_article
+
 
 
 def sentences(text: str, language: str) -> list[str]:
@@ -116,11 +114,7 @@ def test_parse_is_kept_for_later_components() -> None:
 
 
 def seed_doc(prefix: str) -> AnalysisDoc:
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    article = Article(id=prefix, original=path.read_text(encoding="utf-8"))
-    clean.clean_article(article)
-    clean.extract_metadata(article)
-    lang.identify_article(article)
+    article = seed_article(prefix)
     return AnalysisDoc(text=article.text, language=article.language or "")
 
 

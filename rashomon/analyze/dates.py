@@ -38,7 +38,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from rashomon.analyze.doc import AnalysisDoc
-from rashomon.lang.resources import data_lines
+from rashomon.lang.resources import data_lines, valued_words
 from rashomon.model import DateMention
 
 NEUTRAL = "xx"
@@ -82,27 +82,19 @@ def _sections(code: str) -> dict[str, list[str]]:
     return sections
 
 
-def _valued(lines: list[str]) -> dict[str, int]:
-    out = {}
-    for line in lines:
-        word, _, value = line.rpartition(" ")
-        out[word.lower()] = int(value)
-    return out
-
-
 class _Language:
     """One language's compiled date patterns (built once per process)."""
 
     def __init__(self, code: str):
         s = _sections(code)
-        self.months = _valued(s.get("months", []))
-        self.weekdays = _valued(s.get("weekdays", []))
-        self.weekday_abbr = _valued(s.get("weekday-abbreviations", []))
+        self.months = valued_words(s.get("months", []), int)
+        self.weekdays = valued_words(s.get("weekdays", []), int)
+        self.weekday_abbr = valued_words(s.get("weekday-abbreviations", []), int)
         self.before = {w.lower() for w in s.get("weekday-before", [])}
         self.after = {w.lower() for w in s.get("weekday-after", [])}
         self.weekday_prefixes = [w.lower() for w in s.get("weekday-prefixes", [])]
         self.relative = {
-            unit: _valued(s.get(f"relative-{unit}", [])) for unit in ("days", "weeks", "months", "years")
+            unit: valued_words(s.get(f"relative-{unit}", []), int) for unit in ("days", "weeks", "months", "years")
         }
         # The language's own options come after the neutral ones and override them.
         options = dict(line.split(None, 1) for line in s.get("options", []))

@@ -35,7 +35,7 @@ from typing import Any
 
 from rashomon.analyze.dates import YEAR_RANGE, date_spans
 from rashomon.analyze.doc import AnalysisDoc
-from rashomon.lang.resources import data_lines
+from rashomon.lang.resources import data_lines, valued_words
 from rashomon.model import Quantity
 
 NEUTRAL = "xx"
@@ -85,14 +85,6 @@ def _alternation(words) -> str:
     return "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in ordered)
 
 
-def _valued(lines: list[str]) -> dict[str, float]:
-    out = {}
-    for line in lines:
-        word, _, value = line.rpartition(" ")
-        out[word.lower()] = float(value)
-    return out
-
-
 class _Language:
     """One language's compiled number patterns and word lists (built once per process)."""
 
@@ -118,7 +110,7 @@ class _Language:
         self.max_counted = int(options.get("counted-max-words", MAX_COUNTED_WORDS))
         self.ordinal_dot = options.get("ordinal-dot") == "yes"
 
-        self.scales = _valued(s.get("scales", []))
+        self.scales = valued_words(s.get("scales", []), float)
         glued = [w for w in self.scales if len(w) <= 2]
         spaced = [w for w in self.scales if len(w) > 2]
         percent_symbols = [p for p in s.get("percent", []) if not p[0].isalnum()]
@@ -161,7 +153,7 @@ class _Language:
         clock = _alternation(s.get("clock", []))
         self.clock = re.compile(rf"\s*(?:{clock})(?!\w)", re.IGNORECASE) if clock else None
 
-        self.words = _valued(s.get("words", []))
+        self.words = valued_words(s.get("words", []), float)
         self.glue = {w.lower() for w in s.get("glue", [])}
         stems = list(self.words) + list(self.glue)
         self.connectors = {c.lower() for c in s.get("connectors", [])}

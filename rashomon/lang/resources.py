@@ -27,3 +27,12 @@ def word_list(code: str, name: str) -> tuple[str, ...]:
 
 def has_resource(code: str, name: str) -> bool:
     return lang_data_dir().joinpath(code, name).is_file()
+
+
+def valued_words(lines: list[str], cast=float) -> dict:
+    """``"word or phrase VALUE"`` lines as ``{lowercased phrase: cast(VALUE)}`` (month numbers, number words)."""
+    out = {}
+    for line in lines:
+        word, _, value = line.rpartition(" ")
+        out[word.lower()] = cast(value)
+    return out
