@@ -233,3 +233,39 @@ class Rejection:
 
     def __str__(self) -> str:
         return f"{self.input}: {self.problem}"
+
+
+@dataclass
+class Proposition:
+    """One point of a story, as each source states it: statements from several articles about it.
+
+    ``claim_ids``, ``article_ids`` and ``stances`` are parallel: the statement
+    (a claim ``c-…``, a quote the analysis made no claim of ``q-…``, or a
+    headline ``h-<article id>``), its article, and how it holds the point:
+    ``asserts``, ``denies`` or ``hedges``. A source with no statement is silent.
+    """
+
+    id: str
+    label: str  # the text of the statement that best states the point
+    claim_ids: list[str] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)
+    stances: list[str] = field(default_factory=list)
+    anchors: list[str] = field(default_factory=list)  # the shared words/entities the point was aligned on
+    story_id: str | None = None
+
+
+@dataclass
+class Relation:
+    """How statements of a story's sources relate: agree, contradict, discuss, omission or quote_drift."""
+
+    id: str
+    type: str
+    claim_ids: list[str]
+    article_ids: list[str]
+    confidence: float
+    reason: str  # the main machine-readable reason ("denial", "negation-mismatch", ...)
+    reasons: list[str] = field(default_factory=list)  # every reason, the main one first
+    proposition_id: str | None = None
+    speaker_entity_id: str | None = None  # quote_drift: whose statements drift
+    story_id: str | None = None
+    model: dict[str, float] | None = None  # the stance model's probabilities, when it ran

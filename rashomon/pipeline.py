@@ -273,3 +273,36 @@ def analyze_texts(
     resolver = EntityResolver()
     analysed = resolver.resolve(analysed)
     return analysed, [entity for entity, _ in resolver.state()]
+
+
+@dataclass
+class ComparisonUpdate:
+    compared: int = 0  # stories (re)compared
+    unchanged: int = 0  # stories whose stored comparison still holds
+    relations: int = 0  # relations found in the stories compared
+
+
+def update_comparisons(
+    store: Store, *, rebuild: bool = False, on_story: Callable[[], None] | None = None
+) -> ComparisonUpdate:
+    """Compare the sources of every story whose members, their analysis, or the comparison changed."""
+    from rashomon import compare
+
+    version = compare.version()
+    digests = store.story_member_digests()
+    store.forget_comparisons(keep=digests)
+    states = store.comparison_states()
+    todo = [s for s in store.stories() if rebuild or states.get(s.id) != (version, digests.get(s.id))]
+    update = ComparisonUpdate(unchanged=len(digests) - len(todo))
+    if not todo:
+        return update
+    entities = [entity for entity, _ in store.entities()]
+    encoder = get_encoder(ENCODER)
+    for story in todo:
+        result = compare.compare_story(store.articles(story.article_ids), entities, story_id=story.id, encoder=encoder)
+        store.save_comparison(story.id, version, digests[story.id], result.propositions, result.relations)
+        update.compared += 1
+        update.relations += len(result.relations)
+        if on_story:
+            on_story()
+    return update

@@ -23,9 +23,11 @@ from rashomon.model import (
     LangSpan,
     Mention,
     OffsetMap,
+    Proposition,
     Quantity,
     Quote,
     Rejection,
+    Relation,
     Removed,
     Span,
     Story,
@@ -285,6 +287,77 @@ class Store:
     def find_story(self, prefix: str) -> list[Story]:
         """Stories whose id starts with ``prefix`` (users type short ids)."""
         return [s for s in self.stories() if s.id.startswith(prefix)]
+
+    # -- comparisons --------------------------------------------------------------
+    def story_member_digests(self) -> dict[str, str]:
+        """Per story, a digest of its members and their analysis layers: it changes when either does."""
+        import hashlib
+
+        digests: dict[str, "hashlib._Hash"] = {}
+        for row in self.db.execute(
+            "SELECT m.story_id, a.id, a.title, a.layers FROM story_members m JOIN articles a ON a.id = m.article_id "
+            "ORDER BY m.story_id, a.id"
+        ):
+            d = digests.setdefault(row[0], hashlib.sha256())
+            for value in (row[1], row[2] or "", row[3] or ""):
+                d.update(value.encode("utf-8"))
+                d.update(b"\x1f")
+        # Entity resolution runs after analysis and can rename canonical entities
+        # (--rebuild-entities): a comparison aligned on entity ids must then be redone.
+        for row in self.db.execute(
+            "SELECT m.story_id, e.article_id, e.mention, e.entity_id FROM story_members m "
+            "JOIN entity_mentions e ON e.article_id = m.article_id ORDER BY m.story_id, e.article_id, e.mention"
+        ):
+            d = digests.setdefault(row[0], hashlib.sha256())
+            d.update(f"{row[1]}:{row[2]}:{row[3]}\x1e".encode("utf-8"))
+        return {story_id: d.hexdigest()[:16] for story_id, d in digests.items()}
+
+    def comparison_states(self) -> dict[str, tuple[str, str]]:
+        """``{story_id: (version, fingerprint)}`` of every stored comparison."""
+        return {r[0]: (r[1], r[2]) for r in self.db.execute("SELECT story_id, version, fingerprint FROM story_comparisons")}
+
+    def save_comparison(
+        self, story_id: str, version: str, fingerprint: str, propositions: Iterable[Proposition], relations: Iterable[Relation]
+    ) -> None:
+        """Replace one story's comparison in one transaction."""
+        with self.transaction():
+            self.db.execute("DELETE FROM story_comparisons WHERE story_id = ?", (story_id,))
+            self.db.execute(
+                "INSERT INTO story_comparisons (story_id, version, fingerprint, propositions) VALUES (?, ?, ?, ?)",
+                (story_id, version, fingerprint,
+                 json.dumps([dataclasses.asdict(p) for p in propositions], ensure_ascii=False)),
+            )
+            self.db.executemany(
+                "INSERT INTO relations (story_id, id, type, confidence, data) VALUES (?, ?, ?, ?, ?)",
+                [(story_id, r.id, r.type, r.confidence, json.dumps(dataclasses.asdict(r), ensure_ascii=False))
+                 for r in relations],
+            )
+
+    def forget_comparisons(self, keep: Iterable[str] = ()) -> int:
+        """Drop stored comparisons of every story not in ``keep`` (stories that lost their members)."""
+        keep = set(keep)
+        gone = [r[0] for r in self.db.execute("SELECT story_id FROM story_comparisons") if r[0] not in keep]
+        if gone:
+            with self.transaction():
+                self.db.executemany("DELETE FROM story_comparisons WHERE story_id = ?", [(g,) for g in gone])
+        return len(gone)
+
+    def comparison(self, story_id: str) -> tuple[str, str, list[Proposition], list[Relation]] | None:
+        """``(version, fingerprint, propositions, relations)`` stored for a story, or None."""
+        row = self.db.execute(
+            "SELECT version, fingerprint, propositions FROM story_comparisons WHERE story_id = ?", (story_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        propositions = [Proposition(**p) for p in json.loads(row["propositions"])]
+        relations = [
+            Relation(**json.loads(r[0]))
+            for r in self.db.execute("SELECT data FROM relations WHERE story_id = ? ORDER BY rowid", (story_id,))
+        ]
+        return row["version"], row["fingerprint"], propositions, relations
+
+    def relations(self) -> list[Relation]:
+        return [Relation(**json.loads(r[0])) for r in self.db.execute("SELECT data FROM relations ORDER BY story_id, rowid")]
 
     # -- reading -----------------------------------------------------------------
     def article(self, article_id: str) -> Article | None:

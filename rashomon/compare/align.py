@@ -1,0 +1,419 @@
+"""Statements and their alignment: which statements of a story speak of the same point.
+
+A statement is what one source says at one place: a claim, a quote the analysis
+did not make a claim (it named nothing it could check, yet a speaker said it),
+or the article's headline. Each carries what comparison needs: its voice (the
+speaker's canonical entity, or ``None`` for the outlet's own), the entities,
+numbers and content words it names, and the words under a negation, a denial,
+or a discussing cue ("whether", "conflicting reports"), so a conflict can be
+checked on the very word both statements share rather than anywhere in two
+long sentences.
+
+Alignment is deliberately lexical first: the encoder's cosines between two
+news sentences of one story are all alike (0.2 to 0.5), so two statements are
+only taken to speak of the same point when they share salient words, entities
+or counted things, with the cosine as support; across languages, where words
+cannot be shared, a high cosine plus a shared entity or number is required.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Sequence
+
+import numpy as np
+
+from rashomon.lang.resources import word_list
+from rashomon.model import Article, Entity
+
+# Content words further than this after a negation or denial are rarely what it negates.
+SCOPE_TOKENS = 8
+# A word in more than this share of a story's statements is its vocabulary, not a point.
+MAX_ANCHOR_SHARE = 0.3
+MIN_ANCHOR_DF = 3
+# Across languages nothing lexical is shared; a pair needs this cosine to be compared at all.
+CROSS_LINGUAL_COS = 0.6
+# Within a language, a pair with no shared anchor is compared only above this cosine.
+SAME_LANGUAGE_COS = 0.7
+FOCUS_NEGATION = 1
+FOCUS_DISCUSS = 3
+# Words further apart than this (in tokens) do not describe the same detail of a sentence.
+LOCAL_WINDOW = 8
+
+_CLAUSE_BREAK = frozenset(",;:.!?()[]\"“”«»—–")
+_TOKEN = re.compile(r"n't|\w+['’](?=\w)|\w+|[^\w\s]", re.UNICODE)
+_NT = re.compile(r"(\w)n['’]t\b", re.IGNORECASE)
+_EN_SUFFIXES = ("ingly", "ations", "ation", "ments", "ment", "ings", "ing", "ers", "ies", "ied", "ed", "er", "es", "s")
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.casefold().replace("’", "'"))
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def stem(word: str, language: str) -> str:
+    """A crude, deterministic stem: enough to meet "foreigners" with "foreign-born"."""
+    w = _fold(word)
+    if language == "en":
+        for suffix in _EN_SUFFIXES:
+            if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+                w = w[: -len(suffix)]
+                break
+    elif language in ("fr", "es", "it", "pt"):
+        w = w.rstrip("sx") if len(w) > 4 else w
+        w = w[:-1] if len(w) > 4 and w.endswith("e") else w
+    elif language == "ar" and w.startswith("ال") and len(w) > 4:
+        w = w[2:]
+    return w[:6]
+
+
+def tokens(text: str, language: str) -> list[str]:
+    text = text.casefold().replace("’", "'")
+    if language == "en":
+        text = _NT.sub(r"\1 n't", text)
+    return _TOKEN.findall(text)
+
+
+@cache
+def _cues(language: str, name: str) -> tuple[tuple[str, ...], ...]:
+    """Cue phrases of a word list as folded token tuples, longest first."""
+    phrases = {tuple(_fold(t) for t in tokens(cue, language)) for cue in word_list(language, name)}
+    return tuple(sorted((p for p in phrases if p), key=len, reverse=True))
+
+
+@cache
+def stopwords(language: str) -> frozenset[str]:
+    return frozenset(_fold(w) for w in word_list(language, "stopwords.txt"))
+
+
+def has_stopwords(language: str) -> bool:
+    return bool(stopwords(language))
+
+
+@cache
+def synonym_families(language: str) -> dict[str, frozenset[str]]:
+    """stem -> every stem of its family (``synonyms.txt``)."""
+    families: dict[str, set[str]] = defaultdict(set)
+    for line in word_list(language, "synonyms.txt"):
+        family = {stem(w.strip(), language) for w in line.split("|") if w.strip()}
+        for s in family:
+            families[s] |= family
+    return {s: frozenset(f) for s, f in families.items()}
+
+
+@cache
+def antonym_pairs(language: str) -> frozenset[tuple[str, str]]:
+    pairs = set()
+    for line in word_list(language, "antonyms.txt"):
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) == 2 and all(parts):
+            a, b = stem(parts[0], language), stem(parts[1], language)
+            pairs |= {(a, b), (b, a)}
+    return frozenset(pairs)
+
+
+def expand(stems: set[str] | frozenset[str], language: str) -> set[str]:
+    families = synonym_families(language)
+    out = set(stems)
+    for s in stems:
+        out |= families.get(s, frozenset())
+    return out
+
+
+@dataclass
+class Scope:
+    """Content-word stems governed by one cue: a negation, a denial, or a discussing cue."""
+
+    kind: str  # "negation" | "denial" | "discuss" | "hedge"
+    cue: str
+    stems: tuple[str, ...]  # in text order: the first ones are what the cue bears on
+    at: int = 0  # token index of the cue
+
+    def focus(self) -> tuple[str, ...]:
+        # A negation bears on the word right after it: "did not comment on the convoy" denies a
+        # comment, not the convoy; "no foreigners left" denies foreigners. A discussing cue ("whether
+        # it included foreign-born militants") holds its next few words open.
+        return self.stems[: FOCUS_DISCUSS if self.kind in ("discuss", "hedge") else FOCUS_NEGATION]
+
+
+@dataclass
+class Statement:
+    id: str  # c-<article>-<n>, q-<article>-<n> or h-<article>
+    kind: str  # claim | quote | headline
+    article_id: str
+    source: str
+    language: str
+    text: str
+    start: int | None  # into the article's original; None when the text is not found there
+    end: int | None
+    speaker: str | None  # canonical entity id; None for the outlet's own voice
+    speaker_name: str | None
+    entities: frozenset[str] = frozenset()
+    quantities: tuple[tuple[float | None, float | None, frozenset[str], bool], ...] = ()  # low, high, counted stems, approx
+    content: frozenset[str] = frozenset()  # content-word stems
+    positions: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)  # stem -> token indexes
+    scopes: tuple[Scope, ...] = ()
+    hedged: bool = False
+    hedges: tuple[str, ...] = ()
+    vector: np.ndarray | None = field(default=None, repr=False)
+
+    def scoped(self, kind: str) -> set[str]:
+        return {s for sc in self.scopes if sc.kind == kind for s in sc.stems}
+
+    def near(self, stem: str, at: int) -> bool:
+        return any(abs(p - at) <= LOCAL_WINDOW for p in self.positions.get(stem, ()))
+
+    def first(self, stems) -> int | None:
+        found = [p for s in stems for p in self.positions.get(s, ())]
+        return min(found) if found else None
+
+    def negated_stems(self) -> set[str]:
+        return {s for sc in self.scopes if sc.kind in ("negation", "denial") for s in sc.stems}
+
+
+def _find_cues(folded: list[str], language: str, name: str) -> list[tuple[int, int, str]]:
+    """(start, end, phrase) of each cue occurrence, longest phrase first at a position."""
+    found, taken = [], set()
+    for phrase in _cues(language, name):
+        n = len(phrase)
+        for i in range(len(folded) - n + 1):
+            if tuple(folded[i : i + n]) == phrase and not taken & set(range(i, i + n)):
+                found.append((i, i + n, " ".join(phrase)))
+                taken |= set(range(i, i + n))
+    return sorted(found)
+
+
+@cache
+def _cue_words(language: str) -> frozenset[str]:
+    """Single words of the cue lists: they mark a stance, they are never the point itself."""
+    return frozenset(p[0] for name in ("negation.txt", "denials.txt", "discuss.txt", "hedges.txt")
+                     for p in _cues(language, name) if len(p) == 1)
+
+
+def _content(tok: str, language: str, exclude: frozenset[str] = frozenset()) -> str | None:
+    if not any(c.isalnum() for c in tok) or tok.endswith("'"):
+        return None
+    folded = _fold(tok)
+    if folded in stopwords(language) or folded in _cue_words(language) or folded in exclude:
+        return None
+    if len(folded) < 3 and not folded.isdigit():
+        return None
+    return stem(tok, language)
+
+
+def text_features(
+    text: str, language: str, exclude: frozenset[str] = frozenset()
+) -> tuple[frozenset[str], tuple[Scope, ...], tuple[str, ...], dict[str, tuple[int, ...]]]:
+    """Content stems, cue scopes and hedge words of one statement.
+
+    ``exclude``: folded words that are names (entities are compared as entities,
+    whatever their spelling, not as words).
+    """
+    toks = tokens(text, language)
+    folded = [_fold(t) for t in toks]
+    positions: dict[str, list[int]] = defaultdict(list)
+    for i, t in enumerate(toks):
+        s = _content(t, language, exclude)
+        if s:
+            positions[s].append(i)
+    content = frozenset(positions)
+    scopes: list[Scope] = []
+    cue_positions: set[int] = set()
+    for kind, name in (("denial", "denials.txt"), ("negation", "negation.txt"), ("discuss", "discuss.txt"), ("hedge", "hedges.txt")):
+        for start, end, phrase in _find_cues(folded, language, name):
+            if cue_positions & set(range(start, end)):
+                continue  # "denied" is in both denials.txt and negation.txt: one scope, the stronger
+            cue_positions |= set(range(start, end))
+            stems: list[str] = []
+            for tok in toks[end:]:
+                if tok in _CLAUSE_BREAK or len(stems) >= SCOPE_TOKENS:
+                    break
+                s = _content(tok, language, exclude)
+                if s:
+                    stems.append(s)
+            scopes.append(Scope(kind, phrase, tuple(dict.fromkeys(stems)), start))
+    hedges = tuple(sc.cue for sc in scopes if sc.kind == "hedge")
+    return content, tuple(scopes), hedges, {s: tuple(p) for s, p in positions.items()}
+
+
+def _counted_stems(counted: str | None, language: str) -> frozenset[str]:
+    if not counted:
+        return frozenset()
+    return frozenset(s for s in (_content(t, language) for t in tokens(counted, language)) if s)
+
+
+def _alias_pattern(entities: Sequence[Entity]) -> tuple[re.Pattern | None, dict[str, str]]:
+    """One regex over every alias of the story's entities (headlines carry no analysed mentions)."""
+    owner: dict[str, str] = {}
+    for e in entities:
+        for alias in {e.name, *e.aliases}:
+            key = _fold(alias).strip()
+            if len(key) >= 3 or (len(key) == 2 and alias.isupper()):
+                owner.setdefault(key, e.id)
+    if not owner:
+        return None, owner
+    alternatives = sorted(owner, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(a) for a in alternatives) + r")(?!\w)"), owner
+
+
+def _source(article: Article) -> str:
+    return (article.source or "").strip() or article.id
+
+
+def statements(articles: Sequence[Article], entities: Sequence[Entity]) -> list[Statement]:
+    """Every statement of the story's articles, in article order then position."""
+    pattern, owner = _alias_pattern(entities)
+    names = {e.id: e.name for e in entities}
+    name_words = frozenset(w for alias in owner for w in alias.split() if len(w) >= 3 and " " not in alias)
+    out: list[Statement] = []
+
+    def alias_entities(text: str) -> set[str]:
+        if pattern is None:
+            return set()
+        return {owner[m.group(1)] for m in pattern.finditer(_fold(text)) if m.group(1) in owner}
+
+    for article in articles:
+        language = article.language or "xx"
+        source = _source(article)
+        claimed_quotes = {c.quote for c in article.claims if c.quote is not None}
+
+        def make(sid, kind, text, start, end, speaker, speaker_name, mention_ids=(), quantity_ids=()):
+            content, scopes, hedges, positions = text_features(text, language, name_words)
+            ents = {article.mentions[i].entity_id for i in mention_ids if 0 <= i < len(article.mentions)}
+            ents = {e for e in ents if e} | alias_entities(text)
+            quantities = []
+            for i in quantity_ids:
+                if 0 <= i < len(article.quantities):
+                    q = article.quantities[i]
+                    low = q.value if q.value is not None else q.low
+                    high = q.value if q.value is not None else q.high
+                    quantities.append((low, high, _counted_stems(q.counted, language), q.approximate))
+            out.append(Statement(
+                id=sid, kind=kind, article_id=article.id, source=source, language=language, text=text,
+                start=start, end=end, speaker=speaker, speaker_name=speaker_name or (names.get(speaker) if speaker else None),
+                entities=frozenset(ents - ({speaker} if speaker else set())), quantities=tuple(quantities),
+                content=content, positions=positions, scopes=scopes, hedged=bool(hedges), hedges=hedges,
+            ))
+
+        title = (article.title or "").strip()
+        if title:
+            at = article.original.find(title)
+            make(f"h-{article.id}", "headline", title, at if at >= 0 else None, at + len(title) if at >= 0 else None,
+                 None, None)
+        for n, q in enumerate(article.quotes):
+            if n in claimed_quotes:
+                continue
+            mention_ids = [i for i, m in enumerate(article.mentions) if q.start <= m.start and m.end <= q.end]
+            quantity_ids = [i for i, x in enumerate(article.quantities) if q.start <= x.start and x.end <= q.end]
+            make(f"q-{article.id}-{n}", "quote", q.text, q.start, q.end, q.speaker_entity_id, q.speaker,
+                 mention_ids, quantity_ids)
+        for n, c in enumerate(article.claims):
+            speaker = c.attributed_to
+            if c.quote is not None and 0 <= c.quote < len(article.quotes):
+                speaker = speaker or article.quotes[c.quote].speaker_entity_id
+            make(f"c-{article.id}-{n}", "claim", c.text, c.start, c.end, speaker, c.speaker, c.mention_ids, c.quantity_ids)
+    return out
+
+
+@dataclass
+class Vocabulary:
+    """How common each stem and entity is in the story, to tell a point from the story's vocabulary."""
+
+    stem_df: Counter
+    entity_df: Counter
+    size: int
+
+    @classmethod
+    def of(cls, items: Sequence[Statement]) -> "Vocabulary":
+        return cls(Counter(s for st in items for s in st.content), Counter(e for st in items for e in st.entities), len(items))
+
+    def _limit(self) -> float:
+        return max(MIN_ANCHOR_DF, MAX_ANCHOR_SHARE * self.size)
+
+    def salient_stem(self, s: str) -> bool:
+        return not s.isdigit() and self.stem_df[s] <= self._limit()
+
+    def salient_entity(self, e: str) -> bool:
+        return self.entity_df[e] <= self._limit()
+
+    def weight(self, s: str) -> float:
+        return math.log((self.size + 1) / (self.stem_df[s] + 1)) + 1.0
+
+
+@dataclass
+class Candidate:
+    a: Statement
+    b: Statement
+    cosine: float
+    shared_stems: frozenset[str]  # salient content stems both name (synonyms included)
+    shared_entities: frozenset[str]  # salient entities both name
+
+    @property
+    def same_language(self) -> bool:
+        return self.a.language == self.b.language
+
+    @property
+    def same_speaker(self) -> bool:
+        return self.a.speaker is not None and self.a.speaker == self.b.speaker
+
+
+def encode(items: Sequence[Statement], encoder) -> None:
+    if not items:
+        return
+    vectors = encoder.encode([s.text for s in items])
+    for s, v in zip(items, vectors):
+        s.vector = v
+
+
+def candidates(items: Sequence[Statement], vocab: Vocabulary) -> list[Candidate]:
+    """Pairs worth comparing: from two articles, or the same speaker twice in one.
+
+    A pair qualifies if it shares a salient stem or entity (same language), or
+    has a high cosine (any language); the inverted index keeps this linear in
+    the pairs that share something rather than quadratic in the story.
+    """
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, st in enumerate(items):
+        keys = {f"s:{st.language}:{s}" for s in expand(set(st.content), st.language) if vocab.salient_stem(s)}
+        keys |= {f"e:{e}" for e in st.entities if vocab.salient_entity(e)}
+        keys |= {f"q:{st.language}:{s}" for q in st.quantities for s in q[2]}
+        for k in keys:
+            index[k].append(i)
+    pairs: set[tuple[int, int]] = set()
+    for members in index.values():
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                pairs.add((members[x], members[y]))
+    vectors = [st.vector for st in items]
+    if items and all(v is not None for v in vectors):
+        matrix = np.vstack(vectors) @ np.vstack(vectors).T
+        close = np.argwhere(np.triu(matrix, 1) >= min(CROSS_LINGUAL_COS, SAME_LANGUAGE_COS))
+        pairs |= {(int(i), int(j)) for i, j in close}
+    else:
+        matrix = None
+    out = []
+    for i, j in sorted(pairs):
+        a, b = items[i], items[j]
+        same_article = a.article_id == b.article_id
+        if same_article and not (a.speaker and a.speaker == b.speaker):
+            continue
+        if not same_article and a.source == b.source and a.source != a.article_id:
+            continue  # one outlet's two articles are not two sources
+        cos = float(matrix[i, j]) if matrix is not None else 0.0
+        shared_stems: set[str] = set()
+        if a.language == b.language:
+            ea, eb = expand(set(a.content), a.language), expand(set(b.content), b.language)
+            shared_stems = {s for s in a.content if s in eb and vocab.salient_stem(s)}
+            shared_stems |= {s for s in b.content if s in ea and vocab.salient_stem(s)}
+        shared_entities = {e for e in a.entities & b.entities if vocab.salient_entity(e)}
+        if not shared_stems and not shared_entities:
+            threshold = SAME_LANGUAGE_COS if a.language == b.language else CROSS_LINGUAL_COS
+            if cos < threshold:
+                continue
+        out.append(Candidate(a, b, cos, frozenset(shared_stems), frozenset(shared_entities)))
+    return out

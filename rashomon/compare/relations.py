@@ -1,0 +1,188 @@
+"""The relation of two aligned statements: agree, contradict, discuss, or none.
+
+Precision first: a contradiction needs a conflict on a word both statements
+share (one negates or denies what the other asserts, opposite words from
+``antonyms.txt``, two different numbers for the same counted thing) *and*
+alignment beyond that word (other shared words or entities, the same
+speaker, or a high cosine). Anything weaker is left out rather than shown:
+a reader who finds one absurd contradiction stops trusting the rest.
+
+Reason codes (machine-readable, the first is the main one):
+``negation-mismatch``, ``denial``, ``quantity-mismatch``, ``antonym``,
+``hedge`` (one side reports without taking a side), ``shared-point`` (agree),
+``same-quantity``, ``same-speaker`` / ``different-speaker``,
+``cross-lingual``, ``stance-model``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .align import Candidate, Statement, Vocabulary, antonym_pairs, expand, has_stopwords
+
+AGREE_COS = 0.5
+# Short sentences of one story reach 0.5 by topic alone; only above this does a cosine count as alignment.
+SUPPORT_COS = 0.65
+CROSS_AGREE_COS = 0.75
+
+
+@dataclass
+class Judgement:
+    type: str  # agree | contradict | discuss
+    confidence: float
+    reasons: list[str]
+    anchors: set[str] = field(default_factory=set)
+    candidate: Candidate | None = None
+
+
+def _ranges_overlap(qa, qb) -> bool:
+    (la, ha, _, xa), (lb, hb, _, xb) = qa, qb
+    if None in (la, ha, lb, hb):
+        return True  # an open range cannot be shown to differ
+    slack = 0.1 if (xa or xb) else 0.0
+    return la * (1 - slack) <= hb * (1 + slack) and lb * (1 - slack) <= ha * (1 + slack)
+
+
+def _quantity_conflict(c: Candidate) -> tuple[bool, bool, set[str]]:
+    """(mismatch, match, counted stems) over numbers that count the same thing."""
+    mismatch = match = False
+    anchors: set[str] = set()
+    for qa in c.a.quantities:
+        for qb in c.b.quantities:
+            if c.same_language:
+                shared = qa[2] & qb[2]
+            else:
+                # Across languages the counted words differ; one number each in very similar statements.
+                shared = {"#"} if len(c.a.quantities) == len(c.b.quantities) == 1 and c.cosine >= CROSS_AGREE_COS else set()
+            if not shared:
+                continue
+            anchors |= shared
+            if _ranges_overlap(qa, qb):
+                match = True
+            else:
+                mismatch = True
+    return mismatch, match, anchors
+
+
+@dataclass
+class Conflict:
+    reason: str
+    x: Statement  # the side that negates, denies or discusses
+    y: Statement  # the side that asserts
+    at: int  # the cue's token index in x
+    hits: set[str]  # the words of the point, in x's focus and met in y
+    met: int = 1  # how many of x's focus words y meets
+
+
+def _scoped_conflicts(x: Statement, y: Statement, vocab: Vocabulary, kinds: tuple[str, ...]) -> list[Conflict]:
+    """Where ``x`` negates, denies (or, for discuss/hedge, only reports) a word ``y`` asserts."""
+    found = []
+    y_content = set(y.content)
+    # What y holds under its own negation, or only reports or hedges, y does not assert.
+    y_not_asserted = expand(y.negated_stems() | y.scoped("discuss") | y.scoped("hedge"), y.language)
+    for scope in x.scopes:
+        if scope.kind not in kinds:
+            continue
+        hits, count = set(), 0
+        for s in scope.focus():
+            met = {t for t in expand({s}, x.language) if t in y_content and t not in y_not_asserted}
+            if met and vocab.salient_stem(s):
+                hits |= met | {s}
+                count += 1
+        if hits:
+            reason = {"denial": "denial", "negation": "negation-mismatch"}.get(scope.kind, "hedge")
+            found.append(Conflict(reason, x, y, scope.at, hits, count))
+    return found
+
+
+def _support(c: Candidate, conflict: Conflict | None, exclude: set[str]) -> int:
+    """How much aligns the pair besides the conflicting words: nearby shared words, entities, the speaker."""
+    stems = c.shared_stems - exclude
+    if conflict is not None:
+        y_at = conflict.y.first(conflict.hits)
+        stems = {s for s in stems if conflict.x.near(s, conflict.at) and (y_at is None or conflict.y.near(s, y_at))}
+    return len(stems) + len(c.shared_entities) + (2 if c.same_speaker else 0) + (1 if c.cosine >= SUPPORT_COS else 0)
+
+
+def _speaker_reason(c: Candidate) -> list[str]:
+    if c.same_speaker:
+        return ["same-speaker"]
+    if c.a.speaker and c.b.speaker:
+        return ["different-speaker"]
+    return []
+
+
+def judge(c: Candidate, vocab: Vocabulary) -> Judgement | None:
+    """The relation the rules can stand behind, or None."""
+    a, b = c.a, c.b
+    speaker = _speaker_reason(c)
+    q_mismatch, q_match, q_anchors = _quantity_conflict(c)
+
+    if not c.same_language:
+        if c.cosine < CROSS_AGREE_COS - 0.15 or not (c.shared_entities or q_anchors):
+            return None
+        if q_mismatch:
+            return Judgement("contradict", 0.6, ["quantity-mismatch", "cross-lingual", *speaker], q_anchors, c)
+        a_neg, b_neg = bool(a.negated_stems()), bool(b.negated_stems())
+        if a_neg != b_neg and c.cosine >= CROSS_AGREE_COS:
+            return Judgement("contradict", 0.55, ["negation-mismatch", "cross-lingual", *speaker], set(c.shared_entities), c)
+        if a_neg == b_neg and not (a.hedged or b.hedged) and c.cosine >= CROSS_AGREE_COS:
+            return Judgement("agree", round(min(0.9, c.cosine), 2), ["shared-point", "cross-lingual", *speaker],
+                             set(c.shared_entities), c)
+        return None
+
+    kinds = ("negation", "denial")
+    # Cue scopes need the language's function words, else "nicht aus ..." bears on "aus".
+    worded = has_stopwords(a.language)
+    conflicts = (_scoped_conflicts(a, b, vocab, kinds) + _scoped_conflicts(b, a, vocab, kinds)) if worded else []
+    best: tuple[float, Judgement] | None = None
+    for conflict in conflicts:
+        support = _support(c, conflict, expand(conflict.hits, a.language))
+        if support < 1:
+            continue
+        confidence = 0.5 + 0.1 * min(support, 3) + (0.1 if conflict.reason == "denial" else 0.0)
+        if a.hedged or b.hedged:
+            confidence -= 0.1
+        confidence = round(min(confidence, 0.95), 2)
+        if best is None or confidence > best[0]:
+            best = (confidence, Judgement("contradict", confidence, [conflict.reason, *speaker], set(conflict.hits), c))
+    # Two numbers for "years" or "people" in one story differ all the time; the same thing counted
+    # means the same named entity in both statements and more aligned words besides.
+    if q_mismatch and c.shared_entities and _support(c, None, q_anchors) >= 2:
+        confidence = round(min(0.95, 0.6 + 0.1 * min(_support(c, None, q_anchors), 3)), 2)
+        if best is None or confidence >= best[0]:
+            best = (confidence, Judgement("contradict", confidence, ["quantity-mismatch", *speaker], set(q_anchors), c))
+    if best is None and not conflicts and worded:
+        negated = expand(a.negated_stems() | b.negated_stems(), a.language)
+        for x, y in antonym_pairs(a.language):
+            if x in a.content and y in b.content and x not in negated and y not in negated:
+                support = _support(c, None, {x, y})
+                if support >= 2:
+                    confidence = round(min(0.9, 0.5 + 0.1 * min(support, 3)), 2)
+                    best = (confidence, Judgement("contradict", confidence, ["antonym", *speaker], {x, y}, c))
+                    break
+    if best is not None:
+        return best[1]
+
+    kinds = ("discuss", "hedge")
+    for conflict in (_scoped_conflicts(a, b, vocab, kinds) + _scoped_conflicts(b, a, vocab, kinds)) if worded else []:
+        # Reporting a point without a side is weak evidence: two of its words, or a nearby shared one.
+        support = _support(c, conflict, expand(conflict.hits, a.language)) + conflict.met - 1
+        if support >= 1:
+            confidence = round(min(0.5 + 0.1 * min(support + 1, 3), 0.85), 2)
+            return Judgement("discuss", confidence, ["hedge", *speaker], set(conflict.hits), c)
+    if a.hedged or b.hedged or conflicts:
+        return None
+    if q_match and not q_mismatch:
+        return Judgement("agree", 0.7 + (0.1 if _support(c, None, q_anchors) >= 2 else 0.0), ["same-quantity", *speaker],
+                         q_anchors, c)
+    shared = len(c.shared_stems) + len(c.shared_entities)
+    # Both sides must hold the shared words the same way: both assert them, or both negate them.
+    a_neg, b_neg = expand(a.negated_stems(), a.language), expand(b.negated_stems(), b.language)
+    if any((s in a_neg) != (s in b_neg) for s in c.shared_stems):
+        return None
+    if (shared >= 3 and c.cosine >= AGREE_COS) or (c.same_speaker and len(c.shared_stems) >= 2):
+        confidence = 0.5 + 0.05 * min(shared, 4) + (0.1 if c.same_speaker else 0.0) + max(0.0, c.cosine - AGREE_COS)
+        return Judgement("agree", round(min(confidence, 0.9), 2), ["shared-point", *speaker],
+                         set(c.shared_stems) | {f"e:{e}" for e in c.shared_entities}, c)
+    return None
