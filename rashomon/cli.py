@@ -99,7 +99,7 @@ def _ingest(store, paths: list[str], max_bytes: int) -> int:
 
 
 def _analyze(store, workers: int, rebuild_stories: bool = False, rebuild_entities: bool = False) -> None:
-    from rashomon.pipeline import analyze_pending, pending_tasks, update_entities, update_stories
+    from rashomon.pipeline import analyze_pending, pending_tasks, update_comparisons, update_entities, update_stories
     from rashomon.run import get_executor
 
     total, _ = pending_tasks(store)
@@ -113,6 +113,8 @@ def _analyze(store, workers: int, rebuild_stories: bool = False, rebuild_entitie
             progress.update(entity_task, total=1, completed=1)
             story_task = progress.add_task("grouping into stories", total=None)
             update = update_stories(store, rebuild=rebuild_stories, on_article=lambda: progress.advance(story_task))
+            compare_task = progress.add_task("comparing sources", total=None)
+            compared = update_comparisons(store, on_story=lambda: progress.advance(compare_task))
     finally:
         executor.close()
     counts = store.counts()
@@ -120,6 +122,12 @@ def _analyze(store, workers: int, rebuild_stories: bool = False, rebuild_entitie
         f"analysed {total} article(s); {update.assigned} placed in stories "
         f"({update.new_stories} new, {update.joined_existing} joined existing); "
         f"{counts['stories']} stories over {counts['articles']} articles in {store.path}",
+        markup=False,
+        highlight=False,
+    )
+    out.print(
+        f"compared the sources of {compared.compared} story(ies) ({compared.unchanged} unchanged): "
+        f"{compared.relations} relation(s)",
         markup=False,
         highlight=False,
     )
@@ -198,6 +206,16 @@ def stories(db: str = DbOption) -> None:
                 print(line)
 
 
+def _one_story(store, story_id: str):
+    """The story whose id starts with ``story_id``; exits with one line when none or several match."""
+    matches = store.find_story(story_id)
+    if len(matches) != 1:
+        problem = "no story" if not matches else f"{len(matches)} stories"
+        err.print(f"{story_id}: {problem} with that id (see `rashomon stories`)", markup=False)
+        raise typer.Exit(1)
+    return matches[0]
+
+
 @app.command()
 def show(
     story_id: str = typer.Argument(..., help="A story id, or the start of one."),
@@ -207,12 +225,42 @@ def show(
     from rashomon.present.terminal import story_panel
 
     with _open_store(db) as store:
-        matches = store.find_story(story_id)
-        if len(matches) != 1:
-            problem = "no story" if not matches else f"{len(matches)} stories"
-            err.print(f"{story_id}: {problem} with that id (see `rashomon stories`)", markup=False)
-            raise typer.Exit(1)
-        out.print(story_panel(matches[0], store.articles(matches[0].article_ids)))
+        story = _one_story(store, story_id)
+        out.print(story_panel(story, store.articles(story.article_ids)))
+
+
+@app.command()
+def compare(
+    story_id: str = typer.Argument(..., help="A story id, or the start of one."),
+    db: str = DbOption,
+    everything: bool = typer.Option(False, "--all", help="Also show propositions no relation stands on."),
+) -> None:
+    """Compare one story's sources: propositions as rows, sources as columns, then every relation.
+
+    Each cell says how the source holds the point: asserts, denies, hedges, or silent.
+    Relations: agree, contradict, discuss, omission (only one source reports it) and
+    quote_drift (one speaker reported saying contradicting things).
+    """
+    from rashomon import compare as comparing
+    from rashomon.present.compare import compare_lines, compare_table, relations_table, statement_texts
+
+    with _open_store(db) as store:
+        story = _one_story(store, story_id)
+        articles = store.articles(story.article_ids)
+        stored = store.comparison(story.id)
+        if stored and stored[0] == comparing.version():
+            _, _, propositions, relations = stored
+        else:
+            # Not compared yet (or by an older version): compare now, without writing.
+            entities = [entity for entity, _ in store.entities()]
+            result = comparing.compare_story(articles, entities, story_id=story.id)
+            propositions, relations = result.propositions, result.relations
+    if out.is_terminal:
+        out.print(compare_table(story, articles, propositions, relations, everything))
+        out.print(relations_table(relations, statement_texts(articles)))
+    else:
+        for line in compare_lines(articles, propositions, relations, everything):
+            print(line)
 
 
 @app.command()
@@ -229,11 +277,14 @@ def export(
         err.print(f"error: unknown format {format!r} (json, jsonl, csv)", markup=False)
         raise typer.Exit(2)
     from rashomon.present.analysis import analysis_sections
+    from rashomon.present.compare import compare_sections
 
     with _open_store(db) as store:
         articles = store.articles()
         entities = [entity for entity, _ in store.entities()]
-        doc = exporter.export_document(articles, store.stories(), sections=analysis_sections(articles, entities))
+        stories = exporter.order_stories(store.stories())
+        sections = analysis_sections(articles, entities) | compare_sections(store, stories)
+        doc = exporter.export_document(articles, stories, sections=sections)
     if out_file:
         with out_file.open("w", encoding="utf-8", newline="") as fh:
             writers[format](doc, fh)
@@ -251,13 +302,23 @@ def _write_report(store, path: Path) -> None:
 
     generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     articles, stories = store.articles(), store.stories()
+    from rashomon.present.compare import comparison_panels
+
     entities = [entity for entity, _ in store.entities()]
+    layers = analysis_layers(articles, entities)
+    panels = story_panels(stories, articles, entities)
+    matrix, anchors = comparison_panels(store, stories, articles)
+    for article_id, marks in anchors.items():
+        layers.setdefault(article_id, []).extend(marks)
+    for story_id, found in matrix.items():
+        # The matrix first: it is the story's summary; the other panels are detail.
+        panels[story_id] = [*found, *panels.get(story_id, [])]
     html = render_report(
         articles,
         stories,
         generated_at=generated_at,
-        article_layers=analysis_layers(articles, entities),
-        story_panels=story_panels(stories, articles, entities),
+        article_layers=layers,
+        story_panels=panels,
     )
     path.write_text(html, encoding="utf-8")
     out.print(f"report: {path.resolve()}", markup=False, highlight=False)
@@ -346,6 +407,45 @@ def bench_analysis(
     except GoldDataMissing as missing:
         err.print(f"error: {missing}", markup=False)
         raise typer.Exit(2)
+
+
+@bench_app.command("stance")
+def bench_stance(
+    bodies: Path = typer.Argument(..., exists=True, dir_okay=False, help="FNC-1 bodies CSV (Body ID, articleBody)."),
+    stances: Path = typer.Argument(..., exists=True, dir_okay=False, help="FNC-1 stances CSV (Headline, Body ID, Stance)."),
+    model: Optional[Path] = typer.Option(None, "--model", exists=True, dir_okay=False,
+                                         help="A stance model JSON (default: the shipped one)."),
+    cache: Optional[Path] = typer.Option(
+        None, "--cache", help="Keep encodings in this .npz between runs (same vectors, much faster reruns)."
+    ),
+) -> None:
+    """Stance (agree / disagree / discuss / unrelated) on the held-out FNC-1 bodies: per class, macro-F1, FNC score."""
+    from rashomon.bench.similarity import CachedEncoder
+    from rashomon.bench.stance import run_stance_bench
+    from rashomon.compare.stance import StanceModel
+    from rashomon.embed import get_encoder
+
+    encoder = CachedEncoder(get_encoder(), cache) if cache else get_encoder()
+    try:
+        run_stance_bench(bodies, stances, model=StanceModel.load(model) if model else None, encoder=encoder)
+    except (ValueError, KeyError) as problem:
+        err.print(f"error: {bodies} / {stances}: {problem}", markup=False)
+        raise typer.Exit(2)
+    finally:
+        if cache:
+            encoder.save()
+
+
+@bench_app.command("compare")
+def bench_compare(
+    pairs: Path = typer.Argument(..., exists=True, dir_okay=False, help="SemEval-2022 Task 8 pairs CSV."),
+    articles: int = typer.Option(50, "--articles", min=2, help="Articles in the story."),
+    languages: int = typer.Option(5, "--languages", min=1, help="Spread over this many (most frequent) languages."),
+) -> None:
+    """Seconds to compare the sources of one story of N articles in several languages."""
+    from rashomon.bench.compare import run_compare_bench
+
+    run_compare_bench(str(pairs), articles=articles, languages=languages)
 
 
 @bench_app.command("corpus-from-pairs")

@@ -230,6 +230,9 @@ def _article_view(article: Article, index: str, extra: Sequence[Mark]) -> Articl
     removed = removed_marks(article)
     langs = language_marks(article)
     text_marks = original_to_clean(article.offsets, [*langs, *extra], len(article.text))
+    # An anchor lives once in the page: in the cleaned text when its span survived cleaning, else in the original.
+    anchored = {m.anchor for m in text_marks if m.anchor}
+    original_extra = [m._replace(anchor=None) if m.anchor in anchored else m for m in extra]
     reasons = Counter(r.reason for r in article.removed)
     spans = [(max(0, r.start), min(len(article.original), r.end)) for r in article.removed]
     covered = _covered_length(spans)
@@ -251,7 +254,7 @@ def _article_view(article: Article, index: str, extra: Sequence[Mark]) -> Articl
         paths=list(article.paths),
         words=_word_count(article.text),
         text_html=render_spans(article.text, text_marks),
-        original_html=render_spans(article.original, [*langs, *removed, *extra]),
+        original_html=render_spans(article.original, [*langs, *removed, *original_extra]),
         removed_count=len(article.removed),
         removed_chars=covered,
         removed_reasons=sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])),

@@ -34,6 +34,8 @@ class Mark(NamedTuple):
     kind: str
     label: str = ""
     lang: str | None = None
+    # An element id, so other parts of the page can link to the span ("#cmp-c-…"); only its first piece gets it.
+    anchor: str | None = None
 
 
 # Element per kind; anything else is a <span>. <del> tells assistive tech the
@@ -79,6 +81,8 @@ def _open_tag(mark: Mark, tags: Mapping[str, str], continued: bool) -> str:
         parts.append(f' data-label="{label}" title="{label}"')
     if mark.lang:
         parts.append(f' lang="{lang_tag(mark.lang)}" dir="{text_dir(mark.lang)}"')
+    if mark.anchor and not continued:
+        parts.append(f' id="{escape(mark.anchor)}"')
     parts.append(">")
     return "".join(parts)
 

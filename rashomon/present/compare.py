@@ -1,0 +1,254 @@
+"""The source comparison as an export section, a terminal matrix and a report panel.
+
+Rows are propositions (points of the story), columns are sources, and each cell
+says how the source holds the point: asserts, denies, hedges, or is silent.
+Statement ids are the export's: ``c-…`` claims, ``q-…`` quotes, ``h-<article>``
+headlines; in the report each cell links to its statement's sentence, which
+carries the anchor ``cmp-<statement id>``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from markupsafe import Markup
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from ..model import Article, Proposition, Relation, Story
+from .report import Panel, _source_label
+from .spans import Mark
+
+RELATION_FIELDS = ("id", "type", "story_id", "proposition_id", "claim_ids", "article_ids", "confidence", "reason",
+                   "reasons", "speaker_entity_id", "model")
+STANCE_MARK = {"asserts": "✓", "denies": "✗", "hedges": "~"}
+TYPE_LABEL = {"agree": "agree", "contradict": "contradict", "discuss": "discuss", "omission": "only one source",
+              "quote_drift": "quote drift"}
+
+
+def anchor_id(statement_id: str) -> str:
+    return f"cmp-{statement_id}"
+
+
+def statement_span(article: Article, statement_id: str) -> tuple[int | None, int | None, str]:
+    """``(start, end, text)`` of a statement id in its article's original (start/end None if not found)."""
+    kind, _, rest = statement_id.partition("-")
+    if kind == "h":
+        title = (article.title or "").strip()
+        at = article.original.find(title) if title else -1
+        return (at, at + len(title), title) if at >= 0 else (None, None, title)
+    try:
+        n = int(rest.rsplit("-", 1)[1])
+    except (IndexError, ValueError):
+        return None, None, ""
+    items = article.claims if kind == "c" else article.quotes if kind == "q" else []
+    if 0 <= n < len(items):
+        return items[n].start, items[n].end, items[n].text
+    return None, None, ""
+
+
+# ------------------------------------------------------------------ export
+
+
+def relation_records(relations: Iterable[Relation]) -> list[dict[str, Any]]:
+    return [{k: dataclasses.asdict(r)[k] for k in RELATION_FIELDS} for r in relations]
+
+
+def proposition_records(propositions: Iterable[Proposition]) -> list[dict[str, Any]]:
+    return [
+        {"id": p.id, "story_id": p.story_id, "label": p.label, "claim_ids": list(p.claim_ids),
+         "article_ids": list(p.article_ids), "stances": list(p.stances), "anchors": list(p.anchors)}
+        for p in propositions
+    ]
+
+
+def compare_sections(store, stories: Sequence[Story]) -> dict[str, list[dict[str, Any]]]:
+    """``relations`` and ``propositions`` for ``export_document(sections=...)``, stories in export order."""
+    relations: list[Relation] = []
+    propositions: list[Proposition] = []
+    for story in stories:
+        stored = store.comparison(story.id)
+        if stored:
+            propositions.extend(stored[2])
+            relations.extend(stored[3])
+    return {"relations": relation_records(relations), "propositions": proposition_records(propositions)}
+
+
+# ------------------------------------------------------------------ matrix
+
+
+def shown_propositions(propositions: Sequence[Proposition], relations: Sequence[Relation], everything: bool = False):
+    """The rows worth a reader's time: propositions some relation stands on (all of them with ``everything``)."""
+    used = {r.proposition_id for r in relations}
+    return [p for p in propositions if everything or p.id in used]
+
+
+def source_columns(articles: Sequence[Article]) -> list[tuple[str, list[str]]]:
+    """``(source label, [article ids])`` in story order; one outlet's articles share a column."""
+    columns: dict[str, list[str]] = {}
+    for a in articles:
+        columns.setdefault(_source_label(a)[0], []).append(a.id)
+    return list(columns.items())
+
+
+def cells(p: Proposition, columns: Sequence[tuple[str, list[str]]]) -> list[list[tuple[str, str]]]:
+    """Per column, ``[(stance, statement id), ...]``; empty for a silent source."""
+    out = []
+    for _, ids in columns:
+        out.append([(s, c) for c, a, s in zip(p.claim_ids, p.article_ids, p.stances) if a in ids])
+    return out
+
+
+def _row_types(p: Proposition, relations: Sequence[Relation]) -> list[str]:
+    return sorted({r.type for r in relations if r.proposition_id == p.id})
+
+
+def _clean(value: str | None, limit: int | None = None) -> str:
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in (value or "")).split())
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+
+
+def compare_table(story: Story, articles: Sequence[Article], propositions, relations, everything: bool = False) -> Table:
+    columns = source_columns(articles)
+    table = Table(title=Text(_clean(story.title) or story.id, style="bold"), box=box.SIMPLE_HEAVY, show_lines=True)
+    table.add_column("Proposition", overflow="fold", ratio=3)
+    table.add_column("Relations", overflow="fold", no_wrap=False)
+    for source, _ in columns:
+        table.add_column(Text(_clean(source)), overflow="fold", ratio=1)
+    styles = {"asserts": "green", "denies": "red bold", "hedges": "yellow"}
+    for p in shown_propositions(propositions, relations, everything):
+        types = _row_types(p, relations)
+        row_style = "on grey11" if "contradict" in types or "quote_drift" in types else None
+        row = [Text(_clean(p.label, 160)), Text(", ".join(TYPE_LABEL[t] for t in types), style="red" if row_style else "")]
+        for items in cells(p, columns):
+            cell = Text()
+            for n, (stance, sid) in enumerate(items):
+                if n:
+                    cell.append("\n")
+                cell.append(f"{STANCE_MARK[stance]} {stance}", style=styles[stance])
+                cell.append(f" {sid}", style="dim")
+            row.append(cell if items else Text("silent", style="dim"))
+        table.add_row(*row, style=row_style)
+    return table
+
+
+def relations_table(relations: Sequence[Relation], texts: Mapping[str, tuple[str, str]]) -> Table:
+    table = Table(box=box.SIMPLE, show_lines=False, expand=True)
+    table.add_column("Relation", no_wrap=True)
+    table.add_column("Conf.", justify="right", no_wrap=True)
+    table.add_column("Reason", overflow="fold")
+    table.add_column("Statements", overflow="fold", ratio=4)
+    for r in relations:
+        statements = Text()
+        for n, cid in enumerate(r.claim_ids):
+            source, text = texts.get(cid, ("?", ""))
+            if n:
+                statements.append("\n")
+            statements.append(f"[{_clean(source)}] ", style="bold")
+            statements.append(_clean(text, 140))
+        style = "red bold" if r.type in ("contradict", "quote_drift") else ""
+        table.add_row(Text(TYPE_LABEL[r.type], style=style), f"{r.confidence:.2f}", Text(", ".join(r.reasons)), statements)
+    return table
+
+
+def statement_texts(articles: Sequence[Article]) -> dict[str, tuple[str, str]]:
+    """Every statement id a comparison can name -> (source, text)."""
+    out: dict[str, tuple[str, str]] = {}
+    for a in articles:
+        source = _source_label(a)[0]
+        if a.title:
+            out[f"h-{a.id}"] = (source, a.title)
+        for n, q in enumerate(a.quotes):
+            out[f"q-{a.id}-{n}"] = (source, q.text)
+        for n, c in enumerate(a.claims):
+            out[f"c-{a.id}-{n}"] = (source, c.text)
+    return out
+
+
+def compare_lines(articles: Sequence[Article], propositions, relations, everything: bool = False) -> list[str]:
+    """Tab-separated matrix then relations, for pipes: one proposition or relation per line."""
+    columns = source_columns(articles)
+    lines = ["proposition\trelations\t" + "\t".join(_clean(s) for s, _ in columns) + "\tlabel"]
+    for p in shown_propositions(propositions, relations, everything):
+        values = [", ".join(f"{s} {sid}" for s, sid in items) or "silent" for items in cells(p, columns)]
+        lines.append("\t".join([p.id, ",".join(_row_types(p, relations)), *values, _clean(p.label)]))
+    lines.append("")
+    lines.append("relation\ttype\tconfidence\treason\tclaim_ids")
+    for r in relations:
+        lines.append("\t".join([r.id, r.type, f"{r.confidence:.2f}", ",".join(r.reasons), ",".join(r.claim_ids)]))
+    return lines
+
+
+# ------------------------------------------------------------------ report
+
+
+def comparison_marks(articles: Iterable[Article], propositions: Iterable[Proposition]) -> dict[str, list[Mark]]:
+    """An anchored mark over every statement a proposition names, so report cells can link to it."""
+    by_id = {a.id: a for a in articles}
+    marks: dict[str, list[Mark]] = {}
+    seen: set[str] = set()
+    for p in propositions:
+        for sid, aid in zip(p.claim_ids, p.article_ids):
+            if sid in seen or aid not in by_id:
+                continue
+            seen.add(sid)
+            start, end, _ = statement_span(by_id[aid], sid)
+            if start is not None and end is not None and end > start:
+                marks.setdefault(aid, []).append(Mark(start, end, "compared", "compared across sources", None, anchor_id(sid)))
+    return marks
+
+
+def matrix_panel(story: Story, articles: Sequence[Article], propositions, relations) -> Panel | None:
+    shown = shown_propositions(propositions, relations)
+    if not shown:
+        return None
+    columns = source_columns(articles)
+    head = Markup("").join(Markup('<th scope="col">{}</th>').format(source) for source, _ in columns)
+    rows = []
+    for p in shown:
+        types = _row_types(p, relations)
+        conflict = "contradict" in types or "quote_drift" in types
+        tds = []
+        for items in cells(p, columns):
+            if not items:
+                tds.append(Markup('<td class="cmp-cell cmp-silent">silent</td>'))
+                continue
+            links = Markup("<br>").join(
+                Markup('<a class="cmp-{}" href="#{}">{} {}</a>').format(stance, anchor_id(sid), STANCE_MARK[stance], stance)
+                for stance, sid in items
+            )
+            tds.append(Markup('<td class="cmp-cell">{}</td>').format(links))
+        found = [r for r in relations if r.proposition_id == p.id]
+        detail = Markup("; ").join(
+            Markup("{} ({}, {:.2f})").format(TYPE_LABEL[r.type], ", ".join(r.reasons), r.confidence) for r in found
+        )
+        rows.append(Markup('<tr class="{}"><th scope="row" dir="auto">{}<div class="cmp-why">{}</div></th>{}</tr>').format(
+            "cmp-conflict" if conflict else "cmp-row", _clean(p.label, 220), detail, Markup("").join(tds)))
+    html = Markup(
+        '<table class="cmp-matrix"><thead><tr><th scope="col">Proposition</th>{}</tr></thead><tbody>{}</tbody></table>'
+        '<p class="cmp-legend">✓ asserts · ✗ denies · ~ hedges or reports without taking a side · silent: not said. '
+        'Rows in red: the sources, or one speaker, contradict each other.</p>'
+    ).format(head, Markup("").join(rows))
+    return Panel("Where the sources agree and differ", html)
+
+
+def comparison_panels(store, stories: Sequence[Story], articles: Sequence[Article]) -> tuple[dict[str, list[Panel]], dict[str, list[Mark]]]:
+    """Per story the matrix panel, and the anchored marks its cells link to."""
+    by_id = {a.id: a for a in articles}
+    panels: dict[str, list[Panel]] = {}
+    marks: dict[str, list[Mark]] = {}
+    for story in stories:
+        stored = store.comparison(story.id)
+        if not stored:
+            continue
+        _, _, propositions, relations = stored
+        members = [by_id[i] for i in story.article_ids if i in by_id]
+        panel = matrix_panel(story, members, propositions, relations)
+        if panel:
+            panels[story.id] = [panel]
+            for aid, ms in comparison_marks(members, shown_propositions(propositions, relations)).items():
+                marks.setdefault(aid, []).extend(ms)
+    return panels, marks

@@ -1,0 +1,145 @@
+"""The reference case for source comparison: what `rashomon analyze` + `rashomon compare` find in the seeds.
+
+Hand-checked expectations, read from the public export of a real run: the Raqqa
+story's sources contradict each other on the foreign fighters (Omar Alloush
+quoted both ways: quote drift) and on the coalition's involvement (its denial
+against Press TV's "US-backed deal" headline); only Asharq Al-Awsat gives the
+numbers; and nothing else is called a contradiction.
+"""
+
+import json
+import re
+
+import pytest
+
+from conftest import SEEDS, run_cli
+
+PRESS_TV, FRENCH, ASHARQ = "000_beb97b786951395b.txt", "001_2744c880e1a75e98.txt", "002_5c1f82888a9eaaa3.txt"
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("seeds-compare")
+    first = run_cli("analyze", str(SEEDS), "--report", "report.html", cwd=workdir, check_ok=True)
+    again = run_cli("analyze", cwd=workdir, check_ok=True)
+    doc = json.loads(run_cli("export", cwd=workdir, check_ok=True).stdout)
+    by_file = {a["paths"][0].split("/")[-1]: a for a in doc["articles"]}
+    texts = {}
+    for key in ("claims", "quotes"):
+        for item in doc[key]:
+            texts[item["id"]] = item["text"]
+    for a in doc["articles"]:
+        if a["title"]:
+            texts[f"h-{a['id']}"] = a["title"]
+    story = next(s for s in doc["stories"] if by_file[PRESS_TV]["id"] in s["article_ids"])
+    return {
+        "workdir": workdir, "doc": doc, "by_file": by_file, "texts": texts, "story": story,
+        "first": first.stdout.decode(), "again": again.stdout.decode(),
+        "report": (workdir / "report.html").read_text(encoding="utf-8"),
+    }
+
+
+def relations(run, kind):
+    return [r for r in run["doc"]["relations"] if r["type"] == kind]
+
+
+def pair_texts(run, r):
+    return [run["texts"][c] for c in r["claim_ids"]]
+
+
+def find(run, kind, *needles):
+    """Relations of ``kind`` whose statements contain each needle (one statement per needle, in order)."""
+    found = []
+    for r in relations(run, kind):
+        texts = pair_texts(run, r)
+        if len(texts) == len(needles) and (
+            all(n in t for n, t in zip(needles, texts)) or all(n in t for n, t in zip(needles, reversed(texts)))
+        ):
+            found.append(r)
+    return found
+
+
+def test_foreign_fighters_contradiction_between_the_two_raqqa_articles(run):
+    found = find(run, "contradict", "foreign-born terrorists", "no foreigners had left Raqqa")
+    assert len(found) == 1, relations(run, "contradict")
+    r = found[0]
+    assert set(r["article_ids"]) == {run["by_file"][PRESS_TV]["id"], run["by_file"][ASHARQ]["id"]}
+    assert r["reason"] == "negation-mismatch" and "same-speaker" in r["reasons"]
+
+
+def test_alloush_quote_drift_across_sources_and_within_asharq(run):
+    alloush = next(e for e in run["doc"]["entities"] if "Omar Alloush" in e["aliases"])
+    across = find(run, "quote_drift", "foreign-born terrorists", "no foreigners had left Raqqa")
+    within = find(run, "quote_drift", "the evacuation would include foreign fighters", "no foreigners had left Raqqa")
+    assert len(across) == 1 and len(within) == 1
+    for r in across + within:
+        assert r["speaker_entity_id"] == alloush["id"]
+        assert r["reason"] == "same-speaker"
+    assert set(within[0]["article_ids"]) == {run["by_file"][ASHARQ]["id"]}
+
+
+def test_coalition_denial_against_the_us_backed_deal_headline(run):
+    press_tv = run["by_file"][PRESS_TV]["id"]
+    found = find(run, "contradict", "US-backed Deal", "Coalition denied being involved")
+    assert len(found) == 1
+    assert f"h-{press_tv}" in found[0]["claim_ids"] and found[0]["reason"] == "denial"
+
+
+def test_asharq_only_numbers_are_omissions(run):
+    asharq = run["by_file"][ASHARQ]["id"]
+    omitted = {pair_texts(run, r)[0] for r in relations(run, "omission")}
+    assert any("275 Syrian ISIS fighters" in t and "between 200 and 300" in t for t in omitted)
+    assert any("3,000 trapped civilians" in t for t in omitted)
+    assert all(r["article_ids"] == [asharq] for r in relations(run, "omission"))
+
+
+def test_no_spurious_contradictions(run):
+    # Every contradiction and drift is one of the hand-checked ones above; nothing in the one-source French story.
+    allowed = [
+        ("foreign-born terrorists", "no foreigners had left Raqqa"),
+        ("US-backed Deal", "Coalition denied being involved"),
+        ("the evacuation would include foreign fighters", "no foreigners had left Raqqa"),
+    ]
+    for kind in ("contradict", "quote_drift"):
+        for r in relations(run, kind):
+            texts = pair_texts(run, r)
+            assert any(a in texts[0] and b in texts[1] for a, b in allowed), (kind, texts)
+    french = run["by_file"][FRENCH]["id"]
+    assert not [r for r in run["doc"]["relations"] if french in r["article_ids"] and r["type"] != "quote_drift"]
+
+
+def test_relation_records_follow_the_contract(run):
+    ids = set(run["texts"])
+    assert run["doc"]["relations"]
+    for r in run["doc"]["relations"]:
+        assert r["type"] in {"agree", "contradict", "discuss", "omission", "quote_drift"}
+        assert 0 < r["confidence"] <= 1 and isinstance(r["reason"], str) and r["reason"] == r["reasons"][0]
+        assert set(r["claim_ids"]) <= ids and len(r["article_ids"]) == len(r["claim_ids"])
+        assert re.fullmatch(r"r-[0-9a-f]{10}", r["id"])
+    for p in run["doc"]["propositions"]:
+        assert set(p["stances"]) <= {"asserts", "denies", "hedges"}
+
+
+def test_comparison_is_incremental(run):
+    assert "compared the sources of 2 story(ies) (0 unchanged)" in run["first"]
+    assert "compared the sources of 0 story(ies) (2 unchanged)" in run["again"]
+
+
+def test_compare_command_piped_prints_the_matrix(run):
+    out = run_cli("compare", run["story"]["id"][:8], cwd=run["workdir"], check_ok=True).stdout.decode()
+    header, *rows = out.split("\n\n")[0].splitlines()
+    assert header.split("\t")[2:4] == ["presstv.ir", "Asharq Al-Awsat"]
+    assert any("contradict" in row and "asserts" in row and "denies" in row for row in rows)
+    assert any(row.split("\t")[2] == "silent" and "omission" in row for row in rows)
+    assert "quote_drift" in out.split("\n\n")[1]
+    missing = run_cli("compare", "s-nope", cwd=run["workdir"])
+    assert missing.returncode == 1
+
+
+def test_report_matrix_links_every_cell_to_its_sentence(run):
+    html = run["report"]
+    assert "Where the sources agree and differ" in html and 'class="cmp-conflict"' in html
+    links = set(re.findall(r'href="#(cmp-[^"]+)"', html))
+    assert links
+    for target in links:
+        assert html.count(f'id="{target}"') == 1, target
