@@ -76,6 +76,23 @@ def test_different_numbers_for_the_same_counted_thing():
     assert "contradict" not in kinds(compare_story([a, same], [RAQQA]))
 
 
+def test_numbers_across_languages_meet_through_what_they_count():
+    en = article("a10", "Outlet A", "en", ["Some 275 fighters left Raqqa overnight in a convoy of buses."],
+                 quantities=[("275", 275, "fighters")], entities=[("Raqqa", "e-raqqa")])
+    fr_other = article("b10", "Outlet B", "fr", ["Quelque 400 combattants ont quitté Raqqa dans la nuit à bord d'un convoi de bus."],
+                       quantities=[("400", 400, "combattants")], entities=[("Raqqa", "e-raqqa")])
+    fr_same = article("c10", "Outlet C", "fr", ["Quelque 275 combattants ont quitté Raqqa dans la nuit à bord d'un convoi de bus."],
+                      quantities=[("275", 275, "combattants")], entities=[("Raqqa", "e-raqqa")])
+    (r,) = [r for r in compare_story([en, fr_other], [RAQQA]).relations if r.type == "contradict"]
+    assert r.reasons[:2] == ["quantity-mismatch", "cross-lingual"]
+    same = compare_story([en, fr_same], [RAQQA])
+    assert kinds(same) == ["agree"]  # neither number is single-sourced: the other language reports it
+    # Different things counted ("civils", not fighters) are no contradiction.
+    civilians = article("d10", "Outlet D", "fr", ["Quelque 400 civils ont quitté Raqqa dans la nuit à bord d'un convoi de bus."],
+                        quantities=[("400", 400, "civils")], entities=[("Raqqa", "e-raqqa")])
+    assert "contradict" not in kinds(compare_story([en, civilians], [RAQQA]))
+
+
 def test_french_denial_meets_a_synonym_of_what_it_denies():
     a = article("a4", "Le Monde", "fr", ["La coalition a nié être impliquée dans l'accord de Raqqa."],
                 entities=[("Raqqa", "e-raqqa")])

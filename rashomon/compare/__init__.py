@@ -23,7 +23,7 @@ from . import align, relations
 from .align import Statement, Vocabulary
 from .relations import Judgement
 
-CODE_VERSION = "1"
+CODE_VERSION = "2"
 DATA_FILES = ("stopwords.txt", "denials.txt", "discuss.txt", "antonyms.txt", "synonyms.txt", "negation.txt", "hedges.txt")
 TYPES = ("agree", "contradict", "discuss", "omission", "quote_drift")
 STANCES = ("asserts", "denies", "hedges")
@@ -153,8 +153,7 @@ def compare_story(
         from rashomon.embed import get_encoder
 
         encoder = get_encoder(ENCODER)
-    align.encode(items, encoder)
-    vocab = Vocabulary.of(items)
+    vocab = Vocabulary.of(items, align.encode(items, encoder))
     order = {a.id: n for n, a in enumerate(articles)}
     position = {st.id: n for n, st in enumerate(items)}
 

@@ -155,6 +155,7 @@ class Statement:
     speaker_name: str | None
     entities: frozenset[str] = frozenset()
     quantities: tuple[tuple[float | None, float | None, frozenset[str], bool], ...] = ()  # low, high, counted stems, approx
+    counted: tuple[str, ...] = ()  # what each quantity counts, as written (parallel to quantities)
     content: frozenset[str] = frozenset()  # content-word stems
     positions: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)  # stem -> token indexes
     scopes: tuple[Scope, ...] = ()
@@ -286,17 +287,19 @@ def statements(articles: Sequence[Article], entities: Sequence[Entity]) -> list[
             content, scopes, hedges, positions = text_features(text, language, name_words)
             ents = {article.mentions[i].entity_id for i in mention_ids if 0 <= i < len(article.mentions)}
             ents = {e for e in ents if e} | alias_entities(text)
-            quantities = []
+            quantities, counted = [], []
             for i in quantity_ids:
                 if 0 <= i < len(article.quantities):
                     q = article.quantities[i]
                     low = q.value if q.value is not None else q.low
                     high = q.value if q.value is not None else q.high
                     quantities.append((low, high, _counted_stems(q.counted, language), q.approximate))
+                    counted.append((q.counted or "").strip())
             out.append(Statement(
                 id=sid, kind=kind, article_id=article.id, source=source, language=language, text=text,
                 start=start, end=end, speaker=speaker, speaker_name=speaker_name or (names.get(speaker) if speaker else None),
                 entities=frozenset(ents - ({speaker} if speaker else set())), quantities=tuple(quantities),
+                counted=tuple(counted),
                 content=content, positions=positions, scopes=scopes, hedged=bool(hedges), hedges=hedges,
             ))
 
@@ -327,10 +330,12 @@ class Vocabulary:
     stem_df: Counter
     entity_df: Counter
     size: int
+    counted_vectors: dict[str, np.ndarray] = field(default_factory=dict)  # counted phrase -> vector
 
     @classmethod
-    def of(cls, items: Sequence[Statement]) -> "Vocabulary":
-        return cls(Counter(s for st in items for s in st.content), Counter(e for st in items for e in st.entities), len(items))
+    def of(cls, items: Sequence[Statement], counted_vectors: dict[str, np.ndarray] | None = None) -> "Vocabulary":
+        return cls(Counter(s for st in items for s in st.content), Counter(e for st in items for e in st.entities),
+                   len(items), counted_vectors or {})
 
     def _limit(self) -> float:
         return max(MIN_ANCHOR_DF, MAX_ANCHOR_SHARE * self.size)
@@ -362,12 +367,25 @@ class Candidate:
         return self.a.speaker is not None and self.a.speaker == self.b.speaker
 
 
-def encode(items: Sequence[Statement], encoder) -> None:
+# Across languages, two numbers count the same thing when what they count means the same:
+# "fighters" / "combattants" / "Kämpfer" are 0.75-0.86 apart in the encoder, "fighters" / "civilians" 0.46.
+COUNTED_COS = 0.7
+
+
+def encode(items: Sequence[Statement], encoder) -> dict[str, np.ndarray]:
+    """Vectors of every statement (set on it) and of every counted phrase (returned), in one encoder call."""
     if not items:
-        return
-    vectors = encoder.encode([s.text for s in items])
+        return {}
+    phrases = sorted({c for st in items for c in st.counted if c})
+    vectors = encoder.encode([s.text for s in items] + phrases)
     for s, v in zip(items, vectors):
         s.vector = v
+    return dict(zip(phrases, vectors[len(items):]))
+
+
+def same_counted(a: str, b: str, counted_vectors: dict[str, np.ndarray]) -> bool:
+    va, vb = counted_vectors.get(a), counted_vectors.get(b)
+    return va is not None and vb is not None and float(va @ vb) >= COUNTED_COS
 
 
 def candidates(items: Sequence[Statement], vocab: Vocabulary) -> list[Candidate]:

@@ -6,14 +6,15 @@ sentence one outlet alone wrote would otherwise flood the comparison (a long
 article says many things a short one does not). A number is an omission by the
 others when no other source gives a number for the same counted thing (same
 language: a shared word of what is counted; across languages: a number in a
-very similar statement), and no other source agrees with the statement.
+very similar statement, or a number counting what the encoder finds the same
+thing: "civilians" / "civils"), and no other source agrees with the statement.
 """
 
 from __future__ import annotations
 
 from typing import Sequence
 
-from .align import CROSS_LINGUAL_COS, Statement, Vocabulary
+from .align import CROSS_LINGUAL_COS, Statement, Vocabulary, same_counted
 
 OMISSION_CONFIDENCE = 0.8
 
@@ -35,6 +36,8 @@ def omissions(items: Sequence[Statement], vocab: Vocabulary, agreeing: set[str])
                 if any(q[2] & o[2] for q in counted for o in other.quantities):
                     reported_elsewhere = True
             elif st.vector is not None and other.vector is not None and float(st.vector @ other.vector) >= CROSS_LINGUAL_COS:
+                reported_elsewhere = True
+            elif any(same_counted(a, b, vocab.counted_vectors) for a in st.counted for b in other.counted):
                 reported_elsewhere = True
             if reported_elsewhere:
                 break

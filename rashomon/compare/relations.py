@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .align import Candidate, Statement, Vocabulary, antonym_pairs, expand, has_stopwords
+from .align import CROSS_LINGUAL_COS, Candidate, Statement, Vocabulary, antonym_pairs, expand, has_stopwords, same_counted
 
 AGREE_COS = 0.5
 # Short sentences of one story reach 0.5 by topic alone; only above this does a cosine count as alignment.
@@ -43,16 +43,21 @@ def _ranges_overlap(qa, qb) -> bool:
     return la * (1 - slack) <= hb * (1 + slack) and lb * (1 - slack) <= ha * (1 + slack)
 
 
-def _quantity_conflict(c: Candidate) -> tuple[bool, bool, set[str]]:
+def _quantity_conflict(c: Candidate, vocab: Vocabulary) -> tuple[bool, bool, set[str]]:
     """(mismatch, match, counted stems) over numbers that count the same thing."""
     mismatch = match = False
     anchors: set[str] = set()
-    for qa in c.a.quantities:
-        for qb in c.b.quantities:
+    counted_a = c.a.counted or ("",) * len(c.a.quantities)
+    counted_b = c.b.counted or ("",) * len(c.b.quantities)
+    for qa, ca in zip(c.a.quantities, counted_a):
+        for qb, cb in zip(c.b.quantities, counted_b):
             if c.same_language:
                 shared = qa[2] & qb[2]
+            elif same_counted(ca, cb, vocab.counted_vectors) and c.cosine >= CROSS_LINGUAL_COS:
+                # Across languages the counted words differ: their meanings meet in the encoder.
+                shared = {f"#{ca}"}
             else:
-                # Across languages the counted words differ; one number each in very similar statements.
+                # No counted phrase: one number each in very similar statements.
                 shared = {"#"} if len(c.a.quantities) == len(c.b.quantities) == 1 and c.cosine >= CROSS_AGREE_COS else set()
             if not shared:
                 continue
@@ -116,12 +121,14 @@ def judge(c: Candidate, vocab: Vocabulary) -> Judgement | None:
     """The relation the rules can stand behind, or None."""
     a, b = c.a, c.b
     speaker = _speaker_reason(c)
-    q_mismatch, q_match, q_anchors = _quantity_conflict(c)
+    q_mismatch, q_match, q_anchors = _quantity_conflict(c, vocab)
 
     if not c.same_language:
         if c.cosine < CROSS_AGREE_COS - 0.15 or not (c.shared_entities or q_anchors):
             return None
-        if q_mismatch:
+        # Numbers differ for many reasons (dates, cumulative counts): a contradiction also needs
+        # the same actor or place, or the same speaker.
+        if q_mismatch and (c.shared_entities or c.same_speaker):
             return Judgement("contradict", 0.6, ["quantity-mismatch", "cross-lingual", *speaker], q_anchors, c)
         a_neg, b_neg = bool(a.negated_stems()), bool(b.negated_stems())
         if a_neg != b_neg and c.cosine >= CROSS_AGREE_COS:
