@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from rashomon.pipeline import analyze_pending, ingest, update_entities, update_stories
+from rashomon.pipeline import analyze_pending, ingest, update_comparisons, update_entities, update_stories
 from rashomon.run import get_executor
 from rashomon.store import Store
 
@@ -69,6 +69,8 @@ def run_throughput_bench(corpus: str, *, workers: int = 1, limit: int | None = N
         update_entities(store)
         resolved = time.perf_counter()
         update = update_stories(store)
+        grouped = time.perf_counter()
+        compared = update_comparisons(store)
         finished = time.perf_counter()
         store.close()
 
@@ -80,7 +82,8 @@ def run_throughput_bench(corpus: str, *, workers: int = 1, limit: int | None = N
     print(f"ingest: {ingested - started:.1f} s", file=out)
     print(f"analysis (clean, language, article analysis, story features): {analysed - ingested:.1f} s", file=out)
     print(f"entities: {resolved - analysed:.1f} s", file=out)
-    print(f"stories: {finished - resolved:.1f} s ({update.new_stories} stories)", file=out)
+    print(f"stories: {grouped - resolved:.1f} s ({update.new_stories} stories)", file=out)
+    print(f"comparison: {finished - grouped:.1f} s ({compared.compared} stories, {compared.relations} relations)", file=out)
     for fraction in (0.25, 0.5, 1.0):
         mark = next(((d, m) for d, m in rss_marks if d >= fraction * n_articles), None)
         if mark:
