@@ -23,7 +23,7 @@ from . import align, relations
 from .align import Statement, Vocabulary
 from .relations import Judgement
 
-CODE_VERSION = "2"
+CODE_VERSION = "3"
 DATA_FILES = ("stopwords.txt", "denials.txt", "discuss.txt", "antonyms.txt", "synonyms.txt", "negation.txt", "hedges.txt")
 TYPES = ("agree", "contradict", "discuss", "omission", "quote_drift")
 STANCES = ("asserts", "denies", "hedges")
@@ -115,12 +115,16 @@ def _apply_model(judgements: list[Judgement], encoder) -> None:
     for j, row in zip(judgements, proba):
         probs = {name: round(float(row[i]), 3) for name, i in index.items()}
         j.model = probs  # type: ignore[attr-defined]
-        if probs.get("unrelated", 0.0) >= MODEL_VETO_UNRELATED and j.type != "contradict":
+        related = 1.0 - probs.get("unrelated", 0.0)
+        if related <= 1.0 - MODEL_VETO_UNRELATED and j.type != "contradict":
             j.type = "none"
             continue
-        p = probs.get(wanted.get(j.type, ""), 0.0)
-        j.confidence = round((1 - MODEL_WEIGHT) * j.confidence + MODEL_WEIGHT * p, 2)
-        if p >= 0.5:
+        # The model learnt headline-vs-body stance; on two single sentences its related-vs-unrelated
+        # stage carries over (is this the same point?) but its disagree class almost never fires,
+        # so it weighs how related the pair is, not which relation the rules found.
+        j.confidence = round((1 - MODEL_WEIGHT) * j.confidence + MODEL_WEIGHT * related, 2)
+        split = {k: probs.get(k, 0.0) for k in ("agree", "disagree", "discuss")}
+        if related >= 0.5 and max(split, key=split.get) == wanted.get(j.type):
             j.reasons.append("stance-model")
 
 

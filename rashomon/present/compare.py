@@ -232,7 +232,7 @@ def matrix_panel(story: Story, articles: Sequence[Article], propositions, relati
         '<p class="cmp-legend">✓ asserts · ✗ denies · ~ hedges or reports without taking a side · silent: not said. '
         'Rows in red: the sources, or one speaker, contradict each other.</p>'
     ).format(head, Markup("").join(rows))
-    return Panel("Where the sources agree and differ", html)
+    return Panel("Where the sources agree and differ", html, lead=True)
 
 
 def comparison_panels(store, stories: Sequence[Story], articles: Sequence[Article]) -> tuple[dict[str, list[Panel]], dict[str, list[Mark]]]:

@@ -47,6 +47,9 @@ class Panel:
 
     title: str
     html: Markup
+    # A lead panel summarises the story and goes above its columns (the comparison matrix);
+    # the others are detail and go below.
+    lead: bool = False
 
 
 @dataclass
