@@ -248,16 +248,17 @@ def compare(
         story = _one_story(store, story_id)
         articles = store.articles(story.article_ids)
         stored = store.comparison(story.id)
+        entities = [entity for entity, _ in store.entities()]
         if stored and stored[0] == comparing.version():
             _, _, propositions, relations = stored
         else:
             # Not compared yet (or by an older version): compare now, without writing.
-            entities = [entity for entity, _ in store.entities()]
             result = comparing.compare_story(articles, entities, story_id=story.id)
             propositions, relations = result.propositions, result.relations
     if out.is_terminal:
         out.print(compare_table(story, articles, propositions, relations, everything))
-        out.print(relations_table(relations, statement_texts(articles)))
+        names = {entity.id: entity.name for entity in entities}
+        out.print(relations_table(relations, statement_texts(articles, names)))
     else:
         for line in compare_lines(articles, propositions, relations, everything):
             print(line)

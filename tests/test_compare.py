@@ -147,3 +147,13 @@ def test_matrix_panel_escapes_everything():
     assert isinstance(panel.html, Markup)
     assert "<script>" not in panel.html and "&lt;script&gt;" in panel.html
     assert 'href="#cmp-c-e1-0"' in panel.html and "silent" in panel.html
+
+
+def test_statements_name_the_speaker_by_canonical_entity():
+    from rashomon.present.compare import statement_texts
+
+    a = article("s1", "Outlet A", "en", ["No foreigners left the city."], speaker="e-alloush")
+    a.claims[0].speaker = "the official"
+    texts = statement_texts([a], {"e-alloush": "Omar Alloush"})
+    assert texts["c-s1-0"] == ("Outlet A · Omar Alloush", "No foreigners left the city.")
+    assert statement_texts([a])["c-s1-0"][0] == "Outlet A · the official"

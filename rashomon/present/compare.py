@@ -154,17 +154,27 @@ def relations_table(relations: Sequence[Relation], texts: Mapping[str, tuple[str
     return table
 
 
-def statement_texts(articles: Sequence[Article]) -> dict[str, tuple[str, str]]:
-    """Every statement id a comparison can name -> (source, text)."""
+def statement_texts(articles: Sequence[Article], entity_names: Mapping[str, str] | None = None) -> dict[str, tuple[str, str]]:
+    """Every statement id a comparison can name -> (who: the source, and the speaker when quoted, text).
+
+    The speaker is named by its canonical entity when resolved ("the official" in one article is
+    Omar Alloush in the story), so a quote drift reads as one person saying two things.
+    """
+    names = entity_names or {}
+
+    def who(source: str, entity_id: str | None, speaker: str | None) -> str:
+        name = names.get(entity_id or "") or speaker
+        return f"{source} · {name}" if name else source
+
     out: dict[str, tuple[str, str]] = {}
     for a in articles:
         source = _source_label(a)[0]
         if a.title:
             out[f"h-{a.id}"] = (source, a.title)
         for n, q in enumerate(a.quotes):
-            out[f"q-{a.id}-{n}"] = (source, q.text)
+            out[f"q-{a.id}-{n}"] = (who(source, q.speaker_entity_id, q.speaker), q.text)
         for n, c in enumerate(a.claims):
-            out[f"c-{a.id}-{n}"] = (source, c.text)
+            out[f"c-{a.id}-{n}"] = (who(source, c.attributed_to, c.speaker), c.text)
     return out
 
 
