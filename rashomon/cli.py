@@ -442,10 +442,17 @@ def bench_compare(
     pairs: Path = typer.Argument(..., exists=True, dir_okay=False, help="SemEval-2022 Task 8 pairs CSV."),
     articles: int = typer.Option(50, "--articles", min=2, help="Articles in the story."),
     languages: int = typer.Option(5, "--languages", min=1, help="Spread over this many (most frequent) languages."),
+    review: Optional[int] = typer.Option(
+        None, "--review-pairs", min=1,
+        help="Instead: compare N same-story pairs as two-source stories and print every contradiction.",
+    ),
 ) -> None:
     """Seconds to compare the sources of one story of N articles in several languages."""
-    from rashomon.bench.compare import run_compare_bench
+    from rashomon.bench.compare import run_compare_bench, run_pairs_review
 
+    if review:
+        run_pairs_review(str(pairs), pairs=review)
+        return
     run_compare_bench(str(pairs), articles=articles, languages=languages)
 
 

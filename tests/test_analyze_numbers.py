@@ -86,6 +86,13 @@ def test_things_that_are_not_quantities():
     assert date_values(doc)["October 15"] == ("2017-10-15", False)
 
 
+def test_numbers_that_name_a_thing_count_nothing():
+    doc = analysed("Season 1 Episode 7 recap: under Article 5 of the treaty, 12 soldiers died.", "en")
+    assert [q.text for q in doc.quantities] == ["12"]
+    doc = analysed("Selon l'article 5 du traité, 275 combattants sont partis.", "fr")
+    assert [q.text for q in doc.quantities] == ["275"]
+
+
 def test_french_quantities():
     doc = analysed(
         "Quelque 3\u00a0000 civils ont fui, entre 200 et 300 combattants étrangers sont restés, "

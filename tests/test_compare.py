@@ -3,7 +3,7 @@
 from markupsafe import Markup
 
 from rashomon.compare import compare_story
-from rashomon.model import Article, Claim, Entity, Mention, Proposition, Quantity, Quote, Relation, Story
+from rashomon.model import Article, Claim, DateMention, Entity, Mention, Proposition, Quantity, Quote, Relation, Story
 from rashomon.present.compare import matrix_panel
 
 
@@ -91,6 +91,34 @@ def test_numbers_across_languages_meet_through_what_they_count():
     civilians = article("d10", "Outlet D", "fr", ["Quelque 400 civils ont quitté Raqqa dans la nuit à bord d'un convoi de bus."],
                         quantities=[("400", 400, "civils")], entities=[("Raqqa", "e-raqqa")])
     assert "contradict" not in kinds(compare_story([en, civilians], [RAQQA]))
+
+
+def test_numbers_of_different_days_or_close_values_are_neither_contradiction_nor_agreement():
+    def dated(aid, source, sentence, value, day):
+        a = article(aid, source, "de", [sentence], quantities=[(str(value), value, "Dollar")],
+                    entities=[("Euro", "e-euro")])
+        at = sentence.find(day)
+        a.dates.append(DateMention(at, at + len(day), day, None, relative=True))
+        a.claims[0].date_ids = [0]
+        return a
+
+    euro = Entity("e-euro", "Euro", "other", ["Euro"])
+    thursday = dated("d1", "A", "Am Donnerstag kostete der Euro im Handel 1120 Dollar.", 1120, "Donnerstag")
+    friday = dated("d2", "B", "Am Freitag kostete der Euro im Handel 1500 Dollar.", 1500, "Freitag")
+    assert "contradict" not in kinds(compare_story([thursday, friday], [euro]))
+    close = dated("d3", "C", "Am Donnerstag kostete der Euro im Handel 1140 Dollar.", 1140, "Donnerstag")
+    assert not {"contradict", "agree"} & set(kinds(compare_story([thursday, close], [euro])))
+    far = dated("d4", "D", "Am Donnerstag kostete der Euro im Handel 1500 Dollar.", 1500, "Donnerstag")
+    assert "contradict" in kinds(compare_story([thursday, far], [euro]))
+
+
+def test_a_negated_verb_alone_or_negations_on_both_sides_are_no_contradiction():
+    a = article("n1", "Outlet A", "en", ["Forecasters do not expect the cold wave to come back this week."])
+    b = article("n2", "Outlet B", "en", ["Light rains are expected over the capital this week."])
+    assert "contradict" not in kinds(compare_story([a, b], []))
+    a = article("n3", "Outlet A", "de", ["Der Moderator Richard Gutjahr will nicht mehr für den Bayerischen Rundfunk arbeiten."])
+    b = article("n4", "Outlet B", "de", ["Der Journalist Richard Gutjahr arbeitet nicht mehr für den Bayerischen Rundfunk."])
+    assert "contradict" not in kinds(compare_story([a, b], []))
 
 
 def test_french_denial_meets_a_synonym_of_what_it_denies():

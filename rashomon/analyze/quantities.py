@@ -183,6 +183,9 @@ class _Language:
         self.stop = {w.lower() for w in s.get("stop", [])}
         self.stop_suffixes = tuple(w.lower() for w in s.get("stop-suffixes", []))
         self.plural_nouns = {w.lower() for w in s.get("plural-nouns", [])}
+        labels = s.get("labels", [])
+        # "Season 1", "Episode 7", "Article 5", "Resolution 2254": the number names one thing, it counts nothing.
+        self.label = re.compile(rf"{_L}(?:{_alternation(labels)})\.?\s+$", re.IGNORECASE) if labels else None
         linkers = s.get("linkers", [])
         self.linker = (
             re.compile(rf"\s*(?:{_alternation(linkers)})(?:\s+|(?<=['’]))", re.IGNORECASE) if linkers else None
@@ -275,6 +278,8 @@ def _rejected(t: str, start: int, end: int, m: re.Match, lang: _Language) -> boo
     after = t[end : end + 2]
     if m.group("pct") or m.group("scale"):
         return False
+    if lang.label is not None and lang.label.search(t, max(0, start - 30), start):
+        return True  # "Episode 7", "Article 5"
     if after[:1] in ("/", ":") and after[1:2].isdigit():
         return True  # 24/7, 11:03
     if after[:1] in ("-", "–") and after[1:2].isalpha():

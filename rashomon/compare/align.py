@@ -125,11 +125,18 @@ def expand(stems: set[str] | frozenset[str], language: str) -> set[str]:
     return out
 
 
+# Cue lists in matching order: a word in two lists belongs to the first ("denied" is a denial, "no"
+# before a noun a determiner negation).
+CUE_KINDS = (("denial", "denials.txt"), ("negation-det", "negation_determiners.txt"), ("negation", "negation.txt"),
+             ("discuss", "discuss.txt"), ("hedge", "hedges.txt"))
+NEGATING = ("negation", "negation-det", "denial")
+
+
 @dataclass
 class Scope:
     """Content-word stems governed by one cue: a negation, a denial, or a discussing cue."""
 
-    kind: str  # "negation" | "denial" | "discuss" | "hedge"
+    kind: str  # "negation" (of a verb) | "negation-det" (of a noun: "no foreigners") | "denial" | "discuss" | "hedge"
     cue: str
     stems: tuple[str, ...]  # in text order: the first ones are what the cue bears on
     at: int = 0  # token index of the cue
@@ -138,7 +145,11 @@ class Scope:
         # A negation bears on the word right after it: "did not comment on the convoy" denies a
         # comment, not the convoy; "no foreigners left" denies foreigners. A discussing cue ("whether
         # it included foreign-born militants") holds its next few words open.
-        return self.stems[: FOCUS_DISCUSS if self.kind in ("discuss", "hedge") else FOCUS_NEGATION]
+        # A verb's negation ("will not be featured on the cover") bears on the verb and what follows:
+        # the verb alone is too common a point ("expect", "play"), so its focus is wider and a
+        # conflict needs two of its words (see relations).
+        wide = self.kind in ("discuss", "hedge", "negation")
+        return self.stems[: FOCUS_DISCUSS if wide else FOCUS_NEGATION]
 
 
 @dataclass
@@ -156,6 +167,7 @@ class Statement:
     entities: frozenset[str] = frozenset()
     quantities: tuple[tuple[float | None, float | None, frozenset[str], bool], ...] = ()  # low, high, counted stems, approx
     counted: tuple[str, ...] = ()  # what each quantity counts, as written (parallel to quantities)
+    dates: frozenset[str] = frozenset()  # resolved ISO dates, else the folded expression ("donnerstag")
     content: frozenset[str] = frozenset()  # content-word stems
     positions: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)  # stem -> token indexes
     scopes: tuple[Scope, ...] = ()
@@ -174,7 +186,11 @@ class Statement:
         return min(found) if found else None
 
     def negated_stems(self) -> set[str]:
-        return {s for sc in self.scopes if sc.kind in ("negation", "denial") for s in sc.stems}
+        return {s for sc in self.scopes if sc.kind in NEGATING for s in sc.stems}
+
+    @property
+    def negates(self) -> bool:
+        return any(sc.kind in NEGATING for sc in self.scopes)
 
 
 def _find_cues(folded: list[str], language: str, name: str) -> list[tuple[int, int, str]]:
@@ -192,7 +208,7 @@ def _find_cues(folded: list[str], language: str, name: str) -> list[tuple[int, i
 @cache
 def _cue_words(language: str) -> frozenset[str]:
     """Single words of the cue lists: they mark a stance, they are never the point itself."""
-    return frozenset(p[0] for name in ("negation.txt", "denials.txt", "discuss.txt", "hedges.txt")
+    return frozenset(p[0] for _, name in CUE_KINDS
                      for p in _cues(language, name) if len(p) == 1)
 
 
@@ -225,7 +241,7 @@ def text_features(
     content = frozenset(positions)
     scopes: list[Scope] = []
     cue_positions: set[int] = set()
-    for kind, name in (("denial", "denials.txt"), ("negation", "negation.txt"), ("discuss", "discuss.txt"), ("hedge", "hedges.txt")):
+    for kind, name in CUE_KINDS:
         for start, end, phrase in _find_cues(folded, language, name):
             if cue_positions & set(range(start, end)):
                 continue  # "denied" is in both denials.txt and negation.txt: one scope, the stronger
@@ -283,7 +299,7 @@ def statements(articles: Sequence[Article], entities: Sequence[Entity]) -> list[
         source = _source(article)
         claimed_quotes = {c.quote for c in article.claims if c.quote is not None}
 
-        def make(sid, kind, text, start, end, speaker, speaker_name, mention_ids=(), quantity_ids=()):
+        def make(sid, kind, text, start, end, speaker, speaker_name, mention_ids=(), quantity_ids=(), date_ids=()):
             content, scopes, hedges, positions = text_features(text, language, name_words)
             ents = {article.mentions[i].entity_id for i in mention_ids if 0 <= i < len(article.mentions)}
             ents = {e for e in ents if e} | alias_entities(text)
@@ -300,6 +316,8 @@ def statements(articles: Sequence[Article], entities: Sequence[Entity]) -> list[
                 start=start, end=end, speaker=speaker, speaker_name=speaker_name or (names.get(speaker) if speaker else None),
                 entities=frozenset(ents - ({speaker} if speaker else set())), quantities=tuple(quantities),
                 counted=tuple(counted),
+                dates=frozenset((d.value or _fold(d.text)) for i in date_ids if 0 <= i < len(article.dates)
+                                for d in (article.dates[i],)),
                 content=content, positions=positions, scopes=scopes, hedged=bool(hedges), hedges=hedges,
             ))
 
@@ -313,13 +331,15 @@ def statements(articles: Sequence[Article], entities: Sequence[Entity]) -> list[
                 continue
             mention_ids = [i for i, m in enumerate(article.mentions) if q.start <= m.start and m.end <= q.end]
             quantity_ids = [i for i, x in enumerate(article.quantities) if q.start <= x.start and x.end <= q.end]
+            date_ids = [i for i, x in enumerate(article.dates) if q.start <= x.start and x.end <= q.end]
             make(f"q-{article.id}-{n}", "quote", q.text, q.start, q.end, q.speaker_entity_id, q.speaker,
-                 mention_ids, quantity_ids)
+                 mention_ids, quantity_ids, date_ids)
         for n, c in enumerate(article.claims):
             speaker = c.attributed_to
             if c.quote is not None and 0 <= c.quote < len(article.quotes):
                 speaker = speaker or article.quotes[c.quote].speaker_entity_id
-            make(f"c-{article.id}-{n}", "claim", c.text, c.start, c.end, speaker, c.speaker, c.mention_ids, c.quantity_ids)
+            make(f"c-{article.id}-{n}", "claim", c.text, c.start, c.end, speaker, c.speaker, c.mention_ids, c.quantity_ids,
+                 c.date_ids)
     return out
 
 

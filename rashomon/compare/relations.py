@@ -18,9 +18,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .align import CROSS_LINGUAL_COS, Candidate, Statement, Vocabulary, antonym_pairs, expand, has_stopwords, same_counted
+from .align import CROSS_LINGUAL_COS, NEGATING, Candidate, Statement, Vocabulary, antonym_pairs, expand, has_stopwords, same_counted
 
 AGREE_COS = 0.5
+# Two numbers closer than this (relative) are rounding, a later update or a market moving, not a
+# contradiction worth a reader's attention.
+MIN_QUANTITY_GAP = 0.1
+# Numbers of two statements only contradict when the statements are about the same moment and
+# event: above this cosine (cumulative totals and daily counts, forecasts and results sit below it).
+QUANTITY_COS = 0.5
+ANTONYM_COS = 0.5
 # Short sentences of one story reach 0.5 by topic alone; only above this does a cosine count as alignment.
 SUPPORT_COS = 0.65
 CROSS_AGREE_COS = 0.75
@@ -35,24 +42,33 @@ class Judgement:
     candidate: Candidate | None = None
 
 
-def _ranges_overlap(qa, qb) -> bool:
+def _ranges_overlap(qa, qb, gap: float = 0.0) -> bool:
+    """Whether two numbers (or ranges) can be the same, allowing for "about" and a relative ``gap``."""
     (la, ha, _, xa), (lb, hb, _, xb) = qa, qb
     if None in (la, ha, lb, hb):
         return True  # an open range cannot be shown to differ
-    slack = 0.1 if (xa or xb) else 0.0
+    slack = (0.1 if (xa or xb) else 0.0) + gap
     return la * (1 - slack) <= hb * (1 + slack) and lb * (1 - slack) <= ha * (1 + slack)
+
+
+def _same_counted_words(a: frozenset[str], b: frozenset[str]) -> bool:
+    """"fighters" counts what "Syrian ISIS fighters" counts; "Syrian fighters" and "foreign fighters" differ."""
+    if not a or not b:
+        return False
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return short <= long
 
 
 def _quantity_conflict(c: Candidate, vocab: Vocabulary) -> tuple[bool, bool, set[str]]:
     """(mismatch, match, counted stems) over numbers that count the same thing."""
-    mismatch = match = False
+    mismatch = match = unclear = False
     anchors: set[str] = set()
     counted_a = c.a.counted or ("",) * len(c.a.quantities)
     counted_b = c.b.counted or ("",) * len(c.b.quantities)
     for qa, ca in zip(c.a.quantities, counted_a):
         for qb, cb in zip(c.b.quantities, counted_b):
             if c.same_language:
-                shared = qa[2] & qb[2]
+                shared = set(qa[2] & qb[2]) if _same_counted_words(qa[2], qb[2]) else set()
             elif same_counted(ca, cb, vocab.counted_vectors) and c.cosine >= CROSS_LINGUAL_COS:
                 # Across languages the counted words differ: their meanings meet in the encoder.
                 shared = {f"#{ca}"}
@@ -62,11 +78,21 @@ def _quantity_conflict(c: Candidate, vocab: Vocabulary) -> tuple[bool, bool, set
             if not shared:
                 continue
             anchors |= shared
+            # Between the same number and a clear gap lies rounding or an update: neither.
             if _ranges_overlap(qa, qb):
                 match = True
-            else:
+            elif not _ranges_overlap(qa, qb, MIN_QUANTITY_GAP):
                 mismatch = True
-    return mismatch, match, anchors
+            else:
+                unclear = True
+    # Close but different numbers for one thing (1,529 and 1,553 dollars) are no agreement either.
+    return mismatch, match and not unclear, anchors
+
+
+def _same_time(a: Statement, b: Statement) -> bool:
+    """False when both statements are dated differently: Thursday's rate is not Friday's, and a
+    sentence that spans 2019 and a 2030 forecast is not about 2019 alone."""
+    return not (a.dates and b.dates) or a.dates == b.dates
 
 
 @dataclass
@@ -77,6 +103,8 @@ class Conflict:
     at: int  # the cue's token index in x
     hits: set[str]  # the words of the point, in x's focus and met in y
     met: int = 1  # how many of x's focus words y meets
+    kind: str = "negation"  # the cue's scope kind
+    first_met: bool = True  # whether y meets the first word after the cue (what a negated verb is)
 
 
 def _scoped_conflicts(x: Statement, y: Statement, vocab: Vocabulary, kinds: tuple[str, ...]) -> list[Conflict]:
@@ -88,15 +116,16 @@ def _scoped_conflicts(x: Statement, y: Statement, vocab: Vocabulary, kinds: tupl
     for scope in x.scopes:
         if scope.kind not in kinds:
             continue
-        hits, count = set(), 0
-        for s in scope.focus():
-            met = {t for t in expand({s}, x.language) if t in y_content and t not in y_not_asserted}
-            if met and vocab.salient_stem(s):
-                hits |= met | {s}
+        hits, count, first_met = set(), 0, False
+        for n, st in enumerate(scope.focus()):
+            met = {t for t in expand({st}, x.language) if t in y_content and t not in y_not_asserted}
+            if met and vocab.salient_stem(st):
+                hits |= met | {st}
                 count += 1
+                first_met = first_met or n == 0
         if hits:
-            reason = {"denial": "denial", "negation": "negation-mismatch"}.get(scope.kind, "hedge")
-            found.append(Conflict(reason, x, y, scope.at, hits, count))
+            reason = {"denial": "denial", "negation": "negation-mismatch", "negation-det": "negation-mismatch"}.get(scope.kind, "hedge")
+            found.append(Conflict(reason, x, y, scope.at, hits, count, scope.kind, first_met))
     return found
 
 
@@ -128,9 +157,9 @@ def judge(c: Candidate, vocab: Vocabulary) -> Judgement | None:
             return None
         # Numbers differ for many reasons (dates, cumulative counts): a contradiction also needs
         # the same actor or place, or the same speaker.
-        if q_mismatch and (c.shared_entities or c.same_speaker):
+        if q_mismatch and (c.shared_entities or c.same_speaker) and not (a.hedged or b.hedged) and _same_time(a, b):
             return Judgement("contradict", 0.6, ["quantity-mismatch", "cross-lingual", *speaker], q_anchors, c)
-        a_neg, b_neg = bool(a.negated_stems()), bool(b.negated_stems())
+        a_neg, b_neg = a.negates, b.negates
         if a_neg != b_neg and c.cosine >= CROSS_AGREE_COS:
             return Judgement("contradict", 0.55, ["negation-mismatch", "cross-lingual", *speaker], set(c.shared_entities), c)
         if a_neg == b_neg and not (a.hedged or b.hedged) and c.cosine >= CROSS_AGREE_COS:
@@ -138,12 +167,20 @@ def judge(c: Candidate, vocab: Vocabulary) -> Judgement | None:
                              set(c.shared_entities), c)
         return None
 
-    kinds = ("negation", "denial")
+    kinds = NEGATING
     # Cue scopes need the language's function words, else "nicht aus ..." bears on "aus".
     worded = has_stopwords(a.language)
     conflicts = (_scoped_conflicts(a, b, vocab, kinds) + _scoped_conflicts(b, a, vocab, kinds)) if worded else []
     best: tuple[float, Judgement] | None = None
     for conflict in conflicts:
+        if conflict.y.negates:
+            continue  # both sides negate something: word order ("arbeitet nicht") blurs which
+        if conflict.kind == "negation" and (conflict.met < 2 or not conflict.first_met):
+            # A negated verb bears on itself and its object: both must be what the other side asserts
+            # ("has not tested a missile" / "missile tests"; a shared verb alone, "do not expect", is no point).
+            continue
+        if a.article_id == b.article_id and conflict.kind == "negation":
+            continue  # one speaker in one article: only a flat denial or "no X" against "X" is drift
         support = _support(c, conflict, expand(conflict.hits, a.language))
         if support < 1:
             continue
@@ -155,7 +192,8 @@ def judge(c: Candidate, vocab: Vocabulary) -> Judgement | None:
             best = (confidence, Judgement("contradict", confidence, [conflict.reason, *speaker], set(conflict.hits), c))
     # Two numbers for "years" or "people" in one story differ all the time; the same thing counted
     # means the same named entity in both statements and more aligned words besides.
-    if q_mismatch and c.shared_entities and _support(c, None, q_anchors) >= 2:
+    if (q_mismatch and c.shared_entities and _support(c, None, q_anchors) >= 2 and c.cosine >= QUANTITY_COS
+            and not (a.hedged or b.hedged) and _same_time(a, b)):
         confidence = round(min(0.95, 0.6 + 0.1 * min(_support(c, None, q_anchors), 3)), 2)
         if best is None or confidence >= best[0]:
             best = (confidence, Judgement("contradict", confidence, ["quantity-mismatch", *speaker], set(q_anchors), c))
@@ -164,7 +202,7 @@ def judge(c: Candidate, vocab: Vocabulary) -> Judgement | None:
         for x, y in antonym_pairs(a.language):
             if x in a.content and y in b.content and x not in negated and y not in negated:
                 support = _support(c, None, {x, y})
-                if support >= 2:
+                if support >= 2 and c.cosine >= ANTONYM_COS:
                     confidence = round(min(0.9, 0.5 + 0.1 * min(support, 3)), 2)
                     best = (confidence, Judgement("contradict", confidence, ["antonym", *speaker], {x, y}, c))
                     break
@@ -180,9 +218,11 @@ def judge(c: Candidate, vocab: Vocabulary) -> Judgement | None:
             return Judgement("discuss", confidence, ["hedge", *speaker], set(conflict.hits), c)
     if a.hedged or b.hedged or conflicts:
         return None
-    if q_match and not q_mismatch:
-        return Judgement("agree", 0.7 + (0.1 if _support(c, None, q_anchors) >= 2 else 0.0), ["same-quantity", *speaker],
+    if q_match and not q_mismatch and _same_time(a, b):
+        return Judgement("agree", round(0.7 + (0.1 if _support(c, None, q_anchors) >= 2 else 0.0), 2), ["same-quantity", *speaker],
                          q_anchors, c)
+    if q_mismatch or (q_anchors and not q_match):
+        return None  # different numbers for one thing (another day, an update) agree on nothing shown
     shared = len(c.shared_stems) + len(c.shared_entities)
     # Both sides must hold the shared words the same way: both assert them, or both negate them.
     a_neg, b_neg = expand(a.negated_stems(), a.language), expand(b.negated_stems(), b.language)
