@@ -99,38 +99,35 @@ def _ingest(store, paths: list[str], max_bytes: int) -> int:
 
 
 def _analyze(store, workers: int, rebuild_stories: bool = False, rebuild_entities: bool = False) -> None:
-    from rashomon.pipeline import analyze_pending, pending_tasks, update_comparisons, update_entities, update_stories
+    from rashomon.pipeline import run_analysis
     from rashomon.run import get_executor
 
-    total, _ = pending_tasks(store)
     executor = get_executor(workers)
     try:
         with _progress() as progress:
-            task = progress.add_task("analysing", total=total)
-            analyze_pending(store, executor, on_batch=lambda n: progress.advance(task, n))
-            entity_task = progress.add_task("resolving entities", total=None)
-            update_entities(store, rebuild=rebuild_entities)
-            progress.update(entity_task, total=1, completed=1)
-            story_task = progress.add_task("grouping into stories", total=None)
-            update = update_stories(store, rebuild=rebuild_stories, on_article=lambda: progress.advance(story_task))
-            compare_task = progress.add_task("comparing sources", total=None)
-            compared = update_comparisons(store, on_story=lambda: progress.advance(compare_task))
+            tasks: dict[str, object] = {}
+
+            def on_progress(stage: str, done: int, total: int | None) -> None:
+                if stage not in tasks:
+                    tasks[stage] = progress.add_task(STAGE_LABELS[stage], total=total)
+                progress.update(tasks[stage], completed=done, total=total)
+
+            summary = run_analysis(
+                store, executor, rebuild_stories=rebuild_stories, rebuild_entities=rebuild_entities,
+                on_progress=on_progress,
+            )
     finally:
         executor.close()
-    counts = store.counts()
-    out.print(
-        f"analysed {total} article(s); {update.assigned} placed in stories "
-        f"({update.new_stories} new, {update.joined_existing} joined existing); "
-        f"{counts['stories']} stories over {counts['articles']} articles in {store.path}",
-        markup=False,
-        highlight=False,
-    )
-    out.print(
-        f"compared the sources of {compared.compared} story(ies) ({compared.unchanged} unchanged): "
-        f"{compared.relations} relation(s)",
-        markup=False,
-        highlight=False,
-    )
+    for line in summary.lines(store.path):
+        out.print(line, markup=False, highlight=False)
+
+
+STAGE_LABELS = {
+    "analyse": "analysing",
+    "entities": "resolving entities",
+    "stories": "grouping into stories",
+    "compare": "comparing sources",
+}
 
 
 @app.command()
@@ -276,15 +273,10 @@ def export(
     if format not in writers:
         err.print(f"error: unknown format {format!r} (json, jsonl, csv)", markup=False)
         raise typer.Exit(2)
-    from rashomon.present.analysis import analysis_sections
-    from rashomon.present.compare import compare_sections
+    from rashomon.present.layers import export_from_store
 
     with _open_store(db) as store:
-        articles = store.articles()
-        entities = [entity for entity, _ in store.entities()]
-        stories = exporter.order_stories(store.stories())
-        sections = analysis_sections(articles, entities) | compare_sections(store, stories)
-        doc = exporter.export_document(articles, stories, sections=sections)
+        doc = export_from_store(store)
     if out_file:
         with out_file.open("w", encoding="utf-8", newline="") as fh:
             writers[format](doc, fh)
@@ -294,25 +286,15 @@ def export(
 
 
 def _write_report(store, path: Path) -> None:
-    from rashomon.present.report import render_report
-
     from datetime import datetime, timezone
 
-    from rashomon.present.analysis import analysis_layers, story_panels
+    from rashomon.present.layers import story_layers
+    from rashomon.present.report import render_report
 
     generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     articles, stories = store.articles(), store.stories()
-    from rashomon.present.compare import comparison_panels
-
     entities = [entity for entity, _ in store.entities()]
-    layers = analysis_layers(articles, entities)
-    panels = story_panels(stories, articles, entities)
-    matrix, anchors = comparison_panels(store, stories, articles)
-    for article_id, marks in anchors.items():
-        layers.setdefault(article_id, []).extend(marks)
-    for story_id, found in matrix.items():
-        # The matrix first: it is the story's summary; the other panels are detail.
-        panels[story_id] = [*found, *panels.get(story_id, [])]
+    layers, panels = story_layers(store, stories, articles, entities)
     html = render_report(
         articles,
         stories,
