@@ -317,6 +317,37 @@ def report(
 
 
 @app.command()
+def serve(
+    db: str = DbOption,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default: this machine only)."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
+    max_body_bytes: int = typer.Option(
+        10_000_000, "--max-body-bytes", min=1, help="Refuse any request body (upload, JSON) larger than this."
+    ),
+) -> None:
+    """Run the web application and JSON API: stories, sources side by side, articles, entities, ingest.
+
+    Pages at http://HOST:PORT/, the API under /api/, its description at /docs.
+    """
+    import uvicorn
+
+    from rashomon.web import create_app
+    from rashomon.web.app import LOOPBACK_NAMES
+
+    _open_store(db).close()  # a bad database is one clear line, not a traceback
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    # Beyond loopback the Host header cannot be known in advance; on loopback only local names are accepted.
+    allowed = LOOPBACK_NAMES if loopback else ["*"]
+    if not loopback:
+        err.print(f"warning: listening on {host}: anyone who can reach it can read and add articles", markup=False)
+    web_app = create_app(db, max_body_bytes=max_body_bytes, allowed_hosts=allowed)
+    shown = f"[{host}]" if ":" in host else host
+    out.print(f"rashomon: serving {db} at http://{shown}:{port}/ (API description at /docs); Ctrl+C stops", markup=False,
+              highlight=False)
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+
+
+@app.command()
 def status(db: str = DbOption) -> None:
     """Counts of what the database holds, and what is pending."""
     from rashomon.pipeline import pending_tasks
