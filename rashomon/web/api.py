@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..ingest import read_uploads
 from ..ingest.records import article_from_record
@@ -45,6 +45,14 @@ class StoryListQuery(BaseModel):
     published_to: date | None = Field(None, alias="to", description="Stories with an article published on or before.")
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=1_000_000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_means_any(cls, values: Any) -> Any:
+        # The page's form sends every field, empty ones included: an empty filter is no filter.
+        if isinstance(values, dict):
+            return {k: v for k, v in values.items() if v not in ("", None)}
+        return values
 
     def story_filter(self) -> StoryFilter:
         return StoryFilter(

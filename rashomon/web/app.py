@@ -163,8 +163,13 @@ class SameOriginWrites:
             site = headers.get(b"sec-fetch-site", b"").decode("latin-1")
             origin = headers.get(b"origin", b"").decode("latin-1")
             host = headers.get(b"host", b"").decode("latin-1")
-            foreign_origin = origin and origin != "null" and origin.split("://", 1)[-1] != host
-            if site == "cross-site" or foreign_origin or origin == "null":
+            if site:
+                # Browsers that send Sec-Fetch-Site say exactly where the request comes from.
+                refused = site not in ("same-origin", "none")
+            else:
+                # Pages with no-referrer send Origin "null" for their own forms: only a named foreign origin is refused.
+                refused = bool(origin) and origin != "null" and origin.split("://", 1)[-1] != host
+            if refused:
                 response = JSONResponse(error_body(403, "request: writes from another site are refused"), status_code=403)
                 await response(scope, receive, send)
                 return
