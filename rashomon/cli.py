@@ -461,6 +461,22 @@ def bench_compare(
     run_compare_bench(str(pairs), articles=articles, languages=languages)
 
 
+@bench_app.command("api")
+def bench_api(
+    articles: int = typer.Option(10_000, "--articles", min=2, help="Synthetic articles to store."),
+    requests: int = typer.Option(50, "--requests", min=1, help="Requests per URL (after one warm-up)."),
+    db: Optional[Path] = typer.Option(None, "--db", help="Keep the generated database here (default: a temporary file)."),
+) -> None:
+    """Latency of the web API and pages (story list, story page) over a real server at N stored articles."""
+    from rashomon.bench.api import run_api_bench
+
+    if db and db.exists():
+        err.print(f"error: {db} exists; bench api writes a fresh database", markup=False)
+        raise typer.Exit(2)
+    run_api_bench(articles, requests, str(db) if db else None,
+                  out=lambda line: out.print(line, markup=False, highlight=False))
+
+
 @bench_app.command("corpus-from-pairs")
 def bench_corpus_from_pairs(
     pairs: Path = typer.Argument(..., exists=True, dir_okay=False, help="SemEval-2022 Task 8 pairs CSV."),

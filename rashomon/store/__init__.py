@@ -365,37 +365,35 @@ class Store:
         return row[0] if row else None
 
     def _story_filter_sql(self, where: StoryFilter) -> tuple[str, list]:
-        """``WHERE`` clauses over ``stories s`` and their parameters; only bound values, never user text in SQL."""
+        """Conditions on ``m.story_id`` (``story_members m``) and their parameters: only bound values, never user text."""
         clauses: list[str] = []
         params: list = []
         member_conditions: list[str] = []
-        member_params: list = []
         if where.language:
             member_conditions.append("a.language = ?")
-            member_params.append(where.language)
+            params.append(where.language)
         if where.source:
             member_conditions.append("a.source = ?")
-            member_params.append(where.source)
+            params.append(where.source)
         if where.published_from:
             member_conditions.append("substr(a.published, 1, 10) >= ?")
-            member_params.append(where.published_from)
+            params.append(where.published_from)
         if where.published_to:
             member_conditions.append("substr(a.published, 1, 10) <= ?")
-            member_params.append(where.published_to)
+            params.append(where.published_to)
         if member_conditions:
             # One member satisfying every condition: "a French article from Le Monde", not one of each.
             clauses.append(
-                "s.id IN (SELECT m.story_id FROM story_members m JOIN articles a ON a.id = m.article_id WHERE "
+                "m.story_id IN (SELECT m2.story_id FROM story_members m2 JOIN articles a ON a.id = m2.article_id WHERE "
                 + " AND ".join(member_conditions) + ")"
             )
-            params.extend(member_params)
         match = fts_query(where.query or "")
         if where.query and match is None:
             clauses.append("0")  # only punctuation: nothing can match
         elif match:
             clauses.append(
-                "s.id IN (SELECT m.story_id FROM articles_fts f JOIN articles a ON a.rowid = f.rowid "
-                "JOIN story_members m ON m.article_id = a.id WHERE articles_fts MATCH ?)"
+                "m.story_id IN (SELECT m3.story_id FROM articles_fts f JOIN articles a ON a.rowid = f.rowid "
+                "JOIN story_members m3 ON m3.article_id = a.id WHERE articles_fts MATCH ?)"
             )
             params.append(match)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
@@ -403,37 +401,55 @@ class Store:
     def story_summaries(
         self, where: StoryFilter = StoryFilter(), *, limit: int = 50, offset: int = 0
     ) -> tuple[int, list[StorySummary]]:
-        """``(total matching, one page of summaries)``, stories by size then id (the export's order)."""
+        """``(total matching, one page of summaries)``, stories by size then id (the export's order).
+
+        Two steps, so the cost of a page does not grow with the corpus: the page's ids come from
+        ``story_members`` alone (an index), then only those stories' articles are read.
+        """
         condition, params = self._story_filter_sql(where)
-        total = self.db.execute(
-            "SELECT COUNT(*) FROM stories s" + condition
-            + (" AND" if condition else " WHERE") + " EXISTS (SELECT 1 FROM story_members m WHERE m.story_id = s.id)",
-            params,
-        ).fetchone()[0]
-        placeholders = ", ".join("?" for _ in CONFLICT_TYPES)
-        rows = self.db.execute(
-            "SELECT s.id, s.title, COUNT(*) AS n, group_concat(DISTINCT a.source) AS sources, "
-            "group_concat(DISTINCT a.language) AS languages, MIN(a.published) AS first, MAX(a.published) AS last, "
-            f"(SELECT COUNT(*) FROM relations r WHERE r.story_id = s.id AND r.type IN ({placeholders})) AS conflicts "
-            "FROM stories s JOIN story_members m ON m.story_id = s.id JOIN articles a ON a.id = m.article_id"
-            + condition + " GROUP BY s.id ORDER BY n DESC, s.id LIMIT ? OFFSET ?",
-            [*CONFLICT_TYPES, *params, limit, offset],
+        total = self.db.execute("SELECT COUNT(DISTINCT m.story_id) FROM story_members m" + condition, params).fetchone()[0]
+        page = self.db.execute(
+            "SELECT m.story_id, COUNT(*) AS n FROM story_members m" + condition
+            + " GROUP BY m.story_id ORDER BY n DESC, m.story_id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
         ).fetchall()
-        summaries = [
-            StorySummary(
-                id=r["id"],
+        if not page:
+            return total, []
+        ids = [r[0] for r in page]
+        marks = ", ".join("?" for _ in ids)
+        conflict_marks = ", ".join("?" for _ in CONFLICT_TYPES)
+        details = {
+            r["id"]: r
+            for r in self.db.execute(
+                "SELECT s.id, s.title, group_concat(DISTINCT a.source) AS sources, "
+                "group_concat(DISTINCT a.language) AS languages, MIN(a.published) AS first, MAX(a.published) AS last "
+                f"FROM stories s JOIN story_members m ON m.story_id = s.id JOIN articles a ON a.id = m.article_id "
+                f"WHERE s.id IN ({marks}) GROUP BY s.id",
+                ids,
+            )
+        }
+        conflicts = dict(
+            self.db.execute(
+                f"SELECT story_id, COUNT(*) FROM relations WHERE story_id IN ({marks}) AND type IN ({conflict_marks}) "
+                "GROUP BY story_id",
+                [*ids, *CONFLICT_TYPES],
+            ).fetchall()
+        )
+        summaries = []
+        for story_id, n in page:
+            r = details[story_id]
+            summaries.append(StorySummary(
+                id=story_id,
                 title=r["title"],
-                articles=r["n"],
+                articles=n,
                 # group_concat joins with commas, and outlet names may hold commas: split per article instead.
-                sources=self._story_sources(r["id"]) if r["sources"] and "," in r["sources"] else
+                sources=self._story_sources(story_id) if r["sources"] and "," in r["sources"] else
                 ([r["sources"]] if r["sources"] else []),
-                languages=sorted((r["languages"] or "").split(",")) if r["languages"] else [],
+                languages=sorted(r["languages"].split(",")) if r["languages"] else [],
                 first_published=r["first"],
                 last_published=r["last"],
-                contradictions=r["conflicts"],
-            )
-            for r in rows
-        ]
+                contradictions=conflicts.get(story_id, 0),
+            ))
         return total, summaries
 
     def _story_sources(self, story_id: str) -> list[str]:
