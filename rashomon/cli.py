@@ -99,38 +99,35 @@ def _ingest(store, paths: list[str], max_bytes: int) -> int:
 
 
 def _analyze(store, workers: int, rebuild_stories: bool = False, rebuild_entities: bool = False) -> None:
-    from rashomon.pipeline import analyze_pending, pending_tasks, update_comparisons, update_entities, update_stories
+    from rashomon.pipeline import run_analysis
     from rashomon.run import get_executor
 
-    total, _ = pending_tasks(store)
     executor = get_executor(workers)
     try:
         with _progress() as progress:
-            task = progress.add_task("analysing", total=total)
-            analyze_pending(store, executor, on_batch=lambda n: progress.advance(task, n))
-            entity_task = progress.add_task("resolving entities", total=None)
-            update_entities(store, rebuild=rebuild_entities)
-            progress.update(entity_task, total=1, completed=1)
-            story_task = progress.add_task("grouping into stories", total=None)
-            update = update_stories(store, rebuild=rebuild_stories, on_article=lambda: progress.advance(story_task))
-            compare_task = progress.add_task("comparing sources", total=None)
-            compared = update_comparisons(store, on_story=lambda: progress.advance(compare_task))
+            tasks: dict[str, object] = {}
+
+            def on_progress(stage: str, done: int, total: int | None) -> None:
+                if stage not in tasks:
+                    tasks[stage] = progress.add_task(STAGE_LABELS[stage], total=total)
+                progress.update(tasks[stage], completed=done, total=total)
+
+            summary = run_analysis(
+                store, executor, rebuild_stories=rebuild_stories, rebuild_entities=rebuild_entities,
+                on_progress=on_progress,
+            )
     finally:
         executor.close()
-    counts = store.counts()
-    out.print(
-        f"analysed {total} article(s); {update.assigned} placed in stories "
-        f"({update.new_stories} new, {update.joined_existing} joined existing); "
-        f"{counts['stories']} stories over {counts['articles']} articles in {store.path}",
-        markup=False,
-        highlight=False,
-    )
-    out.print(
-        f"compared the sources of {compared.compared} story(ies) ({compared.unchanged} unchanged): "
-        f"{compared.relations} relation(s)",
-        markup=False,
-        highlight=False,
-    )
+    for line in summary.lines(store.path):
+        out.print(line, markup=False, highlight=False)
+
+
+STAGE_LABELS = {
+    "analyse": "analysing",
+    "entities": "resolving entities",
+    "stories": "grouping into stories",
+    "compare": "comparing sources",
+}
 
 
 @app.command()
@@ -277,15 +274,10 @@ def export(
     if format not in writers:
         err.print(f"error: unknown format {format!r} (json, jsonl, csv)", markup=False)
         raise typer.Exit(2)
-    from rashomon.present.analysis import analysis_sections
-    from rashomon.present.compare import compare_sections
+    from rashomon.present.layers import export_from_store
 
     with _open_store(db) as store:
-        articles = store.articles()
-        entities = [entity for entity, _ in store.entities()]
-        stories = exporter.order_stories(store.stories())
-        sections = analysis_sections(articles, entities) | compare_sections(store, stories)
-        doc = exporter.export_document(articles, stories, sections=sections)
+        doc = export_from_store(store)
     if out_file:
         with out_file.open("w", encoding="utf-8", newline="") as fh:
             writers[format](doc, fh)
@@ -295,25 +287,15 @@ def export(
 
 
 def _write_report(store, path: Path) -> None:
-    from rashomon.present.report import render_report
-
     from datetime import datetime, timezone
 
-    from rashomon.present.analysis import analysis_layers, story_panels
+    from rashomon.present.layers import story_layers
+    from rashomon.present.report import render_report
 
     generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     articles, stories = store.articles(), store.stories()
-    from rashomon.present.compare import comparison_panels
-
     entities = [entity for entity, _ in store.entities()]
-    layers = analysis_layers(articles, entities)
-    panels = story_panels(stories, articles, entities)
-    matrix, anchors = comparison_panels(store, stories, articles)
-    for article_id, marks in anchors.items():
-        layers.setdefault(article_id, []).extend(marks)
-    for story_id, found in matrix.items():
-        # The matrix first: it is the story's summary; the other panels are detail.
-        panels[story_id] = [*found, *panels.get(story_id, [])]
+    layers, panels = story_layers(store, stories, articles, entities)
     html = render_report(
         articles,
         stories,
@@ -333,6 +315,37 @@ def report(
     """Write one self-contained HTML report: every story, its sources side by side."""
     with _open_store(db) as store:
         _write_report(store, out_file)
+
+
+@app.command()
+def serve(
+    db: str = DbOption,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default: this machine only)."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
+    max_body_bytes: int = typer.Option(
+        10_000_000, "--max-body-bytes", min=1, help="Refuse any request body (upload, JSON) larger than this."
+    ),
+) -> None:
+    """Run the web application and JSON API: stories, sources side by side, articles, entities, ingest.
+
+    Pages at http://HOST:PORT/, the API under /api/, its description at /docs.
+    """
+    import uvicorn
+
+    from rashomon.web import create_app
+    from rashomon.web.app import LOOPBACK_NAMES
+
+    _open_store(db).close()  # a bad database is one clear line, not a traceback
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    # Beyond loopback the Host header cannot be known in advance; on loopback only local names are accepted.
+    allowed = LOOPBACK_NAMES if loopback else ["*"]
+    if not loopback:
+        err.print(f"warning: listening on {host}: anyone who can reach it can read and add articles", markup=False)
+    web_app = create_app(db, max_body_bytes=max_body_bytes, allowed_hosts=allowed)
+    shown = f"[{host}]" if ":" in host else host
+    out.print(f"rashomon: serving {db} at http://{shown}:{port}/ (API description at /docs); Ctrl+C stops", markup=False,
+              highlight=False)
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")
 
 
 @app.command()
@@ -454,6 +467,22 @@ def bench_compare(
         run_pairs_review(str(pairs), pairs=review)
         return
     run_compare_bench(str(pairs), articles=articles, languages=languages)
+
+
+@bench_app.command("api")
+def bench_api(
+    articles: int = typer.Option(10_000, "--articles", min=2, help="Synthetic articles to store."),
+    requests: int = typer.Option(50, "--requests", min=1, help="Requests per URL (after one warm-up)."),
+    db: Optional[Path] = typer.Option(None, "--db", help="Keep the generated database here (default: a temporary file)."),
+) -> None:
+    """Latency of the web API and pages (story list, story page) over a real server at N stored articles."""
+    from rashomon.bench.api import run_api_bench
+
+    if db and db.exists():
+        err.print(f"error: {db} exists; bench api writes a fresh database", markup=False)
+        raise typer.Exit(2)
+    run_api_bench(articles, requests, str(db) if db else None,
+                  out=lambda line: out.print(line, markup=False, highlight=False))
 
 
 @bench_app.command("corpus-from-pairs")

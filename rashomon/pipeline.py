@@ -102,11 +102,21 @@ def ingest(
     on_item: Callable[[Article | Rejection, AddResult | None], None] | None = None,
 ) -> IngestReport:
     """Read every input into the store; bad inputs are reported and skipped."""
-    report = IngestReport()
     kwargs = {"stdin": stdin} if stdin is not None else {}
     if max_bytes is not None:
         kwargs["max_bytes"] = max_bytes
-    items = read_inputs(inputs, **kwargs)
+    return ingest_items(store, read_inputs(inputs, **kwargs), on_item=on_item)
+
+
+def ingest_items(
+    store: Store,
+    items: Iterable[Article | Rejection],
+    *,
+    on_item: Callable[[Article | Rejection, AddResult | None], None] | None = None,
+) -> IngestReport:
+    """Store articles already read (uploads, pasted text, any reader's output); rejections are logged and reported."""
+    report = IngestReport()
+    items = iter(items)
     while chunk := list(islice(items, INGEST_BATCH)):
         articles = [item for item in chunk if isinstance(item, Article)]
         rejections = [item for item in chunk if isinstance(item, Rejection)]
@@ -306,3 +316,72 @@ def update_comparisons(
         if on_story:
             on_story()
     return update
+
+
+# Progress callback: (stage, done so far, total or None when unknown). Stages, in order:
+# "analyse" (articles), "entities" (1 when done), "stories" (articles placed), "compare" (stories compared).
+ProgressCallback = Callable[[str, int, "int | None"], None]
+
+
+@dataclass
+class AnalysisSummary:
+    """What one ``run_analysis`` did, for a person to read."""
+
+    analysed: int
+    stories: StoryUpdate
+    comparisons: ComparisonUpdate
+    counts: dict[str, int]
+
+    def lines(self, where: str) -> list[str]:
+        update, compared = self.stories, self.comparisons
+        return [
+            f"analysed {self.analysed} article(s); {update.assigned} placed in stories "
+            f"({update.new_stories} new, {update.joined_existing} joined existing); "
+            f"{self.counts['stories']} stories over {self.counts['articles']} articles in {where}",
+            f"compared the sources of {compared.compared} story(ies) ({compared.unchanged} unchanged): "
+            f"{compared.relations} relation(s)",
+        ]
+
+
+def run_analysis(
+    store: Store,
+    executor: Executor | None = None,
+    *,
+    rebuild_stories: bool = False,
+    rebuild_entities: bool = False,
+    on_progress: ProgressCallback | None = None,
+) -> AnalysisSummary:
+    """Everything after ingest, as ``rashomon analyze`` runs it: per-article stages, entities, stories, comparisons."""
+    report = on_progress or (lambda stage, done, total: None)
+    total, _ = pending_tasks(store)
+    analysed = 0
+    report("analyse", 0, total)
+
+    def on_batch(n: int) -> None:
+        nonlocal analysed
+        analysed += n
+        report("analyse", analysed, total)
+
+    analyze_pending(store, executor, on_batch=on_batch)
+    report("entities", 0, None)
+    update_entities(store, rebuild=rebuild_entities)
+    report("entities", 1, 1)
+    placed = 0
+
+    def on_article() -> None:
+        nonlocal placed
+        placed += 1
+        report("stories", placed, None)
+
+    report("stories", 0, None)
+    stories = update_stories(store, rebuild=rebuild_stories, on_article=on_article)
+    compared_so_far = 0
+
+    def on_story() -> None:
+        nonlocal compared_so_far
+        compared_so_far += 1
+        report("compare", compared_so_far, None)
+
+    report("compare", 0, None)
+    comparisons = update_comparisons(store, on_story=on_story)
+    return AnalysisSummary(total, stories, comparisons, store.counts())

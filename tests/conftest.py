@@ -37,3 +37,11 @@ def seed_article(prefix: str):
 @pytest.fixture
 def seeds() -> Path:
     return SEEDS
+
+
+@pytest.fixture(scope="session")
+def seeds_db(tmp_path_factory) -> Path:
+    """The seeds analysed once by the real CLI (`rashomon analyze examples/seeds`); copy it before writing to it."""
+    workdir = tmp_path_factory.mktemp("seeds-db")
+    run_cli("analyze", str(SEEDS), "--db", "seeds.db", cwd=workdir, check_ok=True)
+    return workdir / "seeds.db"

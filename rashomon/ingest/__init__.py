@@ -9,7 +9,7 @@ reader; see ``rashomon.ingest.formats``.
 
 from rashomon.ingest.formats import READERS, Reader, register, supported_extensions
 from rashomon.ingest.ids import article_id
-from rashomon.ingest.sources import DEFAULT_MAX_BYTES, read_inputs
+from rashomon.ingest.sources import DEFAULT_MAX_BYTES, read_inputs, read_uploads
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -17,6 +17,7 @@ __all__ = [
     "Reader",
     "article_id",
     "read_inputs",
+    "read_uploads",
     "register",
     "supported_extensions",
 ]

@@ -36,6 +36,29 @@ def read_inputs(
             yield from _read_named_path(name, max_bytes)
 
 
+def read_uploads(files: Iterable[tuple[str, bytes]], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
+    """Articles in files received whole (a browser upload): ``(label, content)``, the format from the label's extension.
+
+    The same checks and one-Rejection-per-bad-file promise as files on disk.
+    """
+    for label, data in files:
+        extension = extension_for(os.path.basename(label))
+        if extension is None:
+            yield Rejection(label, _unsupported_type_problem(label))
+            continue
+        yield from _guarded(label, _read_bytes(label, data, READERS[extension], max_bytes))
+
+
+def _read_bytes(label: str, data: bytes, reader: Reader, max_bytes: int) -> Iterator[Item]:
+    if not data:
+        raise IngestProblem("empty file")
+    if reader.whole_file and len(data) > max_bytes:
+        raise IngestProblem(over_limit("file", len(data), max_bytes))
+    if not reader.binary and looks_binary(data[:SNIFF_BYTES]):
+        raise IngestProblem("binary file, not text")
+    yield from reader.read(label, io.BytesIO(data), max_bytes)
+
+
 def _read_named_path(path: str, max_bytes: int) -> Iterator[Item]:
     try:
         mode = os.stat(path).st_mode

@@ -109,7 +109,7 @@ def safe_href(url: str | None) -> str | None:
     return url
 
 
-def _parse_date(value: str | None) -> tuple[str | None, str | None]:
+def parse_date(value: str | None) -> tuple[str | None, str | None]:
     """(machine-readable ISO, human label) for a published string."""
     if not value:
         return None, None
@@ -145,7 +145,7 @@ def _date_range(articles: Sequence[ArticleView]) -> str | None:
     return first if first == last else f"{first} – {last}"
 
 
-def _source_label(article: Article) -> tuple[str, bool]:
+def source_label(article: Article) -> tuple[str, bool]:
     if article.source and article.source.strip():
         return article.source.strip(), True
     href = safe_href(article.url)
@@ -225,10 +225,11 @@ def _word_count(text: str) -> int:
     return len(text.split())
 
 
-def _article_view(article: Article, index: str, extra: Sequence[Mark]) -> ArticleView:
-    source, source_known = _source_label(article)
+def article_view(article: Article, index: str, extra: Sequence[Mark]) -> ArticleView:
+    """One article as the report and the web app show it: metadata labels and its texts with every mark drawn."""
+    source, source_known = source_label(article)
     lang = lang_tag(article.language)
-    iso, label = _parse_date(article.published)
+    iso, label = parse_date(article.published)
     extra = [m if isinstance(m, Mark) else Mark(*m) for m in extra]
     removed = removed_marks(article)
     langs = language_marks(article)
@@ -331,7 +332,7 @@ def build_views(
     def make(story_id: str, title: str, ids: list[str], synthetic: bool) -> StoryView:
         anchor = f"s{len(views) + 1}"
         arts = [
-            _article_view(by_id[aid], f"{anchor}-a{n}", layers.get(aid, ()))
+            article_view(by_id[aid], f"{anchor}-a{n}", layers.get(aid, ()))
             for n, aid in enumerate(ids, 1)
         ]
         placed.update(ids)
@@ -402,3 +403,8 @@ def render_report(
         ],
         removed_reasons=reasons,
     )
+
+
+# Older names, kept for the modules that import them.
+_parse_date = parse_date
+_source_label = source_label

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -46,6 +47,46 @@ class AddResult:
     article_id: str
     is_new: bool
     path: str
+
+
+@dataclass(frozen=True)
+class StorySummary:
+    """One row of the story list: what a reader needs to pick a story, without loading its articles."""
+
+    id: str
+    title: str
+    articles: int
+    sources: list[str]
+    languages: list[str]
+    first_published: str | None
+    last_published: str | None
+    contradictions: int  # relations of type contradict or quote_drift in the stored comparison
+
+
+@dataclass(frozen=True)
+class StoryFilter:
+    """What the story list is narrowed to; every field optional."""
+
+    query: str | None = None  # words searched in article titles and texts (FTS5)
+    language: str | None = None
+    source: str | None = None
+    published_from: str | None = None  # ISO date, inclusive
+    published_to: str | None = None  # ISO date, inclusive
+
+
+# Relation types that mean the sources (or one speaker) say opposite things.
+CONFLICT_TYPES = ("contradict", "quote_drift")
+_SEARCH_WORD = re.compile(r"\w+")
+_MAX_SEARCH_WORDS = 16
+
+
+def fts_query(text: str) -> str | None:
+    """A user's words as an FTS5 query that cannot be a syntax error: every word quoted, prefix-matched, all required.
+
+    Operators typed by the user (AND, NEAR, quotes, parentheses) are searched as words, never interpreted.
+    """
+    words = _SEARCH_WORD.findall(text or "")[:_MAX_SEARCH_WORDS]
+    return " ".join(f'"{word}"*' for word in words) or None
 
 
 _ARTICLE_COLUMNS = (
@@ -238,6 +279,29 @@ class Store:
             for r in self.db.execute("SELECT id, name, label, aliases, state FROM entities ORDER BY rowid")
         ]
 
+    def entity(self, entity_id: str) -> Entity | None:
+        r = self.db.execute("SELECT id, name, label, aliases FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        return Entity(r["id"], r["name"], r["label"], json.loads(r["aliases"])) if r else None
+
+    def entities_by_id(self, entity_ids: Iterable[str]) -> dict[str, Entity]:
+        found: dict[str, Entity] = {}
+        for entity_id in dict.fromkeys(entity_ids):
+            entity = self.entity(entity_id)
+            if entity:
+                found[entity_id] = entity
+        return found
+
+    def stories_mentioning(self, entity_id: str) -> list[str]:
+        """Ids of the stories with an article that names the entity."""
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT m.story_id FROM entity_mentions e JOIN story_members m ON m.article_id = e.article_id "
+                "WHERE e.entity_id = ? ORDER BY m.story_id",
+                (entity_id,),
+            )
+        ]
+
     def articles_mentioning(self, entity_id: str) -> list[str]:
         return [
             r[0]
@@ -282,7 +346,135 @@ class Store:
         return stories
 
     def story(self, story_id: str) -> Story | None:
-        return next((s for s in self.stories() if s.id == story_id), None)
+        """One story with its members in the order of ``stories()``; reads only that story."""
+        row = self.db.execute("SELECT id, title FROM stories WHERE id = ?", (story_id,)).fetchone()
+        if row is None:
+            return None
+        members = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT m.article_id FROM story_members m JOIN articles a ON a.id = m.article_id WHERE m.story_id = ? "
+                "ORDER BY a.published IS NULL, a.published, a.rowid",
+                (story_id,),
+            )
+        ]
+        return Story(row["id"], row["title"], members) if members else None
+
+    def story_of_article(self, article_id: str) -> str | None:
+        row = self.db.execute("SELECT story_id FROM story_members WHERE article_id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def _story_filter_sql(self, where: StoryFilter) -> tuple[str, list]:
+        """Conditions on ``m.story_id`` (``story_members m``) and their parameters: only bound values, never user text."""
+        clauses: list[str] = []
+        params: list = []
+        member_conditions: list[str] = []
+        if where.language:
+            member_conditions.append("a.language = ?")
+            params.append(where.language)
+        if where.source:
+            member_conditions.append("a.source = ?")
+            params.append(where.source)
+        if where.published_from:
+            member_conditions.append("substr(a.published, 1, 10) >= ?")
+            params.append(where.published_from)
+        if where.published_to:
+            member_conditions.append("substr(a.published, 1, 10) <= ?")
+            params.append(where.published_to)
+        if member_conditions:
+            # One member satisfying every condition: "a French article from Le Monde", not one of each.
+            clauses.append(
+                "m.story_id IN (SELECT m2.story_id FROM story_members m2 JOIN articles a ON a.id = m2.article_id WHERE "
+                + " AND ".join(member_conditions) + ")"
+            )
+        match = fts_query(where.query or "")
+        if where.query and match is None:
+            clauses.append("0")  # only punctuation: nothing can match
+        elif match:
+            clauses.append(
+                "m.story_id IN (SELECT m3.story_id FROM articles_fts f JOIN articles a ON a.rowid = f.rowid "
+                "JOIN story_members m3 ON m3.article_id = a.id WHERE articles_fts MATCH ?)"
+            )
+            params.append(match)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def story_summaries(
+        self, where: StoryFilter = StoryFilter(), *, limit: int = 50, offset: int = 0
+    ) -> tuple[int, list[StorySummary]]:
+        """``(total matching, one page of summaries)``, stories by size then id (the export's order).
+
+        Two steps, so the cost of a page does not grow with the corpus: the page's ids come from
+        ``story_members`` alone (an index), then only those stories' articles are read.
+        """
+        condition, params = self._story_filter_sql(where)
+        total = self.db.execute("SELECT COUNT(DISTINCT m.story_id) FROM story_members m" + condition, params).fetchone()[0]
+        page = self.db.execute(
+            "SELECT m.story_id, COUNT(*) AS n FROM story_members m" + condition
+            + " GROUP BY m.story_id ORDER BY n DESC, m.story_id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ).fetchall()
+        if not page:
+            return total, []
+        ids = [r[0] for r in page]
+        marks = ", ".join("?" for _ in ids)
+        conflict_marks = ", ".join("?" for _ in CONFLICT_TYPES)
+        details = {
+            r["id"]: r
+            for r in self.db.execute(
+                "SELECT s.id, s.title, group_concat(DISTINCT a.source) AS sources, "
+                "group_concat(DISTINCT a.language) AS languages, MIN(a.published) AS first, MAX(a.published) AS last "
+                f"FROM stories s JOIN story_members m ON m.story_id = s.id JOIN articles a ON a.id = m.article_id "
+                f"WHERE s.id IN ({marks}) GROUP BY s.id",
+                ids,
+            )
+        }
+        conflicts = dict(
+            self.db.execute(
+                f"SELECT story_id, COUNT(*) FROM relations WHERE story_id IN ({marks}) AND type IN ({conflict_marks}) "
+                "GROUP BY story_id",
+                [*ids, *CONFLICT_TYPES],
+            ).fetchall()
+        )
+        summaries = []
+        for story_id, n in page:
+            r = details[story_id]
+            summaries.append(StorySummary(
+                id=story_id,
+                title=r["title"],
+                articles=n,
+                # group_concat joins with commas, and outlet names may hold commas: split per article instead.
+                sources=self._story_sources(story_id) if r["sources"] and "," in r["sources"] else
+                ([r["sources"]] if r["sources"] else []),
+                languages=sorted(r["languages"].split(",")) if r["languages"] else [],
+                first_published=r["first"],
+                last_published=r["last"],
+                contradictions=conflicts.get(story_id, 0),
+            ))
+        return total, summaries
+
+    def _story_sources(self, story_id: str) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT a.source FROM story_members m JOIN articles a ON a.id = m.article_id "
+                "WHERE m.story_id = ? AND a.source IS NOT NULL ORDER BY a.source",
+                (story_id,),
+            )
+        ]
+
+    def facets(self) -> dict[str, list[tuple[str, int]]]:
+        """Languages and sources of the articles in stories, with their article counts (for filter menus)."""
+        def counted(column: str) -> list[tuple[str, int]]:
+            # column is one of our own names, never user input.
+            return [
+                (r[0], r[1])
+                for r in self.db.execute(
+                    f"SELECT a.{column}, COUNT(*) FROM story_members m JOIN articles a ON a.id = m.article_id "
+                    f"WHERE a.{column} IS NOT NULL AND a.{column} != '' GROUP BY a.{column} ORDER BY COUNT(*) DESC, a.{column}"
+                )
+            ]
+
+        return {"languages": counted("language"), "sources": counted("source")}
 
     def find_story(self, prefix: str) -> list[Story]:
         """Stories whose id starts with ``prefix`` (users type short ids)."""
@@ -439,4 +631,19 @@ def _layers_from_json(data: str) -> dict:
 
 
 def _statements(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
+    """The statements of a migration script, split at semicolons that end a statement.
+
+    A trigger body holds semicolons of its own; ``sqlite3.complete_statement`` knows
+    where the CREATE TRIGGER really ends.
+    """
+    statements: list[str] = []
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n\t;"):
+                statements.append(pending.strip().removesuffix(";").strip())
+            pending = ""
+    if pending.strip(" \n\t;"):
+        statements.append(pending.strip().removesuffix(";").strip())
+    return statements

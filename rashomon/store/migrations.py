@@ -104,3 +104,27 @@ MIGRATIONS.append(
     CREATE INDEX relations_by_type ON relations(type)
     """
 )
+
+MIGRATIONS.append(
+    # 4: full-text search over titles and cleaned texts (FTS5, external content: the text is stored once, in
+    # articles), kept in sync by triggers so every writer (ingest, cleaning, a future one) updates it without
+    # knowing about it; existing databases are backfilled by 'rebuild'. A covering index on the columns the
+    # story list reads, so listing stories never walks the (large) article texts.
+    """
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, text, content='articles', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+    END;
+    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+        INSERT INTO articles_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+    END;
+    INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+    CREATE INDEX articles_listing ON articles(id, source, language, published, title)
+    """
+)

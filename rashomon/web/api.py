@@ -1,0 +1,223 @@
+"""The JSON API: each endpoint a thin layer over ``views`` and the store; errors are JSON with a status."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ..ingest import read_uploads
+from ..ingest.records import article_from_record
+from ..present.export import write_json
+from ..present.layers import export_from_store
+from ..store import Store, StoryFilter
+from . import views
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+MAX_ARTICLES_PER_REQUEST = 100
+MAX_FILES_PER_REQUEST = 50
+MAX_TEXT_CHARS = 2_000_000
+ID = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[\w.:-]+$")]
+
+
+def store_dependency(request: Request) -> Store:
+    return request.app.state.stores.get()
+
+
+StoreDep = Annotated[Store, Depends(store_dependency)]
+
+
+class StoryListQuery(BaseModel):
+    """Filters and page of the story list; also the story list page's query string."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    q: str | None = Field(None, max_length=200, description="Words searched in article titles and texts.")
+    language: str | None = Field(None, max_length=16, pattern=r"^[A-Za-z-]+$")
+    source: str | None = Field(None, max_length=200)
+    published_from: date | None = Field(None, alias="from", description="Stories with an article published on or after.")
+    published_to: date | None = Field(None, alias="to", description="Stories with an article published on or before.")
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_means_any(cls, values: Any) -> Any:
+        # The page's form sends every field, empty ones included: an empty filter is no filter.
+        if isinstance(values, dict):
+            return {k: v for k, v in values.items() if v not in ("", None)}
+        return values
+
+    def story_filter(self) -> StoryFilter:
+        return StoryFilter(
+            query=(self.q or "").strip() or None,
+            language=self.language or None,
+            source=self.source or None,
+            published_from=self.published_from.isoformat() if self.published_from else None,
+            published_to=self.published_to.isoformat() if self.published_to else None,
+        )
+
+
+class ArticleIn(BaseModel):
+    """One article to store and analyse: the text, and what is known about it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    title: str | None = Field(None, max_length=1000)
+    source: str | None = Field(None, max_length=300, description="The outlet.")
+    url: str | None = Field(None, max_length=2000)
+    published: str | None = Field(None, max_length=64, description="ISO 8601 date or datetime.")
+    language: str | None = Field(None, max_length=16, description="ISO 639-1 hint.")
+
+
+class ArticlesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    articles: list[ArticleIn] = Field(min_length=1, max_length=MAX_ARTICLES_PER_REQUEST)
+
+
+def paste_source(articles: list[ArticleIn], label: str):
+    """The job input for articles given as fields: each through the same record reader as a JSON file."""
+    records = [a.model_dump(exclude_none=True) for a in articles]
+
+    def items():
+        for n, record in enumerate(records, 1):
+            yield article_from_record(record, f"{label}:{n}")
+
+    return items
+
+
+def upload_source(files: list[tuple[str, bytes]], max_bytes: int):
+    return lambda: read_uploads(files, max_bytes=max_bytes)
+
+
+def job_response(request: Request, job_id: str) -> JSONResponse:
+    record = request.app.state.jobs.get(job_id)
+    return JSONResponse({"job": record, "links": {"job": f"/api/jobs/{job_id}", "page": f"/jobs/{job_id}"}},
+                        status_code=202)
+
+
+@router.get("/stories", summary="Stories, largest first, filtered and paginated")
+def list_stories(store: StoreDep, params: Annotated[StoryListQuery, Query()]) -> dict[str, Any]:
+    total, summaries = views.list_stories(store, params.story_filter(), limit=params.limit, offset=params.offset)
+    following = params.offset + params.limit
+    return {
+        "total": total,
+        "limit": params.limit,
+        "offset": params.offset,
+        "next_offset": following if following < total else None,
+        "stories": [views.summary_record(s) for s in summaries],
+    }
+
+
+@router.get("/stories/{story_id}", summary="One story: its articles, entities, quotes, claims and comparison")
+def get_story(store: StoreDep, story_id: ID) -> dict[str, Any]:
+    return views.story_record(store, _found(views.story_page, store, story_id))
+
+
+@router.get("/articles/{article_id}", summary="One article: the export record plus every analysis span")
+def get_article(store: StoreDep, article_id: ID) -> dict[str, Any]:
+    return views.article_api_record(_found(views.article_page, store, article_id))
+
+
+@router.get("/entities/{entity_id}", summary="One entity: its variants and the stories that name it")
+def get_entity(store: StoreDep, entity_id: ID) -> dict[str, Any]:
+    return views.entity_api_record(_found(views.entity_page, store, entity_id))
+
+
+@router.get("/export", summary="The whole corpus, exactly as `rashomon export --format json` writes it")
+def export(store: StoreDep) -> Response:
+    out = io.StringIO()
+    write_json(export_from_store(store), out)
+    return Response(out.getvalue(), media_type="application/json")
+
+
+@router.get("/jobs/{job_id}", summary="Progress and result of a background ingest")
+def get_job(request: Request, job_id: ID) -> dict[str, Any]:
+    record = request.app.state.jobs.get(job_id)
+    if record is None:
+        raise HTTPException(404, f"job {job_id}: no such job (jobs are forgotten when the server restarts)")
+    return {"job": record}
+
+
+@router.post(
+    "/articles",
+    status_code=202,
+    summary="Store and analyse articles in the background; returns a job to poll",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ArticlesIn"}},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+                    }
+                },
+            },
+        }
+    },
+)
+async def post_articles(request: Request) -> JSONResponse:
+    """A JSON body ``{"articles": [{"text": ..., "title": ...}, ...]}`` (or one such object), or files uploaded as
+    ``multipart/form-data`` under ``files`` (.txt .html .json .jsonl .csv .warc)."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    jobs = request.app.state.jobs
+    if content_type == "multipart/form-data":
+        files = await read_files(request)
+        job = jobs.submit(upload_source(files, request.app.state.max_body_bytes), inputs=len(files))
+        return job_response(request, job.id)
+    if content_type != "application/json":
+        raise HTTPException(415, f"request body: expected application/json or multipart/form-data, not {content_type or 'nothing'}")
+    try:
+        data = json.loads(await request.body())
+    except (ValueError, UnicodeDecodeError) as error:
+        raise HTTPException(400, f"request body: not JSON ({error})")
+    if isinstance(data, dict) and "text" in data:
+        data = {"articles": [data]}
+    try:
+        given = ArticlesIn.model_validate(data)
+    except ValidationError as error:
+        raise _invalid(error)
+    job = jobs.submit(paste_source(given.articles, "api"), inputs=len(given.articles))
+    return job_response(request, job.id)
+
+
+async def read_files(request: Request, field: str = "files") -> list[tuple[str, bytes]]:
+    """Uploaded files as ``(label, content)``; the label is the file's name (never a path on this machine)."""
+    limit = request.app.state.max_body_bytes
+    async with request.form(max_files=MAX_FILES_PER_REQUEST, max_fields=50, max_part_size=limit) as form:
+        return await files_from_form(form, field)
+
+
+async def files_from_form(form, field: str = "files") -> list[tuple[str, bytes]]:
+    uploads = [f for f in form.getlist(field) if hasattr(f, "read") and getattr(f, "filename", None)]
+    if not uploads:
+        raise HTTPException(422, f"{field}: no file uploaded")
+    files = []
+    for upload in uploads:
+        name = (upload.filename or "upload").replace("\\", "/").rsplit("/", 1)[-1][:200] or "upload"
+        files.append((f"upload:{name}", await upload.read()))
+    return files
+
+
+def _invalid(error: ValidationError) -> HTTPException:
+    problems = [
+        ".".join(str(p) for p in e["loc"]) + ": " + e["msg"] if e["loc"] else e["msg"] for e in error.errors()
+    ]
+    return HTTPException(422, "; ".join(problems))
+
+
+def _found(load, store: Store, key: str):
+    try:
+        return load(store, key)
+    except views.NotFound as missing:
+        raise HTTPException(404, str(missing))
