@@ -32,6 +32,10 @@ def read_inputs(
         name = os.fspath(given_name)  # pathlib.Path works too
         if name == STDIN:
             yield from _guarded(STDIN_LABEL, _read_stdin(stdin, max_bytes))
+        elif name.startswith(("http://", "https://")):
+            from rashomon.ingest.fetch import read_urls  # only runs that fetch pay for the HTML parser
+
+            yield from read_urls([name], max_bytes=max_bytes)
         else:
             yield from _read_named_path(name, max_bytes)
 

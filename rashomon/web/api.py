@@ -83,6 +83,24 @@ class ArticlesIn(BaseModel):
     articles: list[ArticleIn] = Field(min_length=1, max_length=MAX_ARTICLES_PER_REQUEST)
 
 
+MAX_URLS_PER_REQUEST = 20
+
+
+class UrlsIn(BaseModel):
+    """Web pages to fetch, store and analyse (public http/https addresses only)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    urls: list[Annotated[str, Field(min_length=8, max_length=2000, pattern=r"^https?://")]] = Field(
+        min_length=1, max_length=MAX_URLS_PER_REQUEST)
+
+
+def url_source(urls: list[str], max_bytes: int, allow_private: bool):
+    from rashomon.ingest.fetch import read_urls
+
+    return lambda: read_urls(urls, max_bytes=max_bytes, allow_private=allow_private)
+
+
 def paste_source(articles: list[ArticleIn], label: str):
     """The job input for articles given as fields: each through the same record reader as a JSON file."""
     records = [a.model_dump(exclude_none=True) for a in articles]
@@ -167,8 +185,9 @@ def get_job(request: Request, job_id: ID) -> dict[str, Any]:
     },
 )
 async def post_articles(request: Request) -> JSONResponse:
-    """A JSON body ``{"articles": [{"text": ..., "title": ...}, ...]}`` (or one such object), or files uploaded as
-    ``multipart/form-data`` under ``files`` (.txt .html .json .jsonl .csv .warc)."""
+    """A JSON body ``{"articles": [{"text": ..., "title": ...}, ...]}`` (or one such object), ``{"urls": [...]}``
+    (public web pages to fetch), or files uploaded as ``multipart/form-data`` under ``files``
+    (.txt .html .json .jsonl .csv .warc)."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     jobs = request.app.state.jobs
     if content_type == "multipart/form-data":
@@ -181,6 +200,14 @@ async def post_articles(request: Request) -> JSONResponse:
         data = json.loads(await request.body())
     except (ValueError, UnicodeDecodeError) as error:
         raise HTTPException(400, f"request body: not JSON ({error})")
+    if isinstance(data, dict) and "urls" in data:
+        try:
+            wanted = UrlsIn.model_validate(data)
+        except ValidationError as error:
+            raise _invalid(error)
+        job = jobs.submit(url_source(wanted.urls, request.app.state.max_body_bytes, request.app.state.fetch_private),
+                          inputs=len(wanted.urls))
+        return job_response(request, job.id)
     if isinstance(data, dict) and "text" in data:
         data = {"articles": [data]}
     try:

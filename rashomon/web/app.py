@@ -197,11 +197,14 @@ def create_app(
     *,
     max_body_bytes: int = DEFAULT_MAX_BODY,
     allowed_hosts: list[str] | None = None,
+    fetch_private: bool = False,
 ) -> FastAPI:
     """The web application over the database at ``db_path`` (created and migrated if needed).
 
     ``allowed_hosts``: Host header values accepted (default: loopback names only, which
     also defeats DNS rebinding); pass ``["*"]`` when serving beyond this machine.
+    ``fetch_private``: let pasted URLs reach loopback and private addresses. Off by default and
+    in ``rashomon serve``; the tests turn it on to fetch from a page server they run on loopback.
     """
     from . import api, pages
     from .jobs import JobQueue
@@ -219,6 +222,7 @@ def create_app(
     app.state.jobs = JobQueue(db_path)
     app.state.templates = templates()
     app.state.max_body_bytes = max_body_bytes
+    app.state.fetch_private = fetch_private
 
     static = resources.files("rashomon.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -19,10 +19,12 @@ from .api import (
     MAX_FILES_PER_REQUEST,
     ArticleIn,
     StoreDep,
+    UrlsIn,
     StoryListQuery,
     files_from_form,
     paste_source,
     upload_source,
+    url_source,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -111,7 +113,16 @@ async def ingest_submit(request: Request):
     max_bytes = request.app.state.max_body_bytes
     async with request.form(max_files=MAX_FILES_PER_REQUEST, max_fields=20, max_part_size=max_bytes) as form:
         kind = str(form.get("kind") or "paste")
-        values = {k: str(form.get(k) or "") for k in ("title", "source", "url", "published", "language", "text")}
+        values = {k: str(form.get(k) or "") for k in ("title", "source", "url", "published", "language", "text", "urls")}
+        if kind == "urls":
+            lines = [line.strip() for line in values["urls"].splitlines() if line.strip()]
+            try:
+                wanted = UrlsIn.model_validate({"urls": lines})
+            except ValidationError as error:
+                problem = "; ".join(".".join(str(p) for p in e["loc"]) + ": " + e["msg"] for e in error.errors())
+                return _form_problem(request, problem, values)
+            job = jobs.submit(url_source(wanted.urls, max_bytes, request.app.state.fetch_private), inputs=len(wanted.urls))
+            return RedirectResponse(f"/jobs/{job.id}", status_code=303)
         has_files = any(getattr(f, "filename", "") for f in form.getlist("files"))
         if kind == "upload" or (has_files and not values["text"].strip()):
             if not has_files:
@@ -120,7 +131,7 @@ async def ingest_submit(request: Request):
             job = jobs.submit(upload_source(files, max_bytes), inputs=len(files))
             return RedirectResponse(f"/jobs/{job.id}", status_code=303)
     try:
-        given = ArticleIn.model_validate({k: v for k, v in values.items() if v.strip()})
+        given = ArticleIn.model_validate({k: v for k, v in values.items() if v.strip() and k != "urls"})
     except ValidationError as error:
         problem = "; ".join(".".join(str(p) for p in e["loc"]) + ": " + e["msg"] for e in error.errors())
         return _form_problem(request, problem, values)

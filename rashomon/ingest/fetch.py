@@ -1,0 +1,165 @@
+"""Fetch web pages to ingest, refusing every address a fetch must never reach.
+
+A URL typed into a local tool (or posted to its web app) is untrusted: it could
+point at the machine itself, the home router or a cloud metadata service. So
+the host is resolved here, every address it resolves to must be public
+(no loopback, private, link-local, multicast, reserved or unspecified range,
+IPv4-mapped IPv6 included), and the connection goes to the address that was
+checked, never to a second lookup that DNS could answer differently. Redirects
+are followed by hand, a few at most, each target checked the same way. The
+body is capped in bytes and every socket operation in time.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import socket
+import ssl
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from rashomon.ingest.decoding import decode_html, decode_text
+from rashomon.ingest.html import article_from_html
+from rashomon.ingest.problems import IngestProblem, over_limit
+from rashomon.ingest.records import build_article
+from rashomon.model import Article, Rejection
+
+DEFAULT_TIMEOUT_S = 10.0
+DEFAULT_MAX_FETCH_BYTES = 10_000_000
+MAX_REDIRECTS = 3
+USER_AGENT = "rashomon (news comparison; +https://github.com/rashomon)"
+
+
+def is_url(text: str) -> bool:
+    return text.startswith(("http://", "https://"))
+
+
+def refused_address(address: str) -> str | None:
+    """Why a fetch may not go to this IP address, or None when it may."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    for flag, name in (
+        ("is_loopback", "loopback"),
+        ("is_link_local", "link-local"),
+        ("is_private", "private"),
+        ("is_multicast", "multicast"),
+        ("is_reserved", "reserved"),
+        ("is_unspecified", "unspecified"),
+    ):
+        if getattr(ip, flag):
+            return f"{name} address {ip}"
+    if not ip.is_global:
+        return f"non-public address {ip}"
+    return None
+
+
+def _resolve(host: str, port: int, allow_private: bool) -> str:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise IngestProblem(f"cannot resolve host {host!r} ({error.strerror})") from None
+    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    if not allow_private:
+        for address in addresses:
+            problem = refused_address(address)
+            if problem:
+                # One bad address is enough: a later connection could land on it.
+                raise IngestProblem(f"refused: {host} resolves to a {problem}")
+    return addresses[0]
+
+
+class _PinnedHTTP(http.client.HTTPConnection):
+    """Connects to the address already checked, whatever DNS says now."""
+
+    def __init__(self, host: str, address: str, port: int, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _PinnedHTTPS(http.client.HTTPSConnection):
+    def __init__(self, host: str, address: str, port: int, timeout: float):
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        # The certificate is checked against the host name, not the address.
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+@dataclass
+class Fetched:
+    url: str  # after redirects
+    body: bytes
+    content_type: str  # "text/html", without parameters
+    charset: str | None
+
+
+def fetch(url: str, *, max_bytes: int = DEFAULT_MAX_FETCH_BYTES, timeout: float = DEFAULT_TIMEOUT_S,
+          allow_private: bool = False) -> Fetched:
+    """GET one page; raises IngestProblem with one line saying why not."""
+    current = url
+    for _ in range(MAX_REDIRECTS + 1):
+        parts = urlsplit(current)
+        if parts.scheme not in ("http", "https"):
+            raise IngestProblem(f"refused: only http and https URLs are fetched, not {parts.scheme or 'no scheme'}")
+        if not parts.hostname:
+            raise IngestProblem("not a URL with a host")
+        if parts.username or parts.password:
+            raise IngestProblem("refused: URLs with credentials are not fetched")
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        address = _resolve(parts.hostname, port, allow_private)
+        connection_type = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
+        connection = connection_type(parts.hostname, address, port, timeout)
+        try:
+            path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            connection.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": "text/html, text/plain;q=0.8"})
+            response = connection.getresponse()
+            if response.status in (301, 302, 303, 307, 308) and response.getheader("Location"):
+                current = urljoin(current, response.getheader("Location"))
+                continue
+            if response.status != 200:
+                raise IngestProblem(f"HTTP {response.status} {response.reason}")
+            declared = response.getheader("Content-Length")
+            if declared and declared.isdigit() and int(declared) > max_bytes:
+                raise IngestProblem(over_limit("page", int(declared), max_bytes))
+            body = response.read(max_bytes + 1)
+            if len(body) > max_bytes:
+                raise IngestProblem(over_limit("page", len(body), max_bytes))
+            content_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
+            charset = response.headers.get_content_charset()
+            return Fetched(current, body, content_type, charset)
+        except (OSError, http.client.HTTPException, ssl.SSLError) as error:
+            raise IngestProblem(f"fetch failed ({type(error).__name__}: {error})") from None
+        finally:
+            connection.close()
+    raise IngestProblem(f"more than {MAX_REDIRECTS} redirects")
+
+
+def article_from_fetched(page: Fetched, where: str) -> Article | Rejection:
+    if not page.body:
+        return Rejection(where, "empty page")
+    if page.content_type in ("text/plain",):
+        text = decode_text(page.body, page.charset)
+        return build_article(text, where, {"url": page.url}) if text.strip() else Rejection(where, "empty page")
+    if page.content_type and page.content_type not in ("text/html", "application/xhtml+xml"):
+        return Rejection(where, f"not a web page or text ({page.content_type})")
+    return article_from_html(decode_html(page.body, page.charset), where, url=page.url)
+
+
+def read_urls(urls: Iterable[str], *, max_bytes: int = DEFAULT_MAX_FETCH_BYTES, timeout: float = DEFAULT_TIMEOUT_S,
+              allow_private: bool = False) -> Iterator[Article | Rejection]:
+    """One article or one Rejection per URL; a bad URL never stops the rest."""
+    for url in urls:
+        try:
+            page = fetch(url, max_bytes=max_bytes, timeout=timeout, allow_private=allow_private)
+        except IngestProblem as problem:
+            yield Rejection(url, str(problem))
+            continue
+        yield article_from_fetched(page, url)
