@@ -26,11 +26,12 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+
+from rashomon.artifacts import load_json_artifact
 
 from rashomon.lang.resources import word_list
 
@@ -382,11 +383,7 @@ class StanceModel:
     @classmethod
     def load(cls, path: str | Path | None = None) -> "StanceModel":
         """The shipped model, or one written by the training script."""
-        if path is None:
-            text = resources.files("rashomon.compare").joinpath(DEFAULT_MODEL).read_text("utf-8")
-        else:
-            text = Path(path).read_text("utf-8")
-        return cls.from_dict(json.loads(text))
+        return cls.from_dict(load_json_artifact("rashomon.compare", DEFAULT_MODEL, path))
 
     @classmethod
     def from_dict(cls, data: dict) -> "StanceModel":

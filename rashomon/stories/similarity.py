@@ -14,15 +14,15 @@ little nonlinearity, standardisation, weights, the threshold and the date rule.
 from __future__ import annotations
 
 import base64
-import json
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+
+from rashomon.artifacts import load_json_artifact
 
 from rashomon.stories.features import StoryFeatures, published_day
 
@@ -340,11 +340,7 @@ class StorySimilarity:
     @classmethod
     def load(cls, path: str | Path | None = None) -> "StorySimilarity":
         """The shipped model, or one written by the training script."""
-        if path is None:
-            text = resources.files("rashomon.stories").joinpath(DEFAULT_MODEL).read_text("utf-8")
-        else:
-            text = Path(path).read_text("utf-8")
-        return cls.from_dict(json.loads(text))
+        return cls.from_dict(load_json_artifact("rashomon.stories", DEFAULT_MODEL, path))
 
     @classmethod
     def from_dict(cls, data: dict) -> "StorySimilarity":
