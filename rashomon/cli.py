@@ -313,12 +313,19 @@ def _write_report(store, path: Path) -> None:
     for story_id, found in matrix.items():
         # The matrix first: it is the story's summary; the other panels are detail.
         panels[story_id] = [*found, *panels.get(story_id, [])]
+    from rashomon.present.persuasion import persuasion_story_panels, profiles_panels, technique_layers
+
+    for article_id, marks in technique_layers(articles).items():
+        layers.setdefault(article_id, []).extend(marks)
+    for story_id, found in persuasion_story_panels(stories, articles, entities).items():
+        panels.setdefault(story_id, []).extend(found)
     html = render_report(
         articles,
         stories,
         generated_at=generated_at,
         article_layers=layers,
         story_panels=panels,
+        report_panels=profiles_panels(articles, stories, entities),
     )
     path.write_text(html, encoding="utf-8")
     out.print(f"report: {path.resolve()}", markup=False, highlight=False)
@@ -430,6 +437,61 @@ def bench_stance(
         run_stance_bench(bodies, stances, model=StanceModel.load(model) if model else None, encoder=encoder)
     except (ValueError, KeyError) as problem:
         err.print(f"error: {bodies} / {stances}: {problem}", markup=False)
+        raise typer.Exit(2)
+    finally:
+        if cache:
+            encoder.save()
+
+
+@bench_app.command("persuasion")
+def bench_persuasion(
+    articles_dir: Path = typer.Argument(..., exists=True, file_okay=False, help="Folder of article<ID>.txt files."),
+    labels: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                  help="SemEval-2023 Task 3 subtask-3 labels (article_id, paragraph_no, techniques)."),
+    lang: str = typer.Option(..., "--lang", help="The articles' language: en, fr, ge/de, it, po/pl, ru."),
+    model: Optional[Path] = typer.Option(None, "--model", exists=True, dir_okay=False,
+                                         help="A persuasion model JSON (default: the shipped one)."),
+    cache: Optional[Path] = typer.Option(None, "--cache", help="Keep encodings in this .npz between runs."),
+) -> None:
+    """Persuasion techniques per paragraph on the held-out SemEval-2023 Task 3 articles: per technique, micro/macro-F1."""
+    from rashomon.bench.persuasion import run_persuasion_bench
+    from rashomon.bench.similarity import CachedEncoder
+    from rashomon.embed import get_encoder
+    from rashomon.persuasion.model import PersuasionModel
+
+    encoder = CachedEncoder(get_encoder(), cache) if cache else get_encoder()
+    try:
+        run_persuasion_bench(articles_dir, labels, lang, model=PersuasionModel.load(model) if model else None,
+                             encoder=encoder)
+    except (ValueError, KeyError) as problem:
+        err.print(f"error: {articles_dir} / {labels}: {problem}", markup=False)
+        raise typer.Exit(2)
+    finally:
+        if cache:
+            encoder.save()
+
+
+@bench_app.command("propaganda")
+def bench_propaganda(
+    articles_dir: Path = typer.Argument(..., exists=True, file_okay=False, help="Folder of article<ID>.txt files."),
+    labels_dir: Path = typer.Argument(..., exists=True, file_okay=False,
+                                      help="Folder of *.task-flc-tc.labels files (id, technique, start, end)."),
+    model: Optional[Path] = typer.Option(None, "--model", exists=True, dir_okay=False,
+                                         help="A span technique model JSON (default: the shipped one)."),
+    cache: Optional[Path] = typer.Option(None, "--cache", help="Keep encodings in this .npz between runs."),
+) -> None:
+    """Technique classification of given spans (SemEval-2020 Task 11) on held-out PTC articles: micro-F1."""
+    from rashomon.bench.propaganda import run_propaganda_bench
+    from rashomon.bench.similarity import CachedEncoder
+    from rashomon.embed import get_encoder
+    from rashomon.persuasion.propaganda import PropagandaModel
+
+    encoder = CachedEncoder(get_encoder(), cache) if cache else get_encoder()
+    try:
+        run_propaganda_bench(articles_dir, labels_dir, model=PropagandaModel.load(model) if model else None,
+                             encoder=encoder)
+    except (ValueError, KeyError) as problem:
+        err.print(f"error: {articles_dir} / {labels_dir}: {problem}", markup=False)
         raise typer.Exit(2)
     finally:
         if cache:
