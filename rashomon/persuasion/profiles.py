@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rashomon.model import Article, Entity, Story
-from rashomon.persuasion.cues import count_words, section_words
+from rashomon.persuasion.cues import count_words, find_cues, section_words
 
 _TOKEN = re.compile(r"[\w][\w\-'’]*", re.UNICODE)
 # Words that open a noun phrase: the descriptor starts after them.
@@ -39,9 +39,25 @@ def source_name(article: Article) -> str:
     return (article.source or "").strip() or "unknown source"
 
 
-def _left_descriptor(text: str, start: int, floor: int) -> str:
-    """Modifiers right before a mention, within its sentence, back to a determiner or a break."""
-    window = text[max(floor, start - 120) : start]
+_CONNECTORS = frozenset("of de des du di del della der von".split())
+
+
+def _describes(word: str, language: str) -> bool:
+    """A word that says what an actor is: a kind noun, a label, a loaded or doubt word, a compound."""
+    lowered = word.lower()
+    if "-" in word.strip("-") or lowered in section_words(language, "nouns"):
+        return True
+    return any(h.section in ("labels", "loaded", "doubt", "fear") for h in find_cues(word, language))
+
+
+def _left_descriptor(text: str, start: int, floor: int, language: str) -> str:
+    """Modifiers right before a mention, within its sentence: "US-backed alliance of militants", "so-called".
+
+    Only words that describe (compounds, kind nouns, cue words) and names between
+    them are taken, so verbs and prepositions ("convoy of", "said") end the phrase.
+    """
+    lo = max(floor, start - 120)
+    window = text[lo:start]
     tokens = list(_TOKEN.finditer(window))
     picked: list[str] = []
     cursor = len(window)
@@ -50,19 +66,22 @@ def _left_descriptor(text: str, start: int, floor: int) -> str:
         if gap.strip() or len(picked) >= _MAX_MODIFIERS:
             break
         word = m.group()
-        if word.lower() in _DETERMINERS:
+        lowered = word.lower()
+        if lowered in _DETERMINERS or word[:1].isdigit():
             break
-        if word[:1].isdigit():
+        sentence_start = not text[floor : lo + m.start()].strip()
+        if lowered in _CONNECTORS and picked:
+            picked.append(word)
+        elif _describes(word, language) or (word[:1].isupper() and not sentence_start and picked):
+            picked.append(word)
+        else:
             break
-        picked.append(word)
         cursor = m.start()
-    if not picked:
+    while picked and picked[-1].lower() in _CONNECTORS:
+        picked.pop()
+    if not picked or not any(_describes(w, language) for w in picked):
         return ""
-    phrase = " ".join(reversed(picked))
-    # A lone capitalised word is the sentence start or another name, not a description.
-    if len(picked) == 1 and picked[0][:1].isupper() and "-" not in picked[0]:
-        return ""
-    return phrase
+    return " ".join(reversed(picked))
 
 
 def _right_noun(text: str, end: int, language: str) -> str:
@@ -93,7 +112,7 @@ def article_naming(article: Article) -> dict[str, Naming]:
         i = bisect.bisect_right(starts, m.start) - 1
         floor = sentences[i][0] if i >= 0 else 0
         naming = out.setdefault(m.entity_id, Naming())
-        left = _left_descriptor(text, m.start, floor)
+        left = _left_descriptor(text, m.start, floor, language)
         right = _right_noun(text, m.end, language)
         if left or right:
             phrase = " ".join(p for p in (left, text[m.start : m.end] if right else "", right) if p)
