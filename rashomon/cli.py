@@ -342,6 +342,28 @@ def report(
 
 
 @app.command()
+def profiles(db: str = DbOption) -> None:
+    """Per source, across all its stories: techniques per 1,000 words, attributed claims, whom it quotes, how it names actors."""
+    from rashomon.persuasion.profiles import source_profiles
+
+    with _open_store(db) as store:
+        articles = store.articles()
+        if not articles:
+            err.print(f"no articles in {db} yet: run `rashomon analyze PATH...` first", markup=False)
+            raise typer.Exit(1)
+        found = source_profiles(articles, store.stories(), [entity for entity, _ in store.entities()])
+    # One tab-separated line per source: the same on a terminal and in a pipe, ready for cut or a spreadsheet.
+    print("source\tarticles\ttechniques_per_1000\tattributed_share\ttop_techniques\tquoted\tnaming")
+    for p in found:
+        share = "" if p.attributed_share is None else f"{p.attributed_share:.2f}"
+        top = ", ".join(f"{t} {p.per_1000(t):.1f}" for t, _ in p.techniques.most_common(3))
+        quoted = ", ".join(f"{k} x{v}" for k, v in p.quoted.most_common(3))
+        naming = "; ".join(f"{name}: " + ", ".join(c for c, _ in counts.most_common(3)) for name, counts in p.naming.items())
+        fields = [p.source, str(p.articles), f"{p.techniques_per_1000:.1f}", share, top, quoted, naming]
+        print("\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields))
+
+
+@app.command()
 def status(db: str = DbOption) -> None:
     """Counts of what the database holds, and what is pending."""
     from rashomon.pipeline import pending_tasks

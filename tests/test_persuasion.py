@@ -24,6 +24,7 @@ def export(tmp_path_factory):
     run_cli("analyze", str(SEEDS), "--report", "report.html", cwd=workdir, check_ok=True)
     doc = json.loads(run_cli("export", cwd=workdir, check_ok=True).stdout)
     doc["report"] = (workdir / "report.html").read_text(encoding="utf-8")
+    doc["profiles"] = run_cli("profiles", cwd=workdir, check_ok=True).stdout.decode()
     doc["by_file"] = {a["paths"][0].split("/")[-1]: a for a in doc["articles"]}
     return doc
 
@@ -187,6 +188,14 @@ def test_report_shows_technique_spans_naming_and_source_profiles(export):
     assert "How each source tells it" in html
     assert "Source profiles" in html and "<svg" in html
     assert "<script" not in html
+
+
+def test_profiles_command_lists_every_source_with_its_rates(export):
+    lines = [line.split("\t") for line in export["profiles"].strip().splitlines()]
+    header, rows = lines[0], {row[0]: row for row in lines[1:]}
+    assert header[:3] == ["source", "articles", "techniques_per_1000"]
+    assert float(rows["Asharq Al-Awsat"][2]) < float(rows["presstv.ir"][2])
+    assert "US-backed alliance of militants" in rows["presstv.ir"][6]
 
 
 def test_naming_panel_sets_sources_side_by_side():

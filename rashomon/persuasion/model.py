@@ -294,8 +294,11 @@ class LinearHead:
     # were annotated with different densities, and one global cut serves none of them best.
     language_offsets: dict[str, float] = field(default_factory=dict)
 
+    def logits(self, x: np.ndarray) -> np.ndarray:
+        return x @ self.weights + self.bias
+
     def proba(self, x: np.ndarray) -> np.ndarray:
-        z = x @ self.weights + self.bias
+        z = self.logits(x)
         if self.kind == "softmax":
             z = z - z.max(axis=1, keepdims=True)
             e = np.exp(z)
