@@ -296,12 +296,15 @@ def _write_report(store, path: Path) -> None:
     articles, stories = store.articles(), store.stories()
     entities = [entity for entity, _ in store.entities()]
     layers, panels = story_layers(store, stories, articles, entities)
+    from rashomon.present.persuasion import profiles_panels
+
     html = render_report(
         articles,
         stories,
         generated_at=generated_at,
         article_layers=layers,
         story_panels=panels,
+        report_panels=profiles_panels(articles, stories, entities),
     )
     path.write_text(html, encoding="utf-8")
     out.print(f"report: {path.resolve()}", markup=False, highlight=False)
@@ -346,6 +349,28 @@ def serve(
     out.print(f"rashomon: serving {db} at http://{shown}:{port}/ (API description at /docs); Ctrl+C stops", markup=False,
               highlight=False)
     uvicorn.run(web_app, host=host, port=port, log_level="warning")
+
+
+@app.command()
+def profiles(db: str = DbOption) -> None:
+    """Per source, across all its stories: techniques per 1,000 words, attributed claims, whom it quotes, how it names actors."""
+    from rashomon.persuasion.profiles import source_profiles
+
+    with _open_store(db) as store:
+        articles = store.articles()
+        if not articles:
+            err.print(f"no articles in {db} yet: run `rashomon analyze PATH...` first", markup=False)
+            raise typer.Exit(1)
+        found = source_profiles(articles, store.stories(), [entity for entity, _ in store.entities()])
+    # One tab-separated line per source: the same on a terminal and in a pipe, ready for cut or a spreadsheet.
+    print("source\tarticles\ttechniques_per_1000\tattributed_share\ttop_techniques\tquoted\tnaming")
+    for p in found:
+        share = "" if p.attributed_share is None else f"{p.attributed_share:.2f}"
+        top = ", ".join(f"{t} {p.per_1000(t):.1f}" for t, _ in p.techniques.most_common(3))
+        quoted = ", ".join(f"{k} x{v}" for k, v in p.quoted.most_common(3))
+        naming = "; ".join(f"{name}: " + ", ".join(c for c, _ in counts.most_common(3)) for name, counts in p.naming.items())
+        fields = [p.source, str(p.articles), f"{p.techniques_per_1000:.1f}", share, top, quoted, naming]
+        print("\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields))
 
 
 @app.command()
@@ -444,6 +469,61 @@ def bench_stance(
         run_stance_bench(bodies, stances, model=StanceModel.load(model) if model else None, encoder=encoder)
     except (ValueError, KeyError) as problem:
         err.print(f"error: {bodies} / {stances}: {problem}", markup=False)
+        raise typer.Exit(2)
+    finally:
+        if cache:
+            encoder.save()
+
+
+@bench_app.command("persuasion")
+def bench_persuasion(
+    articles_dir: Path = typer.Argument(..., exists=True, file_okay=False, help="Folder of article<ID>.txt files."),
+    labels: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                  help="SemEval-2023 Task 3 subtask-3 labels (article_id, paragraph_no, techniques)."),
+    lang: str = typer.Option(..., "--lang", help="The articles' language: en, fr, ge/de, it, po/pl, ru."),
+    model: Optional[Path] = typer.Option(None, "--model", exists=True, dir_okay=False,
+                                         help="A persuasion model JSON (default: the shipped one)."),
+    cache: Optional[Path] = typer.Option(None, "--cache", help="Keep encodings in this .npz between runs."),
+) -> None:
+    """Persuasion techniques per paragraph on the held-out SemEval-2023 Task 3 articles: per technique, micro/macro-F1."""
+    from rashomon.bench.persuasion import run_persuasion_bench
+    from rashomon.bench.similarity import CachedEncoder
+    from rashomon.embed import get_encoder
+    from rashomon.persuasion.model import PersuasionModel
+
+    encoder = CachedEncoder(get_encoder(), cache) if cache else get_encoder()
+    try:
+        run_persuasion_bench(articles_dir, labels, lang, model=PersuasionModel.load(model) if model else None,
+                             encoder=encoder)
+    except (ValueError, KeyError) as problem:
+        err.print(f"error: {articles_dir} / {labels}: {problem}", markup=False)
+        raise typer.Exit(2)
+    finally:
+        if cache:
+            encoder.save()
+
+
+@bench_app.command("propaganda")
+def bench_propaganda(
+    articles_dir: Path = typer.Argument(..., exists=True, file_okay=False, help="Folder of article<ID>.txt files."),
+    labels_dir: Path = typer.Argument(..., exists=True, file_okay=False,
+                                      help="Folder of *.task-flc-tc.labels files (id, technique, start, end)."),
+    model: Optional[Path] = typer.Option(None, "--model", exists=True, dir_okay=False,
+                                         help="A span technique model JSON (default: the shipped one)."),
+    cache: Optional[Path] = typer.Option(None, "--cache", help="Keep encodings in this .npz between runs."),
+) -> None:
+    """Technique classification of given spans (SemEval-2020 Task 11) on held-out PTC articles: micro-F1."""
+    from rashomon.bench.propaganda import run_propaganda_bench
+    from rashomon.bench.similarity import CachedEncoder
+    from rashomon.embed import get_encoder
+    from rashomon.persuasion.propaganda import PropagandaModel
+
+    encoder = CachedEncoder(get_encoder(), cache) if cache else get_encoder()
+    try:
+        run_propaganda_bench(articles_dir, labels_dir, model=PropagandaModel.load(model) if model else None,
+                             encoder=encoder)
+    except (ValueError, KeyError) as problem:
+        err.print(f"error: {articles_dir} / {labels_dir}: {problem}", markup=False)
         raise typer.Exit(2)
     finally:
         if cache:

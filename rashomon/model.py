@@ -121,6 +121,10 @@ class Article:
     quantities: list[Quantity] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+    # Set by the persuasion stage: how the source tells it.
+    techniques: list[Technique] = field(default_factory=list)
+    genre: str | None = None  # opinion | reporting | satire
+    frames: list[str] = field(default_factory=list)  # SemEval-2023 Task 3 frames, e.g. "Security_and_defense"
     # Why a layer is missing, e.g. "not analysed for language xx"; None when analysed.
     analysis_note: str | None = None
 
@@ -213,6 +217,18 @@ class Claim:
     negated: bool = False
     hedged: bool = False
     hedges: list[str] = field(default_factory=list)  # the words that hedge: "allegedly", "possible"
+
+
+@dataclass
+class Technique:
+    """A persuasion technique (SemEval-2023 Task 3 inventory) used at a span of the original."""
+
+    start: int
+    end: int
+    technique: str  # e.g. "Loaded_Language", "Name_Calling-Labeling", "Doubt"
+    confidence: float  # the paragraph model's probability (a strong cue word: at least 0.6)
+    paragraph: int = -1  # 0-based index among the article's non-empty paragraphs
+    cue: bool = False  # placed on the cue words themselves rather than on a whole sentence
 
 
 @dataclass

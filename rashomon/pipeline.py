@@ -20,6 +20,7 @@ from rashomon import analyze, clean, lang
 from rashomon.embed import get_encoder
 from rashomon.ingest import read_inputs
 from rashomon.model import Article, Entity, Rejection
+from rashomon.persuasion import stage as persuasion
 from rashomon.run import Executor, InProcess
 from rashomon.stories import features as story_features
 from rashomon.stories.cluster import StoryIndex, story_title
@@ -38,6 +39,7 @@ ARTICLE_STAGES: list[tuple[str, str, Callable[[Article], Article]]] = [
     ("clean", clean.VERSION, _clean),
     ("lang", lang.VERSION, lang.identify_article),
     ("analyze", analyze.VERSION, analyze.analyze_article),
+    ("persuasion", persuasion.version(), persuasion.persuade_article),
 ]
 FEATURES_STAGE = ("features", f"{story_features.VERSION}+{ENCODER}")
 STAGE_VERSIONS = {name: version for name, version, _ in ARTICLE_STAGES} | dict([FEATURES_STAGE])
@@ -46,6 +48,7 @@ STAGE_INPUTS: dict[str, tuple[str, ...]] = {
     "clean": (),
     "lang": ("clean",),
     "analyze": ("clean", "lang"),
+    "persuasion": ("clean", "lang"),
     "features": ("clean", "lang"),
 }
 

@@ -36,8 +36,8 @@ def store(tmp_path):
 def test_stages_to_run_follow_their_inputs_only():
     assert pipeline.stages_to_run({"analyze"}) == ["analyze"]
     assert pipeline.stages_to_run({"features"}) == ["features"]
-    assert pipeline.stages_to_run({"lang"}) == ["lang", "analyze", "features"]
-    assert pipeline.stages_to_run({"clean"}) == ["clean", "lang", "analyze", "features"]
+    assert pipeline.stages_to_run({"lang"}) == ["lang", "analyze", "persuasion", "features"]
+    assert pipeline.stages_to_run({"clean"}) == ["clean", "lang", "analyze", "persuasion", "features"]
 
 
 def test_a_new_analysis_does_not_re_embed_or_regroup(store):

@@ -37,6 +37,10 @@ def claim_id(article_id: str, index: int) -> str:
     return f"c-{article_id}-{index}"
 
 
+def technique_id(article_id: str, index: int) -> str:
+    return f"t-{article_id}-{index}"
+
+
 # ------------------------------------------------------------------ export
 
 
@@ -116,12 +120,31 @@ def claim_records(articles: Iterable[Article]) -> list[dict[str, Any]]:
     return records
 
 
+def technique_records(articles: Iterable[Article]) -> list[dict[str, Any]]:
+    """Persuasion technique spans; offsets into the article's ``original``."""
+    return [
+        {
+            "id": technique_id(article.id, n),
+            "article_id": article.id,
+            "technique": t.technique,
+            "start": t.start,
+            "end": t.end,
+            "confidence": t.confidence,
+            "paragraph": t.paragraph,
+            "cue": t.cue,
+        }
+        for article in articles
+        for n, t in enumerate(article.techniques)
+    ]
+
+
 def analysis_sections(articles: Sequence[Article], entities: Iterable[Entity]) -> dict[str, list[dict[str, Any]]]:
-    """The ``entities``, ``quotes`` and ``claims`` sections for ``export_document(sections=...)``."""
+    """The ``entities``, ``quotes``, ``claims`` and ``techniques`` sections for ``export_document(sections=...)``."""
     return {
         "entities": entity_records(articles, entities),
         "quotes": quote_records(articles),
         "claims": claim_records(articles),
+        "techniques": technique_records(articles),
     }
 
 
@@ -222,4 +245,5 @@ __all__ = [
     "entity_records",
     "quote_records",
     "story_panels",
+    "technique_records",
 ]

@@ -39,6 +39,8 @@ ARTICLE_FIELDS: tuple[str, ...] = (
     # Added with article analysis: every span offset (mentions, quotes, claims)
     # points into this text, as it was read, so any span can be shown in place.
     "original", "analysis_note",
+    # Added with the persuasion stage: opinion | reporting | satire, and the SemEval-2023 frames.
+    "genre", "frames",
 )
 STORY_FIELDS: tuple[str, ...] = ("id", "title", "article_ids")
 
@@ -126,6 +128,8 @@ def article_record(article: Article) -> dict[str, Any]:
         "text": article.text,
         "original": article.original,
         "analysis_note": article.analysis_note,
+        "genre": article.genre,
+        "frames": list(article.frames),
     }
     return {k: values[k] for k in ARTICLE_FIELDS}
 

@@ -1,8 +1,9 @@
 """What the report and the web app draw over stored articles, computed once for both.
 
 ``story_layers`` gathers every annotation layer (entity mentions, quotes, claims,
-the statements the comparison matrix links to) and every story panel (the
-matrix, who is quoted, entities and their variants); ``export_from_store`` is the
+persuasion techniques, the statements the comparison matrix links to) and every
+story panel (the matrix, who is quoted, entities and their variants, how each
+source tells it and names the actors); ``export_from_store`` is the
 public JSON document exactly as ``rashomon export`` writes it.
 """
 
@@ -31,6 +32,12 @@ def story_layers(
     for story_id, found in matrix.items():
         # The matrix first: it is the story's summary; the other panels are detail.
         panels[story_id] = [*found, *panels.get(story_id, [])]
+    from .persuasion import persuasion_story_panels, technique_layers
+
+    for article_id, marks in technique_layers(articles).items():
+        layers.setdefault(article_id, []).extend(marks)
+    for story_id, found in persuasion_story_panels(stories, articles, entities).items():
+        panels.setdefault(story_id, []).extend(found)
     return layers, panels
 
 

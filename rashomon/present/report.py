@@ -14,6 +14,8 @@ Extension points (all optional keyword arguments of :func:`render_report`):
   story's columns (who is quoted, claims matrix...). ``html`` must be Markup
   built with escaping (e.g. a small Jinja template with autoescape, or
   ``markupsafe.Markup.format``).
+* ``report_panels``: ``[Panel(title, html), ...]`` drawn after every story,
+  about the whole corpus (source profiles).
 """
 
 from __future__ import annotations
@@ -370,6 +372,7 @@ def render_report(
     title: str = "Rashomon report",
     article_layers: Mapping[str, Sequence[Mark]] | None = None,
     story_panels: Mapping[str, Sequence[Panel]] | None = None,
+    report_panels: Sequence[Panel] | None = None,
 ) -> str:
     """The whole report as one self-contained HTML document.
 
@@ -402,6 +405,7 @@ def render_report(
             for tag, n in sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
         removed_reasons=reasons,
+        report_panels=list(report_panels or ()),
     )
 
 

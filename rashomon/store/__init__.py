@@ -31,6 +31,7 @@ from rashomon.model import (
     Relation,
     Removed,
     Span,
+    Technique,
     Story,
 )
 from rashomon.store.migrations import MIGRATIONS
@@ -103,6 +104,7 @@ _LAYER_TYPES = {
     "quantities": Quantity,
     "dates": DateMention,
     "claims": Claim,
+    "techniques": Technique,
 }
 
 
@@ -620,6 +622,8 @@ def _article_row(article: Article) -> tuple:
 def _layers_to_json(article: Article) -> str:
     layers: dict = {name: [dataclasses.astuple(item) for item in getattr(article, name)] for name in _LAYER_TYPES}
     layers["analysis_note"] = article.analysis_note
+    layers["genre"] = article.genre
+    layers["frames"] = list(article.frames)
     return json.dumps(layers, ensure_ascii=False)
 
 
@@ -627,6 +631,9 @@ def _layers_from_json(data: str) -> dict:
     layers = json.loads(data or "{}")
     restored: dict = {name: [kind(*values) for values in layers.get(name, [])] for name, kind in _LAYER_TYPES.items()}
     restored["analysis_note"] = layers.get("analysis_note")
+    # Stores written before the persuasion stage have none of these: the stage fills them on the next run.
+    restored["genre"] = layers.get("genre")
+    restored["frames"] = list(layers.get("frames") or [])
     return restored
 
 

@@ -1,0 +1,218 @@
+"""Persuasion techniques, genre, frames and source profiles: the shipped models on real text.
+
+The seed expectations are read from a real `rashomon analyze` run's export and
+report, like the other seed tests; the training test fits the real training
+code on a tiny synthetic corpus written here.
+"""
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from conftest import SEEDS, run_cli, seed_article
+from rashomon.persuasion.cues import find_cues
+from rashomon.persuasion.model import FRAMES, GENRES, TECHNIQUES, PersuasionModel, featurize
+
+PRESS_TV, FRENCH, ASHARQ = "000_beb97b786951395b.txt", "001_2744c880e1a75e98.txt", "002_5c1f82888a9eaaa3.txt"
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("seeds-persuasion")
+    run_cli("analyze", str(SEEDS), "--report", "report.html", cwd=workdir, check_ok=True)
+    doc = json.loads(run_cli("export", cwd=workdir, check_ok=True).stdout)
+    doc["report"] = (workdir / "report.html").read_text(encoding="utf-8")
+    doc["profiles"] = run_cli("profiles", cwd=workdir, check_ok=True).stdout.decode()
+    doc["by_file"] = {a["paths"][0].split("/")[-1]: a for a in doc["articles"]}
+    return doc
+
+
+def techniques_of(doc, name):
+    article = doc["by_file"][name]
+    return article, [t for t in doc["techniques"] if t["article_id"] == article["id"]]
+
+
+# ---------------------------------------------------------------- models
+
+
+def test_shipped_model_loads_and_predicts_every_technique_genre_and_frame():
+    model = PersuasionModel.load()
+    assert model.techniques.classes == list(TECHNIQUES)
+    assert model.genre.classes == list(GENRES) and model.frames.classes == list(FRAMES)
+    assert model.techniques.thresholds.shape == (len(TECHNIQUES),)
+    text = "Brutal regime thugs crushed the protest.\n\nThe so-called experts lied again!\n\nOfficials said talks continue."
+    (f,) = featurize([(text, "en")])
+    proba = model.paragraph_proba(f)
+    assert proba.shape == (3, len(TECHNIQUES))
+    assert np.all((proba >= 0) & (proba <= 1))
+    # The split and its test scores are recorded in the artifact.
+    assert model.info["split"]["seed"] and "test" in model.info["techniques"]
+
+
+def test_cue_hits_point_at_their_words_in_every_trained_language():
+    cases = {
+        "en": ("The so-called observatory lied.", "so-called"),
+        "fr": ("Le soi-disant observatoire ment.", "soi-disant"),
+        "de": ("Die sogenannte Beobachtungsstelle lügt.", "sogenannte"),
+        "it": ("Il cosiddetto osservatorio mente.", "cosiddetto"),
+        "pl": ("Tak zwane obserwatorium kłamie.", "Tak zwane"),
+        "ru": ("Так называемая обсерватория лжёт.", "Так называемая"),
+    }
+    for language, (text, cue) in cases.items():
+        hits = [h for h in find_cues(text, language) if h.section == "doubt"]
+        assert hits, language
+        assert text[hits[0].start : hits[0].end] == cue, language
+
+
+def test_technique_spans_point_at_the_right_characters():
+    from rashomon.persuasion.analyse import analyse_text
+
+    text = "Headline here\n\nThe so-called Syrian Observatory for Human Rights said the Takfiri terrorists had left.\n"
+    result = analyse_text(text, "en")
+    spans = {(t.technique, text[t.start : t.end]) for t in result.techniques}
+    assert ("Doubt", "so-called Syrian Observatory for Human Rights") in spans
+    assert ("Name_Calling-Labeling", "Takfiri terrorists") in spans
+    assert result.genre in GENRES
+    assert set(result.frames) <= set(FRAMES)
+
+
+def test_an_untrained_language_still_gets_techniques_through_the_encoder_and_cue_lists():
+    from rashomon.persuasion.analyse import analyse_text
+
+    text = "Los takfiri terroristas atacaron la ciudad.\n\nEl régimen criminal mintió otra vez."
+    result = analyse_text(text, "es")
+    assert any(t.technique == "Name_Calling-Labeling" and "takfiri" in text[t.start : t.end].lower() for t in result.techniques)
+
+
+# ---------------------------------------------------------------- training and bench
+
+
+def _tiny_corpus(root):
+    """Two languages, loaded vs neutral paragraphs: enough for the real training code to run end to end."""
+    loaded = ["The brutal regime thugs lied again!", "These so-called experts are traitors and puppets.",
+              "Le régime criminel a menti, ces traîtres!", "Ces soi-disant experts sont des marionnettes."]
+    neutral = ["The council met on Tuesday to discuss the budget.", "Officials said the talks would continue.",
+               "Le conseil s'est réuni mardi pour le budget.", "Les responsables ont dit que les discussions continuent."]
+    for code, offset in (("en", 0), ("fr", 2)):
+        d = root / code / "train-articles"
+        d.mkdir(parents=True)
+        labels, genres, frames = [], [], []
+        for n in range(40):
+            article_id = f"{code}{n:03d}"
+            paras = [loaded[offset + n % 2], neutral[offset + (n + 1) % 2], loaded[offset + (n + 1) % 2]]
+            (d / f"article{article_id}.txt").write_text("\n\n".join(paras) + "\n", encoding="utf-8")
+            labels += [f"{article_id}\t1\tLoaded_Language,Name_Calling-Labeling", f"{article_id}\t3\t",
+                       f"{article_id}\t5\tLoaded_Language"]
+            genres.append(f"{article_id}\t{'opinion' if n % 2 else 'reporting'}")
+            frames.append(f"{article_id}\tPolitical{',Morality' if n % 3 == 0 else ''}")
+        (root / code / "train-labels-subtask-3.txt").write_text("\n".join(labels) + "\n", encoding="utf-8")
+        (root / code / "train-labels-subtask-1.txt").write_text("\n".join(genres) + "\n", encoding="utf-8")
+        (root / code / "train-labels-subtask-2.txt").write_text("\n".join(frames) + "\n", encoding="utf-8")
+
+
+def test_training_runs_end_to_end_and_the_bench_prints_its_last_line(tmp_path):
+    from rashomon.bench.persuasion import run_persuasion_bench
+    from rashomon.learn.train_persuasion import main
+
+    _tiny_corpus(tmp_path / "data")
+    out = tmp_path / "model.json"
+    main(["--data", str(tmp_path / "data"), "--out", str(out), "--steps", "40"])
+    model = PersuasionModel.load(out)
+    assert model.info["split"]["articles"]["test"] > 0
+    result = run_cli("bench", "persuasion", str(tmp_path / "data" / "en" / "train-articles"),
+                     str(tmp_path / "data" / "en" / "train-labels-subtask-3.txt"), "--lang", "en", "--model", str(out),
+                     cwd=tmp_path, check_ok=True)
+    last = result.stdout.decode().strip().splitlines()[-1]
+    assert re.fullmatch(r"micro_f1=\d\.\d{4} macro_f1=\d\.\d{4}", last), last
+    # The loaded paragraphs are learnable: the tiny model finds them.
+    assert float(last.split()[0].split("=")[1]) > 0.5
+
+
+def test_propaganda_bench_prints_micro_f1(tmp_path):
+    articles, labels = tmp_path / "articles", tmp_path / "labels"
+    articles.mkdir()
+    labels.mkdir()
+    for n in range(30):
+        text = "They are traitors and thugs.\nThe so-called experts doubt it.\nOur nation must stand tall!\n"
+        (articles / f"article{n}.txt").write_text(text, encoding="utf-8")
+        rows = [f"{n}\tName_Calling,Labeling\t9\t27", f"{n}\tDoubt\t29\t38", f"{n}\tFlag-Waving\t61\t91"]
+        (labels / f"article{n}.task-flc-tc.labels").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = run_cli("bench", "propaganda", str(articles), str(labels), cwd=tmp_path, check_ok=True)
+    last = result.stdout.decode().strip().splitlines()[-1]
+    assert re.fullmatch(r"micro_f1=\d\.\d{4}", last), last
+
+
+# ---------------------------------------------------------------- the seeds, through the real CLI
+
+
+def test_export_has_techniques_and_article_genre_and_frames(export):
+    assert export["techniques"]
+    for t in export["techniques"]:
+        assert list(t)[:6] == ["id", "article_id", "technique", "start", "end", "confidence"]
+        assert t["technique"] in TECHNIQUES and 0 <= t["confidence"] <= 1
+    for a in export["articles"]:
+        assert a["genre"] in GENRES
+        assert set(a["frames"]) <= set(FRAMES)
+
+
+def test_press_tv_casts_doubt_on_the_so_called_sohr(export):
+    article, spans = techniques_of(export, PRESS_TV)
+    doubt = [article["original"][t["start"] : t["end"]] for t in spans if t["technique"] == "Doubt"]
+    assert any(s.startswith("so-called") and "Syrian Observatory for Human Rights" in s for s in doubt), doubt
+
+
+def test_press_tv_labels_for_isis_and_the_sdf_are_flagged(export):
+    article, spans = techniques_of(export, PRESS_TV)
+    labelled = [article["original"][t["start"] : t["end"]] for t in spans
+                if t["technique"] in ("Name_Calling-Labeling", "Loaded_Language")]
+    assert "Takfiri terrorists" in labelled, labelled
+    # The SDF: "US-backed alliance of militants" / "US-led Kurdish militants".
+    assert any("militants" in s for s in labelled), labelled
+
+
+def test_asharq_al_awsat_uses_fewer_techniques_per_1000_words_than_press_tv(export):
+    from rashomon.persuasion.cues import count_words
+
+    def rate(name):
+        article, spans = techniques_of(export, name)
+        return 1000 * len(spans) / count_words(article["text"])
+
+    assert rate(ASHARQ) < rate(PRESS_TV)
+
+
+def test_report_shows_technique_spans_naming_and_source_profiles(export):
+    html = export["report"]
+    assert "sp-technique" in html
+    assert "How each source tells it" in html
+    assert "Source profiles" in html and "<svg" in html
+    assert "<script" not in html
+
+
+def test_profiles_command_lists_every_source_with_its_rates(export):
+    lines = [line.split("\t") for line in export["profiles"].strip().splitlines()]
+    header, rows = lines[0], {row[0]: row for row in lines[1:]}
+    assert header[:3] == ["source", "articles", "techniques_per_1000"]
+    assert float(rows["Asharq Al-Awsat"][2]) < float(rows["presstv.ir"][2])
+    assert "US-backed alliance of militants" in rows["presstv.ir"][6]
+
+
+def test_naming_panel_sets_sources_side_by_side():
+    from rashomon.model import Entity, Mention, Span
+    from rashomon.persuasion.profiles import story_naming
+
+    a = seed_article("000")
+    b = seed_article("002")
+    text_a, text_b = a.original, b.original
+    i = text_a.index("Syrian Democratic Forces", text_a.index("alliance of militants"))
+    j = text_b.index("Syrian Democratic Forces") if "Syrian Democratic Forces" in text_b else text_b.index("SDF")
+    a.source, b.source = "presstv.ir", "Asharq Al-Awsat"
+    a.sentences = [Span(text_a.rfind("\n", 0, i) + 1, text_a.find("\n", i))]
+    b.sentences = [Span(text_b.rfind("\n", 0, j) + 1, text_b.find("\n", j))]
+    a.mentions = [Mention(i, i + len("Syrian Democratic Forces"), "Syrian Democratic Forces", "group", entity_id="e-sdf")]
+    end = j + (len("Syrian Democratic Forces") if text_b[j:].startswith("Syrian") else 3)
+    b.mentions = [Mention(j, end, text_b[j:end], "group", entity_id="e-sdf")]
+    rows = story_naming([a, b], {"e-sdf": Entity("e-sdf", "Syrian Democratic Forces", "group")})
+    assert rows and rows[0].entity_id == "e-sdf"
+    assert "US-backed alliance of militants" in rows[0].by_source["presstv.ir"].phrases
