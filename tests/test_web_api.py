@@ -102,6 +102,18 @@ def test_story_article_and_entity(server):
     assert len(entity["stories"]) == 2 and story_id in {s["id"] for s in entity["stories"]}
 
 
+def test_source_profiles_page_and_api(server):
+    status, data = server.json("/api/sources")
+    assert status == 200
+    profiles = {p["source"]: p for p in data["sources"]}
+    assert profiles["presstv.ir"]["techniques_per_1000"] > profiles["Asharq Al-Awsat"]["techniques_per_1000"]
+    assert "Omar Alloush" in " ".join(profiles["Asharq Al-Awsat"]["quoted"])
+    status, headers, body = server.request("/sources")
+    page = body.decode()
+    assert status == 200 and "content-security-policy" in headers
+    assert "Techniques per 1,000 words, by source" in page and "<svg" in page and "presstv.ir" in page
+
+
 def test_export_is_exactly_the_cli_export(server):
     status, headers, body = server.request("/api/export")
     assert status == 200 and headers["content-type"].startswith("application/json")

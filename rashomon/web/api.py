@@ -122,6 +122,12 @@ def job_response(request: Request, job_id: str) -> JSONResponse:
                         status_code=202)
 
 
+@router.get("/sources", summary="Source profiles: techniques per 1,000 words, attribution, whom each quotes, naming")
+def list_sources(store: StoreDep) -> dict[str, Any]:
+    page = views.sources_page(store)
+    return {"sources": [views.profile_record(p) for p in page.profiles]}
+
+
 @router.get("/stories", summary="Stories, largest first, filtered and paginated")
 def list_stories(store: StoreDep, params: Annotated[StoryListQuery, Query()]) -> dict[str, Any]:
     total, summaries = views.list_stories(store, params.story_filter(), limit=params.limit, offset=params.offset)

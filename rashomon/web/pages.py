@@ -101,6 +101,12 @@ def entity(request: Request, store: StoreDep, entity_id: ID) -> HTMLResponse:
     return render(request, "entity.html.j2", page=_found(views.entity_page, store, entity_id))
 
 
+@router.get("/sources", response_class=HTMLResponse)
+def sources(request: Request, store: StoreDep) -> HTMLResponse:
+    """Source profiles: how each outlet tells its stories, with the report's plots."""
+    return render(request, "sources.html.j2", page=views.sources_page(store))
+
+
 @router.get("/ingest", response_class=HTMLResponse)
 def ingest_form(request: Request) -> HTMLResponse:
     return render(request, "ingest.html.j2", problem=None, values={}, max_bytes=request.app.state.max_body_bytes)

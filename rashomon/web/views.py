@@ -20,7 +20,7 @@ from ..present.compare import proposition_records, relation_records
 from ..present.export import article_key, article_record
 from ..present.languages import lang_tag, language_name, text_dir
 from ..present.layers import story_layers
-from ..present.report import ArticleView, StoryView, article_view, build_views, parse_date, source_label
+from ..present.report import ArticleView, Panel, StoryView, article_view, build_views, parse_date, source_label
 from ..store import Store, StoryFilter, StorySummary
 
 
@@ -303,3 +303,35 @@ def entity_api_record(page: EntityPage) -> dict[str, Any]:
 
 def text_direction(code: str | None) -> str:
     return text_dir(code)
+
+
+@dataclass
+class SourcesPage:
+    profiles: list  # rashomon.persuasion.profiles.SourceProfile, busiest source first
+    panels: list[Panel]  # the report's profile plots: bars, heat map, details
+
+
+def sources_page(store: Store) -> SourcesPage:
+    """How each outlet tells its stories, across the whole database (the report's source profiles)."""
+    from ..persuasion.profiles import source_profiles
+    from ..present.persuasion import profiles_panels
+
+    articles, stories = store.articles(), store.stories()
+    entities = [entity for entity, _ in store.entities()]
+    return SourcesPage(source_profiles(articles, stories, entities), profiles_panels(articles, stories, entities))
+
+
+def profile_record(profile) -> dict[str, Any]:
+    return {
+        "source": profile.source,
+        "articles": profile.articles,
+        "words": profile.words,
+        "techniques_per_1000": round(profile.techniques_per_1000, 2),
+        "techniques": dict(profile.techniques.most_common()),
+        "attributed_share": None if profile.attributed_share is None else round(profile.attributed_share, 3),
+        "quoted": dict(profile.quoted.most_common()),
+        "naming": {name: dict(counts.most_common()) for name, counts in profile.naming.items()},
+        "genres": dict(profile.genres),
+        "frames": dict(profile.frames),
+        "per_story": {k: round(v, 2) for k, v in profile.per_story.items()},
+    }
