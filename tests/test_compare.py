@@ -158,6 +158,13 @@ def test_within_one_article_only_a_speaker_contradicting_themself_counts():
     assert not compare_story([a], []).relations  # the outlet's own two sentences, no speaker
 
 
+def test_a_single_source_story_still_shows_its_speaker_drifting():
+    a = article("a11", "Outlet A", "en", ["The convoy included foreign fighters from the besieged quarter.",
+                                           "No foreigners were in the convoy from the besieged quarter."],
+                speaker="e-alloush")
+    assert "quote_drift" in kinds(compare_story([a], [ALLOUSH]))
+
+
 def test_relations_are_deterministic():
     a = article("a9", "Outlet A", "en", ["The convoy included foreign fighters from the besieged quarter."], speaker="e-alloush")
     b = article("b9", "Outlet B", "en", ["No foreigners were in the convoy from the besieged quarter."], speaker="e-alloush")
