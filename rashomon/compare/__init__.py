@@ -103,7 +103,8 @@ def _apply_model(judgements: list[Judgement], encoder) -> None:
     from .stance import STANCES as MODEL_STANCES, StancePair
 
     pairs = [
-        StancePair(j.candidate.a.text, j.candidate.b.text, j.candidate.a.language, j.candidate.b.language,
+        # The evidence is one statement already encoded: a list keeps its vector aligned and spares a sentence split.
+        StancePair(j.candidate.a.text, [j.candidate.b.text], j.candidate.a.language, j.candidate.b.language,
                    j.candidate.a.vector, None if j.candidate.b.vector is None else j.candidate.b.vector[None, :])
         for j in judgements
     ]

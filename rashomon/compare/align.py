@@ -284,6 +284,9 @@ def _source(article: Article) -> str:
 
 def statements(articles: Sequence[Article], entities: Sequence[Entity]) -> list[Statement]:
     """Every statement of the story's articles, in article order then position."""
+    # Only the story's own entities: the corpus's thousands would make one huge pattern per story.
+    named = {m.entity_id for a in articles for m in a.mentions if m.entity_id}
+    entities = [e for e in entities if e.id in named]
     pattern, owner = _alias_pattern(entities)
     names = {e.id: e.name for e in entities}
     name_words = frozenset(w for alias in owner for w in alias.split() if len(w) >= 3 and " " not in alias)
