@@ -448,6 +448,23 @@ def bench_analysis(
         raise typer.Exit(2)
 
 
+@contextmanager
+def _bench_encoder(cache: Optional[Path], inputs: str):
+    """The encoder for a bench, kept in ``cache`` between runs when given; unreadable data is one error line."""
+    from rashomon.bench.similarity import CachedEncoder
+    from rashomon.embed import get_encoder
+
+    encoder = CachedEncoder(get_encoder(), cache) if cache else get_encoder()
+    try:
+        yield encoder
+    except (ValueError, KeyError) as problem:
+        err.print(f"error: {inputs}: {problem}", markup=False)
+        raise typer.Exit(2)
+    finally:
+        if cache:
+            encoder.save()
+
+
 @bench_app.command("stance")
 def bench_stance(
     bodies: Path = typer.Argument(..., exists=True, dir_okay=False, help="FNC-1 bodies CSV (Body ID, articleBody)."),
@@ -459,20 +476,11 @@ def bench_stance(
     ),
 ) -> None:
     """Stance (agree / disagree / discuss / unrelated) on the held-out FNC-1 bodies: per class, macro-F1, FNC score."""
-    from rashomon.bench.similarity import CachedEncoder
     from rashomon.bench.stance import run_stance_bench
     from rashomon.compare.stance import StanceModel
-    from rashomon.embed import get_encoder
 
-    encoder = CachedEncoder(get_encoder(), cache) if cache else get_encoder()
-    try:
+    with _bench_encoder(cache, f"{bodies} / {stances}") as encoder:
         run_stance_bench(bodies, stances, model=StanceModel.load(model) if model else None, encoder=encoder)
-    except (ValueError, KeyError) as problem:
-        err.print(f"error: {bodies} / {stances}: {problem}", markup=False)
-        raise typer.Exit(2)
-    finally:
-        if cache:
-            encoder.save()
 
 
 @bench_app.command("persuasion")
@@ -487,20 +495,11 @@ def bench_persuasion(
 ) -> None:
     """Persuasion techniques per paragraph on the held-out SemEval-2023 Task 3 articles: per technique, micro/macro-F1."""
     from rashomon.bench.persuasion import run_persuasion_bench
-    from rashomon.bench.similarity import CachedEncoder
-    from rashomon.embed import get_encoder
     from rashomon.persuasion.model import PersuasionModel
 
-    encoder = CachedEncoder(get_encoder(), cache) if cache else get_encoder()
-    try:
+    with _bench_encoder(cache, f"{articles_dir} / {labels}") as encoder:
         run_persuasion_bench(articles_dir, labels, lang, model=PersuasionModel.load(model) if model else None,
                              encoder=encoder)
-    except (ValueError, KeyError) as problem:
-        err.print(f"error: {articles_dir} / {labels}: {problem}", markup=False)
-        raise typer.Exit(2)
-    finally:
-        if cache:
-            encoder.save()
 
 
 @bench_app.command("propaganda")
@@ -514,20 +513,11 @@ def bench_propaganda(
 ) -> None:
     """Technique classification of given spans (SemEval-2020 Task 11) on held-out PTC articles: micro-F1."""
     from rashomon.bench.propaganda import run_propaganda_bench
-    from rashomon.bench.similarity import CachedEncoder
-    from rashomon.embed import get_encoder
     from rashomon.persuasion.propaganda import PropagandaModel
 
-    encoder = CachedEncoder(get_encoder(), cache) if cache else get_encoder()
-    try:
+    with _bench_encoder(cache, f"{articles_dir} / {labels_dir}") as encoder:
         run_propaganda_bench(articles_dir, labels_dir, model=PropagandaModel.load(model) if model else None,
                              encoder=encoder)
-    except (ValueError, KeyError) as problem:
-        err.print(f"error: {articles_dir} / {labels_dir}: {problem}", markup=False)
-        raise typer.Exit(2)
-    finally:
-        if cache:
-            encoder.save()
 
 
 @bench_app.command("compare")

@@ -15,7 +15,6 @@ techniques that occur in gold or predictions. The last line is
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 import time
 from dataclasses import dataclass
@@ -23,6 +22,8 @@ from pathlib import Path
 from typing import Sequence, TextIO
 
 import numpy as np
+
+from rashomon.bench.splits import hashed_split
 
 SPLIT_SEED = 20240923
 TEST_PERCENT = 20  # of articles, per language
@@ -39,18 +40,9 @@ def iso_language(code: str) -> str:
     return SEMEVAL_LANGUAGES.get(code, code)
 
 
-def _bucket(seed: int, part: str, key: str) -> int:
-    return int(hashlib.sha1(f"{seed}:{part}:{key}".encode("utf-8")).hexdigest(), 16) % 100
-
-
 def split_of(language: str, article_id: str, seed: int = SPLIT_SEED) -> str:
     """'test', 'validation' or 'train': a pure function of language, id and seed."""
-    key = f"{iso_language(language)}:{article_id}"
-    if _bucket(seed, "test", key) < TEST_PERCENT:
-        return "test"
-    if _bucket(seed, "validation", key) < VALIDATION_PERCENT:
-        return "validation"
-    return "train"
+    return hashed_split(f"{iso_language(language)}:{article_id}", seed, TEST_PERCENT, VALIDATION_PERCENT)
 
 
 @dataclass

@@ -14,12 +14,13 @@ is ``micro_f1=<f>``.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence, TextIO
+
+from rashomon.bench.splits import hashed_split
 
 SPLIT_SEED = 20200911
 TEST_PERCENT = 20
@@ -30,16 +31,8 @@ SPLIT_RULE = (
 )
 
 
-def _bucket(seed: int, part: str, key: str) -> int:
-    return int(hashlib.sha1(f"{seed}:{part}:{key}".encode("utf-8")).hexdigest(), 16) % 100
-
-
 def split_of(article_id: str, seed: int = SPLIT_SEED) -> str:
-    if _bucket(seed, "test", article_id) < TEST_PERCENT:
-        return "test"
-    if _bucket(seed, "validation", article_id) < VALIDATION_PERCENT:
-        return "validation"
-    return "train"
+    return hashed_split(article_id, seed, TEST_PERCENT, VALIDATION_PERCENT)
 
 
 @dataclass

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import sys
 import time
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from typing import Sequence, TextIO
 
 import numpy as np
 
+from rashomon.bench.splits import hashed_split
 from rashomon.compare.stance import RELATED, STANCES, StanceModel, StancePair, feature_matrix, labels, prepare
 
 SPLIT_SEED = 20240611
@@ -40,17 +40,9 @@ class StanceRow:
     stance: str
 
 
-def _bucket(seed: int, part: str, body_id: str) -> int:
-    return int(hashlib.sha1(f"{seed}:{part}:{body_id}".encode("utf-8")).hexdigest(), 16) % 100
-
-
 def split_of(body_id: str, seed: int = SPLIT_SEED) -> str:
     """'test', 'validation' or 'train' for one body: a pure function of the id and seed."""
-    if _bucket(seed, "test", str(body_id)) < TEST_PERCENT:
-        return "test"
-    if _bucket(seed, "validation", str(body_id)) < VALIDATION_PERCENT:
-        return "validation"
-    return "train"
+    return hashed_split(str(body_id), seed, TEST_PERCENT, VALIDATION_PERCENT)
 
 
 def read_fnc(bodies_csv: str | Path, stances_csv: str | Path) -> tuple[dict[str, str], list[StanceRow]]:
