@@ -1,3 +1,5 @@
+import copy
+import json
 import os
 import subprocess
 import sys
@@ -45,3 +47,28 @@ def seeds_db(tmp_path_factory) -> Path:
     workdir = tmp_path_factory.mktemp("seeds-db")
     run_cli("analyze", str(SEEDS), "--db", "seeds.db", cwd=workdir, check_ok=True)
     return workdir / "seeds.db"
+
+
+@pytest.fixture(scope="session")
+def seeds_output(seeds_db) -> dict:
+    """What a user reads from the analysed seeds: the JSON export, the HTML report and the profiles.
+
+    Built once per session from ``seeds_db`` with the real CLI; tests take a deep copy (``seeds_export``).
+    """
+    workdir = seeds_db.parent
+    run_cli("report", "--db", "seeds.db", "--out", "report.html", cwd=workdir, check_ok=True)
+    return {
+        "export": json.loads(run_cli("export", "--db", "seeds.db", cwd=workdir, check_ok=True).stdout),
+        "report": (workdir / "report.html").read_text(encoding="utf-8"),
+        "profiles": run_cli("profiles", "--db", "seeds.db", cwd=workdir, check_ok=True).stdout.decode(),
+    }
+
+
+def seeds_export(seeds_output: dict) -> dict:
+    """A private copy of the seeds' export with the report and profiles, and articles by file name and by id."""
+    doc = copy.deepcopy(seeds_output["export"])
+    doc["report"] = seeds_output["report"]
+    doc["profiles"] = seeds_output["profiles"]
+    doc["by_file"] = {a["paths"][0].split("/")[-1]: a for a in doc["articles"]}
+    doc["by_id"] = {a["id"]: a for a in doc["articles"]}
+    return doc

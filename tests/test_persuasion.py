@@ -5,13 +5,12 @@ report, like the other seed tests; the training test fits the real training
 code on a tiny synthetic corpus written here.
 """
 
-import json
 import re
 
 import numpy as np
 import pytest
 
-from conftest import SEEDS, run_cli, seed_article
+from conftest import run_cli, seed_article, seeds_export
 from rashomon.persuasion.cues import find_cues
 from rashomon.persuasion.model import FRAMES, GENRES, TECHNIQUES, PersuasionModel, featurize
 
@@ -19,14 +18,8 @@ PRESS_TV, FRENCH, ASHARQ = "000_beb97b786951395b.txt", "001_2744c880e1a75e98.txt
 
 
 @pytest.fixture(scope="module")
-def export(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("seeds-persuasion")
-    run_cli("analyze", str(SEEDS), "--report", "report.html", cwd=workdir, check_ok=True)
-    doc = json.loads(run_cli("export", cwd=workdir, check_ok=True).stdout)
-    doc["report"] = (workdir / "report.html").read_text(encoding="utf-8")
-    doc["profiles"] = run_cli("profiles", cwd=workdir, check_ok=True).stdout.decode()
-    doc["by_file"] = {a["paths"][0].split("/")[-1]: a for a in doc["articles"]}
-    return doc
+def export(seeds_output):
+    return seeds_export(seeds_output)
 
 
 def techniques_of(doc, name):
@@ -113,7 +106,6 @@ def _tiny_corpus(root):
 
 
 def test_training_runs_end_to_end_and_the_bench_prints_its_last_line(tmp_path):
-    from rashomon.bench.persuasion import run_persuasion_bench
     from rashomon.learn.train_persuasion import main
 
     _tiny_corpus(tmp_path / "data")

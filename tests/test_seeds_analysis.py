@@ -6,25 +6,18 @@ their roles and media, quantities with what they count, and offsets that point
 at the right characters of each original text.
 """
 
-import json
 import unicodedata
 
 import pytest
 
-from conftest import SEEDS, run_cli
+from conftest import seeds_export
 
 PRESS_TV, FRENCH, ASHARQ = "000_beb97b786951395b.txt", "001_2744c880e1a75e98.txt", "002_5c1f82888a9eaaa3.txt"
 
 
 @pytest.fixture(scope="module")
-def export(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("seeds-analysis")
-    run_cli("analyze", str(SEEDS), "--report", "report.html", cwd=workdir, check_ok=True)
-    doc = json.loads(run_cli("export", cwd=workdir, check_ok=True).stdout)
-    doc["report"] = (workdir / "report.html").read_text(encoding="utf-8")
-    doc["by_file"] = {a["paths"][0].split("/")[-1]: a for a in doc["articles"]}
-    doc["by_id"] = {a["id"]: a for a in doc["articles"]}
-    return doc
+def export(seeds_output):
+    return seeds_export(seeds_output)
 
 
 def fold(text):
