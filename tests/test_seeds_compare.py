@@ -120,6 +120,13 @@ def test_relation_records_follow_the_contract(run):
         assert set(p["stances"]) <= {"asserts", "denies", "hedges"}
 
 
+def test_status_counts_relations_and_contradictions(run):
+    out = run_cli("status", cwd=run["workdir"], check_ok=True).stdout.decode()
+    counts = dict(line.split(": ", 1) for line in out.splitlines() if ": " in line)
+    assert int(counts["relations"]) == len(run["doc"]["relations"])
+    assert int(counts["contradictions"]) == len(relations(run, "contradict")) + len(relations(run, "quote_drift")) == 4
+
+
 def test_comparison_is_incremental(run):
     assert "compared the sources of 2 story(ies) (0 unchanged)" in run["first"]
     assert "compared the sources of 0 story(ies) (2 unchanged)" in run["again"]

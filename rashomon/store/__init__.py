@@ -597,6 +597,8 @@ class Store:
             "sources": one("SELECT COUNT(DISTINCT source) FROM articles WHERE source IS NOT NULL"),
             "languages": one("SELECT COUNT(DISTINCT language) FROM articles WHERE language IS NOT NULL"),
             "entities": one("SELECT COUNT(DISTINCT entity_id) FROM entity_mentions"),
+            "relations": one("SELECT COUNT(*) FROM relations"),
+            "contradictions": one("SELECT COUNT(*) FROM relations WHERE type IN ('contradict', 'quote_drift')"),
             "rejections": one("SELECT COUNT(*) FROM rejections"),
         }
 
