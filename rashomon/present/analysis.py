@@ -13,7 +13,7 @@ same corpus always exports the same ids.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from markupsafe import Markup
@@ -226,13 +226,23 @@ def entities_panel(story_articles: Sequence[Article], entities: Mapping[str, Ent
     return Panel("Entities and their variants", Markup('<ul class="entities">') + Markup("").join(items) + Markup("</ul>"))
 
 
-def story_panels(stories: Iterable[Story], articles: Iterable[Article], entities: Iterable[Entity]) -> dict[str, list[Panel]]:
+# A story panel builder: the story's articles and the entities by id -> a panel, or None when it has nothing to show.
+PanelBuilder = Callable[[Sequence[Article], Mapping[str, Entity]], "Panel | None"]
+
+
+def story_panels(
+    stories: Iterable[Story],
+    articles: Iterable[Article],
+    entities: Iterable[Entity],
+    builders: Sequence[PanelBuilder] = (quoted_panel, entities_panel),
+) -> dict[str, list[Panel]]:
+    """Per story id, the panels the ``builders`` draw for it, in their order; stories with none are left out."""
     by_id = {a.id: a for a in articles}
     entity_by_id = {e.id: e for e in entities}
     panels: dict[str, list[Panel]] = {}
     for story in stories:
         members = [by_id[i] for i in story.article_ids if i in by_id]
-        found = [p for p in (quoted_panel(members, entity_by_id), entities_panel(members, entity_by_id)) if p]
+        found = [p for p in (build(members, entity_by_id) for build in builders) if p]
         if found:
             panels[story.id] = found
     return panels

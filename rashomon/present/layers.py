@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..model import Article, Entity, Story
-from .analysis import analysis_layers, analysis_sections, story_panels
+from .analysis import analysis_layers, analysis_sections, entities_panel, quoted_panel, story_panels
 from .compare import compare_sections, comparison_panels
 from .export import export_document, order_stories
 from .report import Panel
@@ -24,20 +24,18 @@ def story_layers(
     store, stories: Sequence[Story], articles: Sequence[Article], entities: Sequence[Entity]
 ) -> tuple[dict[str, list[Mark]], dict[str, list[Panel]]]:
     """``(marks per article id, panels per story id)`` for ``render_report``/``build_views``."""
+    from .persuasion import PERSUASION_PANELS, technique_layers
+
     layers = analysis_layers(articles, entities)
-    panels = story_panels(stories, articles, entities)
+    panels = story_panels(stories, articles, entities, (quoted_panel, entities_panel, *PERSUASION_PANELS))
     matrix, anchors = comparison_panels(store, stories, articles)
     for article_id, marks in anchors.items():
         layers.setdefault(article_id, []).extend(marks)
     for story_id, found in matrix.items():
         # The matrix first: it is the story's summary; the other panels are detail.
         panels[story_id] = [*found, *panels.get(story_id, [])]
-    from .persuasion import persuasion_story_panels, technique_layers
-
     for article_id, marks in technique_layers(articles).items():
         layers.setdefault(article_id, []).extend(marks)
-    for story_id, found in persuasion_story_panels(stories, articles, entities).items():
-        panels.setdefault(story_id, []).extend(found)
     return layers, panels
 
 

@@ -152,8 +152,11 @@ def naming_panel(members: Sequence[Article], entities: Mapping[str, Entity]) -> 
     return Panel("How each source names the actors", html)
 
 
-def telling_panel(members: Sequence[Article]) -> Panel | None:
-    """Per source of the story: genre, frames, techniques per 1,000 words and the most used ones."""
+def telling_panel(members: Sequence[Article], entities: Mapping[str, Entity] | None = None) -> Panel | None:
+    """Per source of the story: genre, frames, techniques per 1,000 words and the most used ones.
+
+    ``entities`` is unread: every story panel builder takes the same two arguments.
+    """
     if not any(a.techniques or a.genre for a in members):
         return None
     items = []
@@ -166,13 +169,5 @@ def telling_panel(members: Sequence[Article]) -> Panel | None:
     return Panel("How each source tells it", Markup('<ul class="telling">') + Markup("").join(items) + Markup("</ul>"))
 
 
-def persuasion_story_panels(stories: Iterable[Story], articles: Iterable[Article], entities: Iterable[Entity]) -> dict[str, list[Panel]]:
-    by_id = {a.id: a for a in articles}
-    entity_by_id = {e.id: e for e in entities}
-    out: dict[str, list[Panel]] = {}
-    for story in stories:
-        members = [by_id[i] for i in story.article_ids if i in by_id]
-        found = [p for p in (telling_panel(members), naming_panel(members, entity_by_id)) if p]
-        if found:
-            out[story.id] = found
-    return out
+# The persuasion panels of a story, for ``analysis.story_panels(builders=...)``.
+PERSUASION_PANELS = (telling_panel, naming_panel)
