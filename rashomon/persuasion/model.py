@@ -24,13 +24,14 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
-from rashomon.persuasion.cues import SECTION_TECHNIQUE, SECTIONS, CueHit, count_words, find_cues
+from rashomon.artifacts import load_json_artifact
+
+from rashomon.persuasion.cues import SECTIONS, CueHit, count_words, find_cues
 from rashomon.persuasion.segment import Paragraph, paragraphs
 
 TECHNIQUES = (
@@ -355,11 +356,7 @@ class PersuasionModel:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "PersuasionModel":
-        if path is None:
-            text = resources.files("rashomon.persuasion").joinpath(DEFAULT_MODEL).read_text("utf-8")
-        else:
-            text = Path(path).read_text("utf-8")
-        data = json.loads(text)
+        data = load_json_artifact("rashomon.persuasion", DEFAULT_MODEL, path)
         if tuple(data.get("paragraph_features", ())) != PARAGRAPH_SCALARS + PARAGRAPH_BLOCKS or tuple(
             data.get("article_features", ())
         ) != ARTICLE_SCALARS + ARTICLE_BLOCKS:

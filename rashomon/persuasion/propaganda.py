@@ -12,11 +12,12 @@ import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+
+from rashomon.artifacts import load_json_artifact
 
 from rashomon.persuasion.cues import SECTIONS, count_words
 from rashomon.persuasion.model import LinearHead, text_stats
@@ -116,11 +117,7 @@ class PropagandaModel:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "PropagandaModel":
-        if path is None:
-            text = resources.files("rashomon.persuasion").joinpath(DEFAULT_MODEL).read_text("utf-8")
-        else:
-            text = Path(path).read_text("utf-8")
-        data = json.loads(text)
+        data = load_json_artifact("rashomon.persuasion", DEFAULT_MODEL, path)
         if tuple(data.get("features", ())) != SPAN_SCALARS + SPAN_BLOCKS:
             raise ValueError("propaganda model reads features this code lacks; retrain it")
         return cls(LinearHead.from_dict(data["head"]), data.get("training", {}))

@@ -297,7 +297,8 @@ def _env() -> Environment:
 
 
 @lru_cache(maxsize=1)
-def _css() -> str:
+def report_stylesheet() -> str:
+    """The report's CSS: inlined in the report file, served as /assets/report.css by the web app."""
     return resources.files("rashomon.present").joinpath("templates/report.css").read_text("utf-8")
 
 
@@ -384,7 +385,7 @@ def render_report(
     languages = Counter(a.lang for a in shown)
     sources = {a.source for a in shown}
     real_stories = [v for v in views if not v.synthetic]
-    css = _css()
+    css = report_stylesheet()
     reasons = sorted({r for v in views for a in v.articles for r, _ in a.removed_reasons})
     return _env().get_template("report.html.j2").render(
         title=title,

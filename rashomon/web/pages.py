@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -12,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from ..present.languages import language_name
+from ..present.report import report_stylesheet
 from ..store import Store
 from . import views
 from .api import (
@@ -51,12 +50,7 @@ def _found(load, store: Store, key: str):
 @router.get("/assets/report.css")
 def report_css() -> Response:
     """The report's stylesheet, shared so a story looks the same in the report and here."""
-    return Response(_report_css(), media_type="text/css", headers={"cache-control": "max-age=3600"})
-
-
-@lru_cache(maxsize=1)
-def _report_css() -> str:
-    return resources.files("rashomon.present").joinpath("templates/report.css").read_text("utf-8")
+    return Response(report_stylesheet(), media_type="text/css", headers={"cache-control": "max-age=3600"})
 
 
 @router.get("/", response_class=HTMLResponse)
