@@ -199,8 +199,10 @@ def split_evidence(evidence: str | Sequence[str], language: str) -> list[str]:
 
 def prepare(pairs: Sequence[StancePair], encoder=None) -> list[Prepared]:
     """Split evidence and fill in missing vectors with ONE batched encoder call."""
+    from rashomon.embed import encode_distinct
+
     staged = []
-    needed: dict[str, None] = {}
+    needed: list[str] = []
     for pair in pairs:
         claim_language = _language(pair.claim_language, pair.claim)
         evidence_text = pair.evidence if isinstance(pair.evidence, str) else " ".join(pair.evidence)
@@ -211,20 +213,11 @@ def prepare(pairs: Sequence[StancePair], encoder=None) -> list[Prepared]:
         else:
             sentences = split_evidence(pair.evidence, evidence_language)
         if pair.claim_vector is None:
-            needed.setdefault(pair.claim, None)
+            needed.append(pair.claim)
         if pair.evidence_vectors is None:
-            for s in sentences:
-                needed.setdefault(s, None)
+            needed.extend(sentences)
         staged.append((pair, claim_language, evidence_language, sentences))
-    vectors: dict[str, np.ndarray] = {}
-    if needed:
-        if encoder is None:
-            from rashomon.embed import get_encoder
-
-            encoder = get_encoder()
-        texts = list(needed)
-        for text, vector in zip(texts, encoder.encode(texts)):
-            vectors[text] = vector
+    vectors = encode_distinct(needed, encoder)
     out = []
     for pair, claim_language, evidence_language, sentences in staged:
         claim_vector = pair.claim_vector if pair.claim_vector is not None else vectors[pair.claim]

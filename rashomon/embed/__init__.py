@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import Protocol, Sequence
+from typing import Iterable, Protocol, Sequence
 
 import numpy as np
 
@@ -48,3 +48,15 @@ def get_encoder(name: str = "usem3") -> Encoder:
     if name == "usem3":
         return USEEncoder()
     raise ValueError(f"unknown encoder {name!r} (known: usem3)")
+
+
+def encode_distinct(texts: Iterable[str], encoder: Encoder | None = None) -> dict[str, np.ndarray]:
+    """``{text: vector}`` for every distinct text, in ONE encoder call (the encoder is slow per call, not per text).
+
+    ``encoder`` defaults to ``get_encoder()``, loaded only when there is something to encode.
+    """
+    distinct = list(dict.fromkeys(texts))
+    if not distinct:
+        return {}
+    encoder = encoder or get_encoder()
+    return dict(zip(distinct, np.asarray(encoder.encode(distinct), dtype=np.float32)))

@@ -183,24 +183,17 @@ def paragraph_row(stats: TextStats, language: str, position: float, first: bool,
 
 def featurize(texts: Sequence[tuple[str, str]], encoder=None) -> list[ArticleFeatures]:
     """Features of ``(text, language)`` articles with ONE batched encoder call."""
+    from rashomon.embed import encode_distinct
+
     staged = []
-    needed: dict[str, None] = {}
+    needed: list[str] = []
     for text, language in texts:
         paras = paragraphs(text, language)
         for p in paras:
-            needed.setdefault(p.text, None)
-            for a, b in p.sentences:
-                needed.setdefault(text[a:b], None)
+            needed.append(p.text)
+            needed.extend(text[a:b] for a, b in p.sentences)
         staged.append((text, language, paras))
-    vectors: dict[str, np.ndarray] = {}
-    if needed:
-        if encoder is None:
-            from rashomon.embed import get_encoder
-
-            encoder = get_encoder()
-        keys = list(needed)
-        for key, vec in zip(keys, encoder.encode(keys)):
-            vectors[key] = np.asarray(vec, dtype=np.float32)
+    vectors = encode_distinct(needed, encoder)
     dim = next(iter(vectors.values())).shape[0] if vectors else 512
     return [_features_one(text, language, paras, vectors, dim) for text, language, paras in staged]
 
