@@ -21,6 +21,7 @@ from functools import cache
 
 from rashomon.analyze import backends
 from rashomon.analyze.doc import AnalysisDoc
+from rashomon.disjoint import DisjointSets
 from rashomon.lang.resources import data_lines
 from rashomon.model import Mention
 
@@ -861,18 +862,8 @@ def cluster_mentions(doc: AnalysisDoc) -> None:
     takes the label most of its mentions have.
     """
     mentions = doc.mentions
-    parent = list(range(len(mentions)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(i: int, j: int) -> None:
-        a, b = find(i), find(j)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
+    sets = DisjointSets(len(mentions))
+    find, union = sets.find, sets.union
 
     keys = [_lemma_key(doc, m) for m in mentions]
     by_key: dict[str, int] = {}

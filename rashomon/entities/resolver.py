@@ -29,9 +29,10 @@ from typing import Iterable
 
 import numpy as np
 
+from rashomon.disjoint import DisjointSets
 from rashomon.entities import keys as K
 from rashomon.entities.gazetteer import gazetteer, mention_keys
-from rashomon.model import Article, Entity, Mention
+from rashomon.model import Article, Entity
 
 VERSION = "1"
 
@@ -306,18 +307,8 @@ class EntityResolver:
     def _groups(self, article: Article, language: str) -> list[_Group]:
         mentions = article.mentions
         infos = [_info(m.text, m.label, language) for m in mentions]
-        parent = list(range(len(mentions)))
-
-        def root(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
-        def union(i: int, j: int) -> None:
-            ri, rj = root(i), root(j)
-            if ri != rj:
-                parent[max(ri, rj)] = min(ri, rj)
+        sets = DisjointSets(len(mentions))
+        root, union = sets.find, sets.union
 
         first_of: dict[tuple, int] = {}
         for i, (m, info) in enumerate(zip(mentions, infos)):
