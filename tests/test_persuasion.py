@@ -208,3 +208,22 @@ def test_naming_panel_sets_sources_side_by_side():
     rows = story_naming([a, b], {"e-sdf": Entity("e-sdf", "Syrian Democratic Forces", "group")})
     assert rows and rows[0].entity_id == "e-sdf"
     assert "US-backed alliance of militants" in rows[0].by_source["presstv.ir"].phrases
+
+
+def _named(text: str, language: str, names: list[str]) -> dict[str, dict]:
+    from rashomon.model import Article, Mention, Span
+    from rashomon.persuasion.profiles import article_naming
+
+    article = Article("a", text, language=language, sentences=[Span(0, len(text))])
+    article.mentions = [Mention(text.index(n), text.index(n) + len(n), n, "group", entity_id=n) for n in names]
+    return {k: dict(v.phrases) for k, v in article_naming(article).items()}
+
+
+def test_measuring_compounds_are_not_how_a_source_names_an_actor():
+    # "three-year-long" belongs to "siege", "oil-rich" to the province itself.
+    named = _named("They broke the three-year-long Daesh siege on the oil-rich Dayr al-Zawr.", "en", ["Daesh", "Dayr al-Zawr"])
+    assert named.get("Daesh", {}) == {}
+    assert named["Dayr al-Zawr"] == {"oil-rich": 1}
+    named = _named("Ils ont brisé le long siège de 10-jours du Daesh.", "fr", ["Daesh"])
+    assert named.get("Daesh", {}) == {}
+    assert _named("A 10-day pause of the US-backed SDF.", "en", ["SDF"])["SDF"] == {"US-backed": 1}

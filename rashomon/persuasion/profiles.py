@@ -20,7 +20,9 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from rashomon.lang.resources import data_lines
 from rashomon.model import Article, Entity, Story
 from rashomon.persuasion.cues import count_words, find_cues, section_words
 
@@ -42,9 +44,28 @@ def source_name(article: Article) -> str:
 _CONNECTORS = frozenset("of de des du di del della der von".split())
 
 
+@lru_cache(maxsize=None)
+def _number_words(language: str) -> frozenset[str]:
+    """Number words of a language's ``numbers.txt`` ("three", "trois"); none for a language without one."""
+    return frozenset(line.value.split()[0].lower() for line in data_lines(language, "numbers.txt")
+                     if line.section == "words" and line.value.split())
+
+
+def _measures(word: str, language: str) -> bool:
+    """A compound that measures rather than names: "three-year-long", "10-day", "two-week"."""
+    head = word.split("-", 1)[0].lower()
+    return "-" in word and (head[:1].isdigit() or head in _number_words(language))
+
+
 def _describes(word: str, language: str) -> bool:
-    """A word that says what an actor is: a kind noun, a label, a loaded or doubt word, a compound."""
+    """A word that says what an actor is: a kind noun, a label, a loaded or doubt word, a compound.
+
+    Not a measuring compound: in "the three-year-long Daesh siege" the
+    modifier belongs to "siege", and says nothing of how Daesh is named.
+    """
     lowered = word.lower()
+    if _measures(word, language):
+        return False
     if "-" in word.strip("-") or lowered in section_words(language, "nouns"):
         return True
     return any(h.section in ("labels", "loaded", "doubt", "fear") for h in find_cues(word, language))
