@@ -122,6 +122,20 @@ def test_training_runs_end_to_end_and_the_bench_prints_its_last_line(tmp_path):
     assert float(last.split()[0].split("=")[1]) > 0.5
 
 
+def test_language_study_prints_every_variant_on_the_held_out_split(tmp_path, capsys):
+    from rashomon.learn.study_persuasion import main
+
+    _tiny_corpus(tmp_path / "data")
+    main(["--data", str(tmp_path / "data"), "--lang", "fr"])
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    scores = dict(item.split("=") for item in last.split())
+    assert list(scores) == ["shipped-spec", "ceiling", "own-language", "weighted-x2", "weighted-x3", "cue-by-language"]
+    # Thresholds chosen on the test split itself find the learnable loaded paragraphs.
+    assert float(scores["ceiling"]) > 0.5
+    with pytest.raises(SystemExit, match="no test paragraphs in language 'de'"):
+        main(["--data", str(tmp_path / "data"), "--lang", "ge"])
+
+
 def test_propaganda_bench_prints_micro_f1(tmp_path):
     articles, labels = tmp_path / "articles", tmp_path / "labels"
     articles.mkdir()
