@@ -539,6 +539,22 @@ def bench_compare(
     run_compare_bench(str(pairs), articles=articles, languages=languages)
 
 
+@bench_app.command("clean")
+def bench_clean(
+    paths: list[str] = typer.Argument(..., help="Files or folders, anything `rashomon ingest` reads."),
+    repeats: int = typer.Option(3, "--repeats", min=1, help="Passes over the corpus; the best one counts."),
+) -> None:
+    """Milliseconds to clean one article and read its metadata, per 5,000 characters (one process)."""
+    from rashomon.bench.clean import run_clean_bench
+
+    try:
+        run_clean_bench(paths, repeats, out=lambda line: out.print(line, markup=False, highlight=False),
+                        warn=lambda line: err.print(line, markup=False))
+    except ValueError as problem:
+        err.print(f"error: {problem}", markup=False)
+        raise typer.Exit(1)
+
+
 @bench_app.command("api")
 def bench_api(
     articles: int = typer.Option(10_000, "--articles", min=2, help="Synthetic articles to store."),

@@ -235,15 +235,13 @@ def test_resolve_store_is_incremental_with_stable_ids(tmp_path):
         assert {e.id for e, _ in store.entities()} == set(after)
 
 
-def test_many_articles_resolve_quickly():
-    import time
-
+def test_many_articles_resolve_into_one_entity_per_name():
+    # Speed at scale is measured by `rashomon bench throughput` (docs/benchmarks.md), not timed here.
     arts = [article("en", (f"Person{i % 700} Smith{i % 300}", P), (f"Town{i % 500}", L), ("Raqqa", L), ("SDF", O))
             for i in range(3000)]
-    started = time.perf_counter()
     EntityResolver(encoder=False).resolve(arts)
-    assert time.perf_counter() - started < 30
     assert len(ids(arts, "Raqqa")) == 1
+    assert len(ids(arts, "Town7")) == 1
 
 
 def test_an_entity_merged_away_in_one_pass_is_not_looked_up_again():
