@@ -197,6 +197,12 @@ def _language(code: str) -> _Language:
     return _Language(code if data_lines(code, "numbers.txt") else NEUTRAL)
 
 
+@lru_cache(maxsize=None)
+def number_words(code: str) -> frozenset[str]:
+    """A language's number words, lowercased ("three", "trois"), as quantity detection reads them."""
+    return frozenset(_language(code).words)
+
+
 @dataclass
 class _Num:
     start: int

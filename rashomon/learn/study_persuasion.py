@@ -49,8 +49,8 @@ def study(data_root: str, language: str, encoder=None, log=sys.stderr) -> dict[s
                 for a in read_language_dir(data_root, code)]
     features = dict(zip(map(id, articles), featurize([(a.text, a.language) for a in articles], encoder)))
 
-    def part(name: str, only: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        chosen_articles = [a for a in in_part(articles, name) if only is None or a.language == only]
+    def part(name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        chosen_articles = in_part(articles, name)
         return Part(chosen_articles, [features[id(a)] for a in chosen_articles]).paragraph_xy()
 
     (xt, yt, lt), (xv, yv, lv), (xs, ys, ls) = part("train"), part("validation"), part("test")
@@ -71,12 +71,11 @@ def study(data_root: str, language: str, encoder=None, log=sys.stderr) -> dict[s
     scores["ceiling"] = micro(ps[target] >= choose_thresholds(ys[target], ps[target]))
     print(f"shipped-spec {scores['shipped-spec']}  ceiling {scores['ceiling']}", file=log)
 
-    (ot, oyt, _), (ov, oyv, _), (os_, _, _) = part("train", language), part("validation", language), part("test", language)
-    opv, ops = fitted(ot, oyt, ov, os_)
-    scores["own-language"] = micro(ops >= choose_thresholds(oyv, opv))
+    mine, mine_val = lt == language, lv == language
+    opv, ops = fitted(xt[mine], yt[mine], xv[mine_val], xs[target])
+    scores["own-language"] = micro(ops >= choose_thresholds(yv[mine_val], opv))
     print(f"own-language {scores['own-language']}", file=log)
 
-    mine = lt == language
     for k in (2, 3):
         wpv, wps = fitted(np.vstack([xt] + [xt[mine]] * (k - 1)), np.vstack([yt] + [yt[mine]] * (k - 1)), xv, xs)
         scores[f"weighted-x{k}"] = micro(wps[target] >= choose_thresholds(yv, wpv))

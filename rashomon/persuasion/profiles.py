@@ -20,9 +20,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from rashomon.lang.resources import data_lines
+from rashomon.analyze.quantities import number_words
 from rashomon.model import Article, Entity, Story
 from rashomon.persuasion.cues import count_words, find_cues, section_words
 
@@ -44,17 +43,10 @@ def source_name(article: Article) -> str:
 _CONNECTORS = frozenset("of de des du di del della der von".split())
 
 
-@lru_cache(maxsize=None)
-def _number_words(language: str) -> frozenset[str]:
-    """Number words of a language's ``numbers.txt`` ("three", "trois"); none for a language without one."""
-    return frozenset(line.value.split()[0].lower() for line in data_lines(language, "numbers.txt")
-                     if line.section == "words" and line.value.split())
-
-
 def _measures(word: str, language: str) -> bool:
     """A compound that measures rather than names: "three-year-long", "10-day", "two-week"."""
     head = word.split("-", 1)[0].lower()
-    return "-" in word and (head[:1].isdigit() or head in _number_words(language))
+    return "-" in word and (head[:1].isdigit() or head in number_words(language))
 
 
 def _describes(word: str, language: str) -> bool:
