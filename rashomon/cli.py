@@ -396,15 +396,10 @@ def bench_similarity(
     ),
 ) -> None:
     """Correlation of the story-membership score with human same-story judgements."""
-    from rashomon.bench.similarity import CachedEncoder, run_similarity_bench
-    from rashomon.embed import get_encoder
+    from rashomon.bench.similarity import encoder_cached_in, run_similarity_bench
 
-    encoder = CachedEncoder(get_encoder(), cache) if cache else get_encoder()
-    try:
+    with encoder_cached_in(cache) as encoder:
         run_similarity_bench(str(pairs), cv=cv, encoder=encoder)
-    finally:
-        if cache:
-            encoder.save()
 
 
 @bench_app.command("throughput")
@@ -451,18 +446,14 @@ def bench_analysis(
 @contextmanager
 def _bench_encoder(cache: Optional[Path], inputs: str):
     """The encoder for a bench, kept in ``cache`` between runs when given; unreadable data is one error line."""
-    from rashomon.bench.similarity import CachedEncoder
-    from rashomon.embed import get_encoder
+    from rashomon.bench.similarity import encoder_cached_in
 
-    encoder = CachedEncoder(get_encoder(), cache) if cache else get_encoder()
-    try:
-        yield encoder
-    except (ValueError, KeyError) as problem:
-        err.print(f"error: {inputs}: {problem}", markup=False)
-        raise typer.Exit(2)
-    finally:
-        if cache:
-            encoder.save()
+    with encoder_cached_in(cache) as encoder:
+        try:
+            yield encoder
+        except (ValueError, KeyError) as problem:
+            err.print(f"error: {inputs}: {problem}", markup=False)
+            raise typer.Exit(2)
 
 
 @bench_app.command("stance")

@@ -136,6 +136,20 @@ def test_language_study_prints_every_variant_on_the_held_out_split(tmp_path, cap
         main(["--data", str(tmp_path / "data"), "--lang", "ge"])
 
 
+def test_language_study_cross_validates_over_folds_of_all_articles(tmp_path, capsys):
+    from rashomon.learn.study_persuasion import main
+
+    _tiny_corpus(tmp_path / "data")
+    main(["--data", str(tmp_path / "data"), "--lang", "en", "--folds", "3"])
+    captured = capsys.readouterr()
+    scores = dict(item.split("=") for item in captured.out.strip().splitlines()[-1].split())
+    folds = [float(f) for f in next(line for line in captured.err.splitlines() if line.startswith("cv folds")).split()[2:]]
+    assert len(folds) == 3
+    assert float(scores["cv-mean"]) == pytest.approx(sum(folds) / 3, abs=1e-4)
+    # Every fold holds learnable loaded paragraphs, so each one finds them.
+    assert min(folds) > 0.5
+
+
 def test_propaganda_bench_prints_micro_f1(tmp_path):
     articles, labels = tmp_path / "articles", tmp_path / "labels"
     articles.mkdir()

@@ -112,15 +112,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     from rashomon.persuasion.propaganda import PropagandaModel
 
-    encoder = None
-    if args.cache:
-        from rashomon.bench.similarity import CachedEncoder
-        from rashomon.embed import get_encoder
+    from rashomon.bench.similarity import encoder_cached_in
 
-        encoder = CachedEncoder(get_encoder(), args.cache)
-    run_propaganda_bench(args.articles_dir, args.labels_dir, PropagandaModel.load(args.model) if args.model else None, encoder)
-    if encoder is not None:
-        encoder.save()
+    with encoder_cached_in(args.cache) as encoder:
+        run_propaganda_bench(args.articles_dir, args.labels_dir, PropagandaModel.load(args.model) if args.model else None,
+                             encoder)
 
 
 if __name__ == "__main__":

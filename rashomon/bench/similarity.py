@@ -20,9 +20,10 @@ import csv
 import hashlib
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import Iterator, Sequence, TextIO
 
 import numpy as np
 
@@ -224,6 +225,21 @@ class CachedEncoder:
         with open(self.path, "wb") as handle:
             np.savez(handle, keys=np.array(keys), vectors=np.vstack([self._rows[k] for k in keys]))
         self._unsaved = 0
+
+
+@contextmanager
+def encoder_cached_in(path: str | Path | None) -> Iterator[Encoder]:
+    """The default encoder, its vectors kept in ``path`` between runs when a path is given.
+
+    The cache is written on the way out after an error too, so a bad line at the
+    end of a corpus does not throw away the encoding of everything before it.
+    """
+    encoder = CachedEncoder(get_encoder(), path) if path else get_encoder()
+    try:
+        yield encoder
+    finally:
+        if isinstance(encoder, CachedEncoder):
+            encoder.save()
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -165,16 +165,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--model", help="a model JSON (default: the shipped one)")
     parser.add_argument("--cache", help="encoder cache .npz (created if missing)")
     args = parser.parse_args(argv)
-    encoder = None
-    if args.cache:
-        from rashomon.bench.similarity import CachedEncoder
-        from rashomon.embed import get_encoder
-
-        encoder = CachedEncoder(get_encoder(), args.cache)
     model = StanceModel.load(args.model) if args.model else None
-    run_stance_bench(args.bodies, args.stances, model=model, encoder=encoder)
-    if encoder is not None:
-        encoder.save()
+    from rashomon.bench.similarity import encoder_cached_in
+
+    with encoder_cached_in(args.cache) as encoder:
+        run_stance_bench(args.bodies, args.stances, model=model, encoder=encoder)
 
 
 if __name__ == "__main__":

@@ -277,9 +277,10 @@ def _macro_f1_single(gold: np.ndarray, pred: np.ndarray) -> float:
     return scores["macro_f1"]
 
 
-def train(data_root: str | Path, encoder=None, log=sys.stderr, steps: int = STEPS,
+def train(data_root: str | Path, encoder=None, log=None, steps: int = STEPS,
           l2_grid: Sequence[float] = L2_GRID, weightings: Sequence[str] = WEIGHTINGS,
           languages: Sequence[str] | None = None) -> PersuasionModel:
+    log = log or sys.stderr
     started = time.time()
     codes = [c for c in SEMEVAL_LANGUAGES if (Path(data_root) / c).is_dir()] if languages is None else list(languages)
     articles = [a for code in codes for a in read_language_dir(data_root, code)]
@@ -392,15 +393,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--cache", default=None, help="encoder cache .npz")
     parser.add_argument("--steps", type=int, default=STEPS)
     args = parser.parse_args(argv)
-    encoder = None
-    if args.cache:
-        from rashomon.bench.similarity import CachedEncoder
-        from rashomon.embed import get_encoder
+    from rashomon.bench.similarity import encoder_cached_in
 
-        encoder = CachedEncoder(get_encoder(), args.cache)
-    model = train(args.data, encoder, steps=args.steps)
-    if encoder is not None:
-        encoder.save()
+    with encoder_cached_in(args.cache) as encoder:
+        model = train(args.data, encoder, steps=args.steps)
     model.save(args.out)
     print(f"wrote {args.out}", file=sys.stderr)
 

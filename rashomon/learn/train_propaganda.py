@@ -36,8 +36,9 @@ def _xy(texts, spans, encoder):
     return x, y
 
 
-def train(articles_dir: str | Path, labels_dir: str | Path, encoder=None, log=sys.stderr, steps: int = STEPS,
+def train(articles_dir: str | Path, labels_dir: str | Path, encoder=None, log=None, steps: int = STEPS,
           l2_grid: Sequence[float] = L2_GRID, weightings: Sequence[str] = WEIGHTINGS) -> PropagandaModel:
+    log = log or sys.stderr
     texts, spans = read_ptc(articles_dir, labels_dir)
     parts = {p: spans_in(spans, p) for p in ("train", "validation", "test")}
     print("spans train/validation/test: " + "/".join(str(len(parts[p])) for p in parts), file=log)
@@ -83,15 +84,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--cache", default=None)
     parser.add_argument("--steps", type=int, default=STEPS)
     args = parser.parse_args(argv)
-    encoder = None
-    if args.cache:
-        from rashomon.bench.similarity import CachedEncoder
-        from rashomon.embed import get_encoder
+    from rashomon.bench.similarity import encoder_cached_in
 
-        encoder = CachedEncoder(get_encoder(), args.cache)
-    model = train(args.articles, args.labels, encoder, steps=args.steps)
-    if encoder is not None:
-        encoder.save()
+    with encoder_cached_in(args.cache) as encoder:
+        model = train(args.articles, args.labels, encoder, steps=args.steps)
     model.save(args.out)
     print(f"wrote {args.out}", file=sys.stderr)
 

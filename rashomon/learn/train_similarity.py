@@ -29,14 +29,14 @@ import numpy as np
 from rashomon.bench.similarity import (
     CV_FOLDS,
     CV_SEED,
-    CachedEncoder,
     PairSet,
     baseline_scores,
     build_pair_set,
+    encoder_cached_in,
     print_breakdown,
     read_pairs,
 )
-from rashomon.embed import Encoder, get_encoder
+from rashomon.embed import Encoder
 from rashomon.stories.combiner import (
     CombinerSpec,
     best_threshold,
@@ -276,14 +276,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--nested", action="store_true", help="also rerun the search per outer fold (slow)")
     parser.add_argument("--verbose", action="store_true", help="print every candidate spec")
     args = parser.parse_args(argv)
-    encoder: Encoder = get_encoder()
-    if args.cache:
-        encoder = CachedEncoder(encoder, args.cache)
-    try:
+    with encoder_cached_in(args.cache) as encoder:
         similarity = train(args.pairs, encoder, args.folds, args.seed, nested=args.nested, verbose=args.verbose)
-    finally:
-        if isinstance(encoder, CachedEncoder):
-            encoder.save()
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(similarity.to_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")

@@ -293,16 +293,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=SPLIT_SEED, help="split seed (the bench reads it from the model)")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
-    from rashomon.embed import get_encoder
+    from rashomon.bench.similarity import encoder_cached_in
 
-    encoder = get_encoder()
-    if args.cache:
-        from rashomon.bench.similarity import CachedEncoder
-
-        encoder = CachedEncoder(encoder, args.cache)
-    model = train(args.bodies, args.stances, encoder, args.seed, verbose=not args.quiet)
-    if args.cache:
-        encoder.save()
+    with encoder_cached_in(args.cache) as encoder:
+        model = train(args.bodies, args.stances, encoder, args.seed, verbose=not args.quiet)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     model.save(args.out)
     print(f"wrote {args.out} ({Path(args.out).stat().st_size / 1e6:.2f} MB)")
