@@ -124,6 +124,9 @@ class Article:
     # Set by the persuasion stage: how the source tells it.
     techniques: list[Technique] = field(default_factory=list)
     genre: str | None = None  # opinion | reporting | satire
+    # The genre head's probability for ``genre``: SemEval's genre labels are mostly "opinion", so a reader needs to
+    # see how sure the call is before trusting it.
+    genre_confidence: float | None = None
     frames: list[str] = field(default_factory=list)  # SemEval-2023 Task 3 frames, e.g. "Security_and_defense"
     # Why a layer is missing, e.g. "not analysed for language xx"; None when analysed.
     analysis_note: str | None = None

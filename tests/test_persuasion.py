@@ -174,6 +174,8 @@ def test_export_has_techniques_and_article_genre_and_frames(export):
         assert t["technique"] in TECHNIQUES and 0 <= t["confidence"] <= 1
     for a in export["articles"]:
         assert a["genre"] in GENRES
+        # The share of the winning genre among three: above a third, at most one.
+        assert 1 / 3 < a["genre_confidence"] <= 1
         assert set(a["frames"]) <= set(FRAMES)
 
 
@@ -206,6 +208,8 @@ def test_report_shows_technique_spans_naming_and_source_profiles(export):
     html = export["report"]
     assert "sp-technique" in html
     assert "How each source tells it" in html
+    # Each genre call says how sure it is, e.g. "opinion (86% sure)".
+    assert re.search(r"(opinion|reporting|satire) \(\d{1,3}% sure\)", html)
     assert "Source profiles" in html and "<svg" in html
     assert "<script" not in html
 

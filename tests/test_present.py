@@ -167,7 +167,7 @@ def test_export_has_exactly_the_contract_keys():
     for a in doc["articles"]:
         # The contract's first keys never move; later releases only append.
         assert list(a)[:8] == ["id", "paths", "url", "title", "source", "language", "published", "text"]
-        assert list(a)[8:] == ["original", "analysis_note", "genre", "frames"]
+        assert list(a)[8:] == ["original", "analysis_note", "genre", "frames", "genre_confidence"]
     for s in doc["stories"]:
         assert list(s) == ["id", "title", "article_ids"]
     assert len(doc["articles"]) == len(articles)

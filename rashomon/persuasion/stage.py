@@ -15,7 +15,7 @@ from importlib import resources
 from rashomon.model import Article, Technique
 
 # Bump when the code changes output; the shipped model's digest is added, so retraining re-runs the stage too.
-CODE_VERSION = "1"
+CODE_VERSION = "2"
 
 
 @cache
@@ -31,7 +31,7 @@ def version() -> str:
 def persuade_article(article: Article) -> Article:
     from rashomon.persuasion.analyse import analyse_text
 
-    article.techniques, article.genre, article.frames = [], None, []
+    article.techniques, article.genre, article.genre_confidence, article.frames = [], None, None, []
     text = article.text or ""
     if not text.strip():
         return article
@@ -40,5 +40,6 @@ def persuade_article(article: Article) -> Article:
         span = article.offsets.span_to_original(t.start, t.end)
         article.techniques.append(Technique(span.start, span.end, t.technique, t.confidence, t.paragraph, t.cue))
     article.genre = result.genre
+    article.genre_confidence = result.genre_confidence if result.genre else None
     article.frames = list(result.frames)
     return article

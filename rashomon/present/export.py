@@ -41,6 +41,8 @@ ARTICLE_FIELDS: tuple[str, ...] = (
     "original", "analysis_note",
     # Added with the persuasion stage: opinion | reporting | satire, and the SemEval-2023 frames.
     "genre", "frames",
+    # Added after: how sure the genre call is (0-1).
+    "genre_confidence",
 )
 STORY_FIELDS: tuple[str, ...] = ("id", "title", "article_ids")
 
@@ -130,6 +132,7 @@ def article_record(article: Article) -> dict[str, Any]:
         "analysis_note": article.analysis_note,
         "genre": article.genre,
         "frames": list(article.frames),
+        "genre_confidence": article.genre_confidence,
     }
     return {k: values[k] for k in ARTICLE_FIELDS}
 

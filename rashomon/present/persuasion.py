@@ -152,6 +152,14 @@ def naming_panel(members: Sequence[Article], entities: Mapping[str, Entity]) -> 
     return Panel("How each source names the actors", html)
 
 
+def _genre(article: Article) -> str:
+    if not article.genre:
+        return "genre unknown"
+    if article.genre_confidence is None:
+        return article.genre
+    return f"{article.genre} ({article.genre_confidence:.0%} sure)"
+
+
 def telling_panel(members: Sequence[Article], entities: Mapping[str, Entity] | None = None) -> Panel | None:
     """Per source of the story: genre, frames, techniques per 1,000 words and the most used ones.
 
@@ -163,7 +171,7 @@ def telling_panel(members: Sequence[Article], entities: Mapping[str, Entity] | N
     for a in members:
         top = Counter(t.technique for t in a.techniques).most_common(4)
         items.append(Markup("<li><strong><bdi>{}</bdi></strong>: {} · {:.1f} techniques per 1,000 words{}{}</li>").format(
-            source_name(a), a.genre or "genre unknown", techniques_per_1000(a),
+            source_name(a), _genre(a), techniques_per_1000(a),
             Markup(" · ") + Markup(", ").join(Markup("{} ×{}").format(_pretty(t), n) for t, n in top) if top else "",
             Markup(" · frames: {}").format(", ".join(f.replace("_", " ") for f in a.frames)) if a.frames else ""))
     return Panel("How each source tells it", Markup('<ul class="telling">') + Markup("").join(items) + Markup("</ul>"))

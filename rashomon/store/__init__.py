@@ -625,6 +625,7 @@ def _layers_to_json(article: Article) -> str:
     layers: dict = {name: [dataclasses.astuple(item) for item in getattr(article, name)] for name in _LAYER_TYPES}
     layers["analysis_note"] = article.analysis_note
     layers["genre"] = article.genre
+    layers["genre_confidence"] = article.genre_confidence
     layers["frames"] = list(article.frames)
     return json.dumps(layers, ensure_ascii=False)
 
@@ -635,6 +636,7 @@ def _layers_from_json(data: str) -> dict:
     restored["analysis_note"] = layers.get("analysis_note")
     # Stores written before the persuasion stage have none of these: the stage fills them on the next run.
     restored["genre"] = layers.get("genre")
+    restored["genre_confidence"] = layers.get("genre_confidence")
     restored["frames"] = list(layers.get("frames") or [])
     return restored
 
