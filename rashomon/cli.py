@@ -542,8 +542,9 @@ def bench_clean(
         run_clean_bench(paths, repeats, out=lambda line: out.print(line, markup=False, highlight=False),
                         warn=lambda line: err.print(line, markup=False))
     except ValueError as problem:
+        # 2, as every bench exits on data it cannot use.
         err.print(f"error: {problem}", markup=False)
-        raise typer.Exit(1)
+        raise typer.Exit(2)
 
 
 @bench_app.command("api")

@@ -787,3 +787,14 @@ def test_clean_bench_reads_what_ingest_reads_and_prints_its_last_line(tmp_path) 
     repaired = clean_article(Article(id="d", original=(tmp_path / "double.txt").read_text(encoding="utf-8")))
     assert "â€" not in repaired.text and "’" in seed("001") and "’" in repaired.text
 
+
+def test_clean_bench_with_nothing_to_clean_is_one_error_line(tmp_path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = run_cli("bench", "clean", str(tmp_path / "empty"), cwd=tmp_path)
+    assert result.returncode == 2
+    # Ingest's line says why the folder gave nothing; the bench's says that nothing was left to time.
+    why, outcome = result.stderr.decode().strip().splitlines()
+    assert why.startswith(f"{tmp_path / 'empty'}: no articles found in folder")
+    assert outcome == f"error: {tmp_path / 'empty'}: no articles to clean"
+    assert result.stdout.decode() == ""
+
