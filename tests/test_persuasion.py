@@ -210,6 +210,7 @@ def test_report_shows_technique_spans_naming_and_source_profiles(export):
     assert "How each source tells it" in html
     # Each genre call says how sure it is, e.g. "opinion (86% sure)".
     assert re.search(r"(opinion|reporting|satire) \(\d{1,3}% sure\)", html)
+    assert '<span class="genre" title="The genre model' in html
     assert "Source profiles" in html and "<svg" in html
     assert "<script" not in html
 
