@@ -148,6 +148,10 @@ def test_language_study_cross_validates_over_folds_of_all_articles(tmp_path, cap
     assert float(scores["cv-mean"]) == pytest.approx(sum(folds) / 3, abs=1e-4)
     # Every fold holds learnable loaded paragraphs, so each one finds them.
     assert min(folds) > 0.5
+    # Two folds would leave nothing to fit on once one scores and one chooses thresholds.
+    with pytest.raises(SystemExit) as refused:
+        main(["--data", str(tmp_path / "data"), "--lang", "en", "--folds", "2"])
+    assert refused.value.code == 2 and "--folds needs at least 3" in capsys.readouterr().err
 
 
 def test_propaganda_bench_prints_micro_f1(tmp_path):

@@ -31,8 +31,8 @@ from typing import Sequence
 
 import numpy as np
 
-from rashomon.bench.splits import bucket
 from rashomon.bench.persuasion import SEMEVAL_LANGUAGES, in_part, iso_language, multilabel_scores, read_language_dir
+from rashomon.bench.splits import bucket
 from rashomon.learn.train_persuasion import Part, choose_thresholds, fit_linear, head_of
 from rashomon.persuasion.cues import SECTIONS
 from rashomon.persuasion.model import TECHNIQUES, TRAINED_LANGUAGES, featurize, shipped_model
@@ -46,22 +46,25 @@ def _cue_by_language(x: np.ndarray, languages: np.ndarray) -> np.ndarray:
 
 
 def cross_validated(articles, features, language: str, l2: float, weighting: str, folds: int) -> list[float]:
-    """Micro-F1 of ``language``'s paragraphs in each of ``folds`` folds over all articles."""
+    """Micro-F1 of ``language``'s paragraphs in each of ``folds`` (at least 3) folds over all articles."""
+    if folds < 3:
+        raise ValueError(f"cross-validation needs at least 3 folds (score, thresholds, fit), not {folds}")
     fold_of = [bucket(0, "fold", f"{a.language}:{a.id}") % folds for a in articles]
+
+    def rows(keep) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        chosen = [i for i, f in enumerate(fold_of) if keep(f)]
+        return Part([articles[i] for i in chosen], [features[i] for i in chosen]).paragraph_xy()
+
     scores = []
     for k in range(folds):
-        def rows(which: int | None, exclude: tuple[int, ...] = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            chosen = [i for i, f in enumerate(fold_of) if (f == which if which is not None else f not in exclude)]
-            return Part([articles[i] for i in chosen], [features[i] for i in chosen]).paragraph_xy()
-
         thresholds_fold = (k + 1) % folds
-        xt, yt, _ = rows(None, (k, thresholds_fold))
-        xv, yv, _ = rows(thresholds_fold)
-        xs, ys, ls = rows(k)
-        head = head_of(fit_linear(xt, yt, l2, "sigmoid", weighting), TECHNIQUES, "sigmoid")
+        xs, ys, ls = rows(lambda f: f == k)
         target = ls == language
         if not target.any():
             continue
+        xt, yt, _ = rows(lambda f: f not in (k, thresholds_fold))
+        xv, yv, _ = rows(lambda f: f == thresholds_fold)
+        head = head_of(fit_linear(xt, yt, l2, "sigmoid", weighting), TECHNIQUES, "sigmoid")
         pred = head.proba(xs[target]) >= choose_thresholds(yv, head.proba(xv))
         scores.append(multilabel_scores(ys[target], pred, TECHNIQUES)["micro_f1"])
     return scores
@@ -110,7 +113,7 @@ def study(data_root: str, language: str, encoder=None, log=None, folds: int = 0)
 
     cpv, cps = fitted(_cue_by_language(xt, lt), yt, _cue_by_language(xv, lv), _cue_by_language(xs, ls))
     scores["cue-by-language"] = micro(cps[target] >= choose_thresholds(yv, cpv))
-    if folds >= 2:
+    if folds:
         ordered = [features[id(a)] for a in articles]
         per_fold = cross_validated(articles, ordered, language, l2, weighting, folds)
         print("cv folds " + " ".join(f"{f:.4f}" for f in per_fold), file=log)
@@ -126,6 +129,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--cache", default=None, help="encoder cache .npz (as for training)")
     parser.add_argument("--folds", type=int, default=0, help="also cross-validate the shipped spec over this many folds")
     args = parser.parse_args(argv)
+    if args.folds and args.folds < 3:
+        parser.error("--folds needs at least 3 (one fold to score, one to choose thresholds, the rest to fit)")
     from rashomon.bench.similarity import encoder_cached_in
 
     with encoder_cached_in(args.cache) as encoder:
