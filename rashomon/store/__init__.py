@@ -162,6 +162,10 @@ class Store:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def _column(self, sql: str, params: tuple = ()) -> list:
+        """The first column of every row ``sql`` returns, in order."""
+        return [row[0] for row in self.db.execute(sql, params)]
+
     # -- ingest -------------------------------------------------------------
     def add_articles(self, articles: Iterable[Article]) -> list[AddResult]:
         """Store new articles; for ones already stored, only record the new path."""
@@ -198,7 +202,7 @@ class Store:
         if limit is not None:
             sql += " LIMIT ?"
             params += (limit,)
-        return [row[0] for row in self.db.execute(sql, params)]
+        return self._column(sql, params)
 
     def forget_stage(self, stage: str) -> None:
         """Make every article pending for ``stage`` again (``--redo``)."""
@@ -273,7 +277,7 @@ class Store:
 
     def article_ids(self) -> list[str]:
         """Every stored article id, oldest first."""
-        return [row[0] for row in self.db.execute("SELECT id FROM articles ORDER BY rowid")]
+        return self._column("SELECT id FROM articles ORDER BY rowid")
 
     def entities(self) -> list[tuple[Entity, dict]]:
         return [
@@ -295,22 +299,16 @@ class Store:
 
     def stories_mentioning(self, entity_id: str) -> list[str]:
         """Ids of the stories with an article that names the entity."""
-        return [
-            r[0]
-            for r in self.db.execute(
-                "SELECT DISTINCT m.story_id FROM entity_mentions e JOIN story_members m ON m.article_id = e.article_id "
-                "WHERE e.entity_id = ? ORDER BY m.story_id",
-                (entity_id,),
-            )
-        ]
+        return self._column(
+            "SELECT DISTINCT m.story_id FROM entity_mentions e JOIN story_members m ON m.article_id = e.article_id "
+            "WHERE e.entity_id = ? ORDER BY m.story_id",
+            (entity_id,),
+        )
 
     def articles_mentioning(self, entity_id: str) -> list[str]:
-        return [
-            r[0]
-            for r in self.db.execute(
-                "SELECT DISTINCT article_id FROM entity_mentions WHERE entity_id = ? ORDER BY article_id", (entity_id,)
-            )
-        ]
+        return self._column(
+            "SELECT DISTINCT article_id FROM entity_mentions WHERE entity_id = ? ORDER BY article_id", (entity_id,)
+        )
 
     # -- stories -----------------------------------------------------------------
     def save_story_assignments(self, assignments: Iterable[tuple[str, str, float]], titles: dict[str, str]) -> None:
@@ -352,14 +350,11 @@ class Store:
         row = self.db.execute("SELECT id, title FROM stories WHERE id = ?", (story_id,)).fetchone()
         if row is None:
             return None
-        members = [
-            r[0]
-            for r in self.db.execute(
-                "SELECT m.article_id FROM story_members m JOIN articles a ON a.id = m.article_id WHERE m.story_id = ? "
-                "ORDER BY a.published IS NULL, a.published, a.rowid",
-                (story_id,),
-            )
-        ]
+        members = self._column(
+            "SELECT m.article_id FROM story_members m JOIN articles a ON a.id = m.article_id WHERE m.story_id = ? "
+            "ORDER BY a.published IS NULL, a.published, a.rowid",
+            (story_id,),
+        )
         return Story(row["id"], row["title"], members) if members else None
 
     def story_of_article(self, article_id: str) -> str | None:
@@ -455,14 +450,11 @@ class Store:
         return total, summaries
 
     def _story_sources(self, story_id: str) -> list[str]:
-        return [
-            r[0]
-            for r in self.db.execute(
-                "SELECT DISTINCT a.source FROM story_members m JOIN articles a ON a.id = m.article_id "
-                "WHERE m.story_id = ? AND a.source IS NOT NULL ORDER BY a.source",
-                (story_id,),
-            )
-        ]
+        return self._column(
+            "SELECT DISTINCT a.source FROM story_members m JOIN articles a ON a.id = m.article_id "
+            "WHERE m.story_id = ? AND a.source IS NOT NULL ORDER BY a.source",
+            (story_id,),
+        )
 
     def facets(self) -> dict[str, list[tuple[str, int]]]:
         """Languages and sources of the articles in stories, with their article counts (for filter menus)."""
@@ -530,7 +522,7 @@ class Store:
     def forget_comparisons(self, keep: Iterable[str] = ()) -> int:
         """Drop stored comparisons of every story not in ``keep`` (stories that lost their members)."""
         keep = set(keep)
-        gone = [r[0] for r in self.db.execute("SELECT story_id FROM story_comparisons") if r[0] not in keep]
+        gone = [i for i in self._column("SELECT story_id FROM story_comparisons") if i not in keep]
         if gone:
             with self.transaction():
                 self.db.executemany("DELETE FROM story_comparisons WHERE story_id = ?", [(g,) for g in gone])
@@ -566,12 +558,9 @@ class Store:
         return [a for a in found if a is not None]
 
     def _article_from_row(self, row: sqlite3.Row) -> Article:
-        paths = [
-            r[0]
-            for r in self.db.execute(
-                "SELECT path FROM article_paths WHERE article_id = ? ORDER BY added_at, rowid", (row["id"],)
-            )
-        ]
+        paths = self._column(
+            "SELECT path FROM article_paths WHERE article_id = ? ORDER BY added_at, rowid", (row["id"],)
+        )
         return Article(
             id=row["id"],
             original=row["original"],
