@@ -356,35 +356,24 @@ def run_analysis(
 ) -> AnalysisSummary:
     """Everything after ingest, as ``rashomon analyze`` runs it: per-article stages, entities, stories, comparisons."""
     report = on_progress or (lambda stage, done, total: None)
+
+    def counter(stage: str, total: int | None = None) -> Callable[..., None]:
+        """Reports ``stage`` at 0 now, then its running count each time the returned callback is called."""
+        done = 0
+        report(stage, 0, total)
+
+        def tick(n: int = 1) -> None:
+            nonlocal done
+            done += n
+            report(stage, done, total)
+
+        return tick
+
     total, _ = pending_tasks(store)
-    analysed = 0
-    report("analyse", 0, total)
-
-    def on_batch(n: int) -> None:
-        nonlocal analysed
-        analysed += n
-        report("analyse", analysed, total)
-
-    analyze_pending(store, executor, on_batch=on_batch)
+    analyze_pending(store, executor, on_batch=counter("analyse", total))
     report("entities", 0, None)
     update_entities(store, rebuild=rebuild_entities)
     report("entities", 1, 1)
-    placed = 0
-
-    def on_article() -> None:
-        nonlocal placed
-        placed += 1
-        report("stories", placed, None)
-
-    report("stories", 0, None)
-    stories = update_stories(store, rebuild=rebuild_stories, on_article=on_article)
-    compared_so_far = 0
-
-    def on_story() -> None:
-        nonlocal compared_so_far
-        compared_so_far += 1
-        report("compare", compared_so_far, None)
-
-    report("compare", 0, None)
-    comparisons = update_comparisons(store, on_story=on_story)
+    stories = update_stories(store, rebuild=rebuild_stories, on_article=counter("stories"))
+    comparisons = update_comparisons(store, on_story=counter("compare"))
     return AnalysisSummary(total, stories, comparisons, store.counts())

@@ -81,3 +81,21 @@ def test_rebuilding_entities_gives_the_same_ids(store):
     before = sorted((e.id, e.name) for e, _ in store.entities())
     pipeline.update_entities(store, rebuild=True)
     assert sorted((e.id, e.name) for e, _ in store.entities()) == before
+
+
+def test_analysis_reports_each_stage_from_zero_to_its_count(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in ARTICLES), encoding="utf-8")
+    events = []
+    with Store(tmp_path / "fresh.db") as store:
+        pipeline.ingest(store, [str(corpus)])
+        summary = pipeline.run_analysis(store, on_progress=lambda stage, done, total: events.append((stage, done, total)))
+    stages = list(dict.fromkeys(stage for stage, _, _ in events))
+    assert stages == ["analyse", "entities", "stories", "compare"]
+    analyse = [e for e in events if e[0] == "analyse"]
+    assert analyse[0] == ("analyse", 0, 3) and analyse[-1] == ("analyse", 3, 3)
+    assert [e for e in events if e[0] == "entities"] == [("entities", 0, None), ("entities", 1, 1)]
+    placed = [done for stage, done, _ in events if stage == "stories"]
+    assert placed == list(range(len(placed))) and placed[-1] == summary.stories.assigned == 3
+    compared = [done for stage, done, _ in events if stage == "compare"]
+    assert compared == list(range(len(compared))) and compared[-1] == summary.comparisons.compared
