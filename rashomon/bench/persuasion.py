@@ -174,9 +174,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--model", default=None)
     parser.add_argument("--cache", default=None, help="encoder cache .npz (speeds up repeated runs)")
     args = parser.parse_args(argv)
+    from rashomon.bench.similarity import encoder_cached_in
     from rashomon.persuasion.model import PersuasionModel
 
-    from rashomon.bench.similarity import encoder_cached_in
 
     with encoder_cached_in(args.cache) as encoder:
         run_persuasion_bench(args.articles_dir, args.labels, args.lang,

@@ -110,9 +110,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--model", default=None)
     parser.add_argument("--cache", default=None)
     args = parser.parse_args(argv)
+    from rashomon.bench.similarity import encoder_cached_in
     from rashomon.persuasion.propaganda import PropagandaModel
 
-    from rashomon.bench.similarity import encoder_cached_in
 
     with encoder_cached_in(args.cache) as encoder:
         run_propaganda_bench(args.articles_dir, args.labels_dir, PropagandaModel.load(args.model) if args.model else None,

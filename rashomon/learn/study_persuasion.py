@@ -77,7 +77,8 @@ def study(data_root: str, language: str, encoder=None, log=None, folds: int = 0)
     l2, weighting = float(chosen.get("l2", 0.1)), str(chosen.get("weighting", "none"))
     articles = [a for code in SEMEVAL_LANGUAGES if (Path(data_root) / code).is_dir()
                 for a in read_language_dir(data_root, code)]
-    features = dict(zip(map(id, articles), featurize([(a.text, a.language) for a in articles], encoder)))
+    featured = featurize([(a.text, a.language) for a in articles], encoder)
+    features = dict(zip(map(id, articles), featured))
 
     def part(name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         chosen_articles = in_part(articles, name)
@@ -114,8 +115,7 @@ def study(data_root: str, language: str, encoder=None, log=None, folds: int = 0)
     cpv, cps = fitted(_cue_by_language(xt, lt), yt, _cue_by_language(xv, lv), _cue_by_language(xs, ls))
     scores["cue-by-language"] = micro(cps[target] >= choose_thresholds(yv, cpv))
     if folds:
-        ordered = [features[id(a)] for a in articles]
-        per_fold = cross_validated(articles, ordered, language, l2, weighting, folds)
+        per_fold = cross_validated(articles, featured, language, l2, weighting, folds)
         print("cv folds " + " ".join(f"{f:.4f}" for f in per_fold), file=log)
         scores["cv-mean"] = round(float(np.mean(per_fold)), 4)
         scores["cv-sd"] = round(float(np.std(per_fold)), 4)
