@@ -366,18 +366,15 @@ class Store:
         clauses: list[str] = []
         params: list = []
         member_conditions: list[str] = []
-        if where.language:
-            member_conditions.append("a.language = ?")
-            params.append(where.language)
-        if where.source:
-            member_conditions.append("a.source = ?")
-            params.append(where.source)
-        if where.published_from:
-            member_conditions.append("substr(a.published, 1, 10) >= ?")
-            params.append(where.published_from)
-        if where.published_to:
-            member_conditions.append("substr(a.published, 1, 10) <= ?")
-            params.append(where.published_to)
+        for value, condition in (
+            (where.language, "a.language = ?"),
+            (where.source, "a.source = ?"),
+            (where.published_from, "substr(a.published, 1, 10) >= ?"),
+            (where.published_to, "substr(a.published, 1, 10) <= ?"),
+        ):
+            if value:
+                member_conditions.append(condition)
+                params.append(value)
         if member_conditions:
             # One member satisfying every condition: "a French article from Le Monde", not one of each.
             clauses.append(
