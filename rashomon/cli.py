@@ -483,6 +483,9 @@ def bench_persuasion(
     model: Optional[Path] = typer.Option(None, "--model", exists=True, dir_okay=False,
                                          help="A persuasion model JSON (default: the shipped one)."),
     cache: Optional[Path] = typer.Option(None, "--cache", help="Keep encodings in this .npz between runs."),
+    spans: Optional[Path] = typer.Option(None, "--spans", exists=True, file_okay=False,
+                                         help="The release's train-labels-subtask-3-spans folder: also score where "
+                                              "the spans shown to readers sit."),
 ) -> None:
     """Persuasion techniques per paragraph on the held-out SemEval-2023 Task 3 articles: per technique, micro/macro-F1."""
     from rashomon.bench.persuasion import run_persuasion_bench
@@ -490,7 +493,7 @@ def bench_persuasion(
 
     with _bench_encoder(cache, f"{articles_dir} / {labels}") as encoder:
         run_persuasion_bench(articles_dir, labels, lang, model=PersuasionModel.load(model) if model else None,
-                             encoder=encoder)
+                             encoder=encoder, spans_dir=spans)
 
 
 @bench_app.command("propaganda")

@@ -113,13 +113,55 @@ def test_training_runs_end_to_end_and_the_bench_prints_its_last_line(tmp_path):
     main(["--data", str(tmp_path / "data"), "--out", str(out), "--steps", "40"])
     model = PersuasionModel.load(out)
     assert model.info["split"]["articles"]["test"] > 0
-    result = run_cli("bench", "persuasion", str(tmp_path / "data" / "en" / "train-articles"),
-                     str(tmp_path / "data" / "en" / "train-labels-subtask-3.txt"), "--lang", "en", "--model", str(out),
-                     cwd=tmp_path, check_ok=True)
-    last = result.stdout.decode().strip().splitlines()[-1]
+    # Gold spans: each labelled paragraph's first word, for its first technique.
+    en = tmp_path / "data" / "en"
+    spans = en / "train-labels-subtask-3-spans"
+    spans.mkdir()
+    for path in (en / "train-articles").glob("article*.txt"):
+        article_id = path.stem[len("article"):]
+        text = path.read_text("utf-8")
+        first_word = text.index(" ")
+        (spans / f"article{article_id}-labels-subtask-3.txt").write_text(
+            f"{article_id}\tLoaded_Language\t0\t{first_word}\n", encoding="utf-8")
+    result = run_cli("bench", "persuasion", str(en / "train-articles"), str(en / "train-labels-subtask-3.txt"),
+                     "--lang", "en", "--model", str(out), "--spans", str(spans), cwd=tmp_path, check_ok=True)
+    *_, span_line, last = result.stdout.decode().strip().splitlines()
     assert re.fullmatch(r"micro_f1=\d\.\d{4} macro_f1=\d\.\d{4}", last), last
     # The loaded paragraphs are learnable: the tiny model finds them.
     assert float(last.split()[0].split("=")[1]) > 0.5
+    assert re.match(r"spans: \d+ placed, \d+\.\d% on a gold span of their technique; .*gold spans met: \d+\.\d% of \d+$",
+                    span_line), span_line
+    # One gold span per test article, in its first paragraph, which the model flags.
+    met, gold = re.search(r"gold spans met: (\d+\.\d)% of (\d+)$", span_line).groups()
+    assert int(gold) > 0 and float(met) > 0
+
+
+def test_span_scores_count_where_the_shown_spans_sit():
+    from types import SimpleNamespace
+
+    from rashomon.bench.persuasion import LabelledArticle, span_scores
+    from rashomon.persuasion.analyse import TechniqueSpan
+    from rashomon.persuasion.segment import paragraphs
+
+    text = "The council met on Tuesday. These so-called experts are traitors.\n\nThe traitors lied."
+    doubt, traitors, second = text.index("so-called"), text.index("traitors"), text.rindex("traitors")
+    article = LabelledArticle("1", "en", text, {1: ["Doubt", "Name_Calling-Labeling"]})  # paragraph 3 unlabelled
+    features = SimpleNamespace(paragraphs=paragraphs(text, "en"))
+    assert len(features.paragraphs[0].sentences) == 2
+    gold = [("Doubt", doubt, doubt + 9), ("Name_Calling-Labeling", traitors, traitors + 8),
+            ("Name_Calling-Labeling", second, second + 8)]
+    placed = [
+        TechniqueSpan(doubt, doubt + 9, "Doubt", 0.9, 0, cue=True),  # on gold
+        TechniqueSpan(0, 27, "Name_Calling-Labeling", 0.5, 0),  # the wrong sentence of the right paragraph
+        TechniqueSpan(traitors, traitors + 8, "Loaded_Language", 0.4, 0, cue=True),  # a technique not there
+        TechniqueSpan(second, second + 8, "Name_Calling-Labeling", 0.7, 1, cue=True),  # unlabelled paragraph
+    ]
+    s = span_scores([article], [features], [placed], [gold])
+    assert s["placed"] == 3 and s["on_gold"] == pytest.approx(1 / 3)
+    assert (s["cue_located_of"], s["cue_located"]) == (1, 1.0)
+    assert (s["sentence_located_of"], s["sentence_located"]) == (1, 0.0)
+    assert s["sentence_chance"] == pytest.approx(0.5)  # one sentence of two holds the gold label
+    assert (s["gold"], s["found"]) == (2, 0.5)  # the third gold span is in an unlabelled paragraph
 
 
 def test_language_study_prints_every_variant_on_the_held_out_split(tmp_path, capsys):

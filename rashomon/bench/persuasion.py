@@ -1,6 +1,6 @@
 """Persuasion-technique benchmark on SemEval-2023 Task 3 subtask 3 (paragraphs).
 
-    python -m rashomon.bench.persuasion ARTICLES_DIR LABELS.txt --lang en [--model PATH] [--cache enc.npz]
+    python -m rashomon.bench.persuasion ARTICLES_DIR LABELS.txt --lang en [--model PATH] [--cache enc.npz] [--spans DIR]
 
 The task's data here has only its training release, so
 ``rashomon.learn.train_persuasion`` holds out test ARTICLES by a hash of the
@@ -8,8 +8,9 @@ language and article id (``split_of``); this bench rebuilds the same split from
 the files and scores only test articles of the given language, which training
 never fitted on nor chose with. Scores are the task's: micro-F1 over
 (paragraph, technique) decisions, macro-F1 the mean of per-technique F1 over
-techniques that occur in gold or predictions. The last line is
-``micro_f1=<f> macro_f1=<f>``.
+techniques that occur in gold or predictions. With ``--spans`` (the release's
+``train-labels-subtask-3-spans`` folder) it also scores the spans a reader is
+shown (``span_scores``). The last line is ``micro_f1=<f> macro_f1=<f>``.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def read_subtask3(articles_dir: str | Path, labels: str | Path, language: str,
         path = articles_dir / f"article{article_id}.txt"
         if not path.is_file():
             continue
-        text = path.read_text("utf-8")
+        text = path.read_bytes().decode("utf-8")  # as stored: span offsets count "\r" too
         frame_list = [f for f in frames_of[article_id].split(",") if f] if article_id in frames_of else None
         out.append(LabelledArticle(article_id, iso_language(language), text, by_article[article_id],
                                    genre_of.get(article_id), frame_list))
@@ -120,6 +121,71 @@ def labelled_rows(articles: Sequence[LabelledArticle], paragraph_numbers: Sequen
     return np.array([n in a.paragraphs for a, numbers in zip(articles, paragraph_numbers) for n in numbers], dtype=bool)
 
 
+def read_gold_spans(spans_dir: str | Path, article_id: str) -> list[tuple[str, int, int]]:
+    """``(technique, start, end)`` of ``article<ID>-labels-subtask-3.txt`` (id, technique, start, end); [] if absent."""
+    path = Path(spans_dir) / f"article{article_id}-labels-subtask-3.txt"
+    out = []
+    if path.is_file():
+        for line in path.read_text("utf-8").splitlines():
+            parts = line.split("\t")
+            if len(parts) == 4 and parts[2].strip().isdigit() and parts[3].strip().isdigit():
+                out.append((parts[1].strip(), int(parts[2]), int(parts[3])))
+    return out
+
+
+def _meets(a: int, b: int, gold_start: int, gold_end: int) -> bool:
+    # A few characters in common, not a shared space: some released offsets are a word or two off.
+    return min(b, gold_end) - max(a, gold_start) >= max(1, min(3, b - a, gold_end - gold_start))
+
+
+def span_scores(articles: Sequence[LabelledArticle], features: Sequence, placed: Sequence[Sequence],
+                gold_spans: Sequence[Sequence[tuple[str, int, int]]]) -> dict:
+    """How well the spans shown to a reader sit on the annotators' spans, over labelled paragraphs.
+
+    ``placed[i]`` are the ``TechniqueSpan`` s made for ``articles[i]`` (``features[i]`` its
+    ``ArticleFeatures``), ``gold_spans[i]`` its ``(technique, start, end)``.
+
+    * on_gold: share of placed spans that meet a gold span of their technique;
+    * located: the same share over spans whose paragraph the annotators gave that technique
+      (where the span sits, once the paragraph call is right), for cue-word spans and
+      whole-sentence spans apart, with ``sentence_chance``: what a sentence of the same
+      paragraphs drawn at random would score;
+    * found: share of gold spans met by a placed span of their technique.
+    """
+    placed_n = on_gold = gold_n = found = 0
+    located = {"cue": [0, 0], "sentence": [0, 0]}  # kind -> [spans, meeting gold]
+    chance = 0.0
+    for article, f, spans, gold in zip(articles, features, placed, gold_spans):
+        labelled = {p: para for p, para in enumerate(f.paragraphs) if para.index in article.paragraphs}
+        for s in spans:
+            para = labelled.get(s.paragraph)
+            if para is None:
+                continue
+            placed_n += 1
+            hit = any(t == s.technique and _meets(s.start, s.end, a, b) for t, a, b in gold)
+            on_gold += hit
+            in_paragraph = [(a, b) for t, a, b in gold if t == s.technique and _meets(para.start, para.end, a, b)]
+            if s.technique in article.paragraphs[para.index] and in_paragraph:
+                kind = located["cue" if s.cue else "sentence"]
+                kind[0] += 1
+                kind[1] += hit
+                if not s.cue:
+                    chance += sum(any(_meets(x, y, a, b) for a, b in in_paragraph)
+                                  for x, y in para.sentences) / len(para.sentences)
+        for t, a, b in gold:
+            if not any(_meets(para.start, para.end, a, b) for para in labelled.values()):
+                continue
+            gold_n += 1
+            found += any(s.technique == t and _meets(s.start, s.end, a, b) for s in spans)
+    share = lambda k, n: k / n if n else 0.0  # noqa: E731
+    (cues, cue_hits), (sentences, sentence_hits) = located["cue"], located["sentence"]
+    return {"placed": placed_n, "on_gold": share(on_gold, placed_n),
+            "located_of": cues + sentences, "located": share(cue_hits + sentence_hits, cues + sentences),
+            "cue_located_of": cues, "cue_located": share(cue_hits, cues),
+            "sentence_located_of": sentences, "sentence_located": share(sentence_hits, sentences),
+            "sentence_chance": share(chance, sentences), "gold": gold_n, "found": share(found, gold_n)}
+
+
 def multilabel_scores(gold: np.ndarray, predicted: np.ndarray, classes: Sequence[str]) -> dict:
     tp = (gold & predicted).sum(axis=0)
     fp = (~gold & predicted).sum(axis=0)
@@ -139,7 +205,8 @@ def multilabel_scores(gold: np.ndarray, predicted: np.ndarray, classes: Sequence
 
 
 def run_persuasion_bench(articles_dir: str | Path, labels: str | Path, language: str, model=None, encoder=None,
-                         out: TextIO = sys.stdout) -> dict:
+                         out: TextIO = sys.stdout, spans_dir: str | Path | None = None) -> dict:
+    from rashomon.persuasion.analyse import spans_of
     from rashomon.persuasion.model import TECHNIQUES, PersuasionModel, featurize
 
     model = model or PersuasionModel.load()
@@ -149,7 +216,8 @@ def run_persuasion_bench(articles_dir: str | Path, labels: str | Path, language:
     started = time.time()
     features = featurize([(a.text, a.language) for a in articles], encoder)
     numbers = [[p.index for p in f.paragraphs] for f in features]
-    decided = np.vstack([model.techniques.decide(model.paragraph_proba(f), f.language) for f in features])
+    probas = [model.paragraph_proba(f) for f in features]
+    decided = np.vstack([model.techniques.decide(p, f.language) for p, f in zip(probas, features)])
     keep = labelled_rows(articles, numbers)
     classes = list(model.techniques.classes)
     gold = gold_matrix(articles, numbers, classes)[keep]
@@ -162,6 +230,16 @@ def run_persuasion_bench(articles_dir: str | Path, labels: str | Path, language:
         s = scores["per_class"].get(c)
         if s and (s["support"] or s["predicted"]):
             print(f"{c:36s} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} {s['support']:5d} {s['predicted']:5d}", file=out)
+    if spans_dir is not None:
+        placed = [spans_of(a.text, f, p, model) for a, f, p in zip(articles, features, probas)]
+        s = span_scores(articles, features, placed, [read_gold_spans(spans_dir, a.id) for a in articles])
+        scores["spans"] = s
+        print(f"spans: {s['placed']} placed, {s['on_gold']:.1%} on a gold span of their technique; "
+              f"in paragraphs that have it: {s['located']:.1%} of {s['located_of']} "
+              f"(cue words {s['cue_located']:.1%} of {s['cue_located_of']}, "
+              f"whole sentences {s['sentence_located']:.1%} of {s['sentence_located_of']}, "
+              f"where a random sentence gets {s['sentence_chance']:.1%}); "
+              f"gold spans met: {s['found']:.1%} of {s['gold']}", file=out)
     print(f"micro_f1={scores['micro_f1']:.4f} macro_f1={scores['macro_f1']:.4f}", file=out)
     return scores
 
@@ -173,14 +251,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--lang", required=True, help="en, fr, ge/de, it, po/pl, ru")
     parser.add_argument("--model", default=None)
     parser.add_argument("--cache", default=None, help="encoder cache .npz (speeds up repeated runs)")
+    parser.add_argument("--spans", default=None, help="folder of article<ID>-labels-subtask-3.txt span files: "
+                        "also score where the shown spans sit")
     args = parser.parse_args(argv)
     from rashomon.bench.similarity import encoder_cached_in
     from rashomon.persuasion.model import PersuasionModel
 
-
     with encoder_cached_in(args.cache) as encoder:
         run_persuasion_bench(args.articles_dir, args.labels, args.lang,
-                             PersuasionModel.load(args.model) if args.model else None, encoder)
+                             PersuasionModel.load(args.model) if args.model else None, encoder, spans_dir=args.spans)
 
 
 if __name__ == "__main__":
