@@ -254,11 +254,25 @@ def test_report_shows_technique_spans_naming_and_source_profiles(export):
     html = export["report"]
     assert "sp-technique" in html
     assert "How each source tells it" in html
-    # Each genre call says how sure it is, e.g. "opinion (86% sure)".
-    assert re.search(r"(opinion|reporting|satire) \(\d{1,3}% sure\)", html)
+    # Each genre call says how sure it is: below 90% as a lean ("leans opinion (86%)"), above it as a call.
+    for article in export["articles"]:
+        c = article["genre_confidence"]
+        shown = f"leans {article['genre']} ({c:.0%})" if c < 0.9 else f"{article['genre']} ({c:.0%} sure)"
+        assert f">{shown}</span>" in html, shown
     assert '<span class="genre" title="The genre model' in html
     assert "Source profiles" in html and "<svg" in html
     assert "<script" not in html
+
+
+def test_a_genre_call_above_ninety_percent_is_shown_as_a_call_and_one_below_as_a_lean():
+    from rashomon.model import Article
+    from rashomon.present.persuasion import _genre
+
+    sure = Article(id="a", original="x", genre="reporting", genre_confidence=0.934)
+    unsure = Article(id="b", original="x", genre="opinion", genre_confidence=0.61)
+    assert ">reporting (93% sure)</span>" in str(_genre(sure))
+    assert ">leans opinion (61%)</span>" in str(_genre(unsure))
+    assert _genre(Article(id="c", original="x")) == "genre unknown"
 
 
 def test_profiles_command_lists_every_source_with_its_rates(export):
