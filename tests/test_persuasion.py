@@ -164,6 +164,25 @@ def test_span_scores_count_where_the_shown_spans_sit():
     assert (s["gold"], s["found"]) == (2, 0.5)  # the third gold span is in an unlabelled paragraph
 
 
+def test_the_bench_refuses_data_it_cannot_score_in_one_line_and_exits_2(tmp_path):
+    _tiny_corpus(tmp_path / "data")
+    en, fr = tmp_path / "data" / "en", tmp_path / "data" / "fr"
+    # French labels name no article in the English folder.
+    wrong = run_cli("bench", "persuasion", str(en / "train-articles"), str(fr / "train-labels-subtask-3.txt"),
+                    "--lang", "en", cwd=tmp_path)
+    assert wrong.returncode == 2
+    (line,) = wrong.stderr.decode().strip().splitlines()
+    assert line.startswith("error: ") and "no test articles found for --lang en" in line
+    # A spans folder without span files: said before any encoding, not scored as 0%.
+    empty = tmp_path / "no-spans"
+    empty.mkdir()
+    missing = run_cli("bench", "persuasion", str(en / "train-articles"), str(en / "train-labels-subtask-3.txt"),
+                      "--lang", "en", "--spans", str(empty), cwd=tmp_path)
+    assert missing.returncode == 2 and missing.stdout.decode() == ""
+    (line,) = missing.stderr.decode().strip().splitlines()
+    assert "no span file article<ID>-labels-subtask-3.txt for any test article under" in line and str(empty) in line
+
+
 def test_language_study_prints_every_variant_on_the_held_out_split(tmp_path, capsys):
     from rashomon.learn.study_persuasion import main
 
@@ -208,6 +227,13 @@ def test_propaganda_bench_prints_micro_f1(tmp_path):
     result = run_cli("bench", "propaganda", str(articles), str(labels), cwd=tmp_path, check_ok=True)
     last = result.stdout.decode().strip().splitlines()[-1]
     assert re.fullmatch(r"micro_f1=\d\.\d{4}", last), last
+    # A labels folder with no spans in it: one line, exit 2.
+    for old in labels.iterdir():
+        old.unlink()
+    refused = run_cli("bench", "propaganda", str(articles), str(labels), cwd=tmp_path)
+    assert refused.returncode == 2
+    (line,) = refused.stderr.decode().strip().splitlines()
+    assert line.startswith("error: ") and f"no test spans found under {labels}" in line
 
 
 # ---------------------------------------------------------------- the seeds, through the real CLI

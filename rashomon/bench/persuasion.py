@@ -212,7 +212,10 @@ def run_persuasion_bench(articles_dir: str | Path, labels: str | Path, language:
     model = model or PersuasionModel.load()
     articles = in_part(read_subtask3(articles_dir, labels, language), "test")
     if not articles:
-        raise SystemExit(f"no test articles found for --lang {language} under {articles_dir}")
+        raise ValueError(f"no test articles found for --lang {language} under {articles_dir}")
+    gold_spans = [read_gold_spans(spans_dir, a.id) for a in articles] if spans_dir is not None else []
+    if spans_dir is not None and not any(gold_spans):
+        raise ValueError(f"no span file article<ID>-labels-subtask-3.txt for any test article under {spans_dir}")
     started = time.time()
     features = featurize([(a.text, a.language) for a in articles], encoder)
     numbers = [[p.index for p in f.paragraphs] for f in features]
@@ -232,7 +235,7 @@ def run_persuasion_bench(articles_dir: str | Path, labels: str | Path, language:
             print(f"{c:36s} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} {s['support']:5d} {s['predicted']:5d}", file=out)
     if spans_dir is not None:
         placed = [spans_of(a.text, f, p, model) for a, f, p in zip(articles, features, probas)]
-        s = span_scores(articles, features, placed, [read_gold_spans(spans_dir, a.id) for a in articles])
+        s = span_scores(articles, features, placed, gold_spans)
         scores["spans"] = s
         print(f"spans: {s['placed']} placed, {s['on_gold']:.1%} on a gold span of their technique; "
               f"in paragraphs that have it: {s['located']:.1%} of {s['located_of']} "
@@ -258,8 +261,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     from rashomon.persuasion.model import PersuasionModel
 
     with encoder_cached_in(args.cache) as encoder:
-        run_persuasion_bench(args.articles_dir, args.labels, args.lang,
-                             PersuasionModel.load(args.model) if args.model else None, encoder, spans_dir=args.spans)
+        try:
+            run_persuasion_bench(args.articles_dir, args.labels, args.lang,
+                                 PersuasionModel.load(args.model) if args.model else None, encoder, spans_dir=args.spans)
+        except ValueError as problem:
+            parser.exit(2, f"error: {problem}\n")
 
 
 if __name__ == "__main__":

@@ -84,7 +84,7 @@ def run_propaganda_bench(articles_dir: str | Path, labels_dir: str | Path, model
     texts, spans = read_ptc(articles_dir, labels_dir)
     test = spans_in(spans, "test")
     if not test:
-        raise SystemExit(f"no test spans found under {labels_dir}")
+        raise ValueError(f"no test spans found under {labels_dir}")
     x = span_design(texts, [GivenSpan(s.article_id, s.start, s.end) for s in test], encoder)
     predicted = top_labels(model.proba(x), [len(s.techniques) for s in test], model.head.classes)
     gold = [s.techniques for s in test]
@@ -113,10 +113,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     from rashomon.bench.similarity import encoder_cached_in
     from rashomon.persuasion.propaganda import PropagandaModel
 
-
     with encoder_cached_in(args.cache) as encoder:
-        run_propaganda_bench(args.articles_dir, args.labels_dir, PropagandaModel.load(args.model) if args.model else None,
-                             encoder)
+        try:
+            run_propaganda_bench(args.articles_dir, args.labels_dir,
+                                 PropagandaModel.load(args.model) if args.model else None, encoder)
+        except ValueError as problem:
+            parser.exit(2, f"error: {problem}\n")
 
 
 if __name__ == "__main__":
