@@ -346,3 +346,24 @@ def test_measuring_compounds_are_not_how_a_source_names_an_actor():
     named = _named("Ils ont brisé le long siège de 10-jours du Daesh.", "fr", ["Daesh"])
     assert named.get("Daesh", {}) == {}
     assert _named("A 10-day pause of the US-backed SDF.", "en", ["SDF"])["SDF"] == {"US-backed": 1}
+
+
+def test_cue_audit_reports_how_often_each_cue_sits_in_a_gold_span(tmp_path, capsys):
+    from rashomon.learn.audit_cues import main
+
+    _tiny_corpus(tmp_path / "data")
+    en = tmp_path / "data" / "en"
+    spans = en / "train-labels-subtask-3-spans"
+    spans.mkdir()
+    for path in (en / "train-articles").glob("article*.txt"):
+        article_id, text = path.stem[len("article"):], path.read_text("utf-8")
+        at = text.find("so-called")  # annotated as Doubt; "traitors" and "puppets" next to it are not annotated
+        if at >= 0:
+            (spans / f"article{article_id}-labels-subtask-3.txt").write_text(
+                f"{article_id}\tDoubt\t{at}\t{at + 9}\n", encoding="utf-8")
+    main(["--data", str(tmp_path / "data"), "--min-hits", "1"])
+    out = capsys.readouterr().out
+    assert re.search(r"^en\s+doubt\s+Doubt\s+\d+\s+100\.0%$", out, re.M), out
+    assert re.search(r"^\s+en labels\s+'traitors': 0\.0% of \d+$", out, re.M), out
+    # French has no span files: none of its hits is counted.
+    assert not re.search(r"^fr\s", out, re.M)
