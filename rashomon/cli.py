@@ -443,17 +443,15 @@ def bench_analysis(
         raise typer.Exit(2)
 
 
-@contextmanager
 def _bench_encoder(cache: Optional[Path], inputs: str):
     """The encoder for a bench, kept in ``cache`` between runs when given; unreadable data is one error line."""
-    from rashomon.bench.similarity import encoder_cached_in
+    from rashomon.bench.similarity import bench_encoder
 
-    with encoder_cached_in(cache) as encoder:
-        try:
-            yield encoder
-        except (ValueError, KeyError) as problem:
-            err.print(f"error: {inputs}: {problem}", markup=False)
-            raise typer.Exit(2)
+    def refuse(problem: Exception) -> None:
+        err.print(f"error: {inputs}: {problem}", markup=False)
+        raise typer.Exit(2)
+
+    return bench_encoder(cache, refuse)
 
 
 @bench_app.command("stance")

@@ -257,15 +257,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--spans", default=None, help="folder of article<ID>-labels-subtask-3.txt span files: "
                         "also score where the shown spans sit")
     args = parser.parse_args(argv)
-    from rashomon.bench.similarity import encoder_cached_in
+    from rashomon.bench.similarity import bench_encoder
     from rashomon.persuasion.model import PersuasionModel
 
-    with encoder_cached_in(args.cache) as encoder:
-        try:
-            run_persuasion_bench(args.articles_dir, args.labels, args.lang,
-                                 PersuasionModel.load(args.model) if args.model else None, encoder, spans_dir=args.spans)
-        except ValueError as problem:
-            parser.exit(2, f"error: {problem}\n")
+    with bench_encoder(args.cache, lambda problem: parser.exit(2, f"error: {problem}\n")) as encoder:
+        run_persuasion_bench(args.articles_dir, args.labels, args.lang,
+                             PersuasionModel.load(args.model) if args.model else None, encoder, spans_dir=args.spans)
 
 
 if __name__ == "__main__":

@@ -110,15 +110,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--model", default=None)
     parser.add_argument("--cache", default=None)
     args = parser.parse_args(argv)
-    from rashomon.bench.similarity import encoder_cached_in
+    from rashomon.bench.similarity import bench_encoder
     from rashomon.persuasion.propaganda import PropagandaModel
 
-    with encoder_cached_in(args.cache) as encoder:
-        try:
-            run_propaganda_bench(args.articles_dir, args.labels_dir,
-                                 PropagandaModel.load(args.model) if args.model else None, encoder)
-        except ValueError as problem:
-            parser.exit(2, f"error: {problem}\n")
+    with bench_encoder(args.cache, lambda problem: parser.exit(2, f"error: {problem}\n")) as encoder:
+        run_propaganda_bench(args.articles_dir, args.labels_dir,
+                             PropagandaModel.load(args.model) if args.model else None, encoder)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence, TextIO
+from typing import Callable, Iterator, Sequence, TextIO
 
 import numpy as np
 
@@ -242,6 +242,21 @@ def encoder_cached_in(path: str | Path | None) -> Iterator[Encoder]:
             encoder.save()
 
 
+@contextmanager
+def bench_encoder(cache: str | Path | None, refuse: Callable[[Exception], object]) -> Iterator[Encoder]:
+    """``encoder_cached_in`` for a bench: data it cannot use (ValueError, KeyError) goes to ``refuse``.
+
+    ``refuse`` says so in one line and exits 2; the CLI and the ``python -m``
+    entries word that line each their own way.
+    """
+    with encoder_cached_in(cache) as encoder:
+        try:
+            yield encoder
+        except (ValueError, KeyError) as problem:
+            refuse(problem)
+            raise
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("pairs", help="CSV of article pairs (SemEval-2022 Task 8 layout)")
@@ -249,14 +264,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--model", help="similarity JSON (default: the shipped one)")
     parser.add_argument("--cache", help="cache encodings in this .npz (development only)")
     args = parser.parse_args(argv)
-    encoder: Encoder = get_encoder()
-    if args.cache:
-        encoder = CachedEncoder(encoder, args.cache)
-    try:
+    with encoder_cached_in(args.cache) as encoder:
         run_similarity_bench(args.pairs, cv=args.cv, encoder=encoder, similarity=StorySimilarity.load(args.model))
-    finally:
-        if isinstance(encoder, CachedEncoder):
-            encoder.save()
 
 
 if __name__ == "__main__":
