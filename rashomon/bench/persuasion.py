@@ -133,7 +133,7 @@ def read_gold_spans(spans_dir: str | Path, article_id: str) -> list[tuple[str, i
     return out
 
 
-def _meets(a: int, b: int, gold_start: int, gold_end: int) -> bool:
+def spans_meet(a: int, b: int, gold_start: int, gold_end: int) -> bool:
     # A few characters in common, not a shared space: some released offsets are a word or two off.
     return min(b, gold_end) - max(a, gold_start) >= max(1, min(3, b - a, gold_end - gold_start))
 
@@ -162,21 +162,23 @@ def span_scores(articles: Sequence[LabelledArticle], features: Sequence, placed:
             if para is None:
                 continue
             placed_n += 1
-            hit = any(t == s.technique and _meets(s.start, s.end, a, b) for t, a, b in gold)
+            hit = any(t == s.technique and spans_meet(s.start, s.end, a, b) for t, a, b in gold)
             on_gold += hit
-            in_paragraph = [(a, b) for t, a, b in gold if t == s.technique and _meets(para.start, para.end, a, b)]
-            if s.technique in article.paragraphs[para.index] and in_paragraph:
+            if s.technique not in article.paragraphs[para.index]:
+                continue
+            in_paragraph = [(a, b) for t, a, b in gold if t == s.technique and spans_meet(para.start, para.end, a, b)]
+            if in_paragraph:
                 kind = located["cue" if s.cue else "sentence"]
                 kind[0] += 1
                 kind[1] += hit
                 if not s.cue:
-                    chance += sum(any(_meets(x, y, a, b) for a, b in in_paragraph)
+                    chance += sum(any(spans_meet(x, y, a, b) for a, b in in_paragraph)
                                   for x, y in para.sentences) / len(para.sentences)
         for t, a, b in gold:
-            if not any(_meets(para.start, para.end, a, b) for para in labelled.values()):
+            if not any(spans_meet(para.start, para.end, a, b) for para in labelled.values()):
                 continue
             gold_n += 1
-            found += any(s.technique == t and _meets(s.start, s.end, a, b) for s in spans)
+            found += any(s.technique == t and spans_meet(s.start, s.end, a, b) for s in spans)
     share = lambda k, n: k / n if n else 0.0  # noqa: E731
     (cues, cue_hits), (sentences, sentence_hits) = located["cue"], located["sentence"]
     return {"placed": placed_n, "on_gold": share(on_gold, placed_n),

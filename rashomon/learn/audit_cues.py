@@ -21,8 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Sequence, TextIO
 
-from rashomon.bench.persuasion import (SEMEVAL_LANGUAGES, _meets, read_gold_spans, read_language_dir,
-                                       split_of)
+from rashomon.bench.persuasion import SEMEVAL_LANGUAGES, read_gold_spans, read_language_dir, spans_meet, split_of
 from rashomon.persuasion.cues import SECTION_TECHNIQUE, find_cues
 
 
@@ -45,7 +44,7 @@ def cue_hit_rates(data_root: str | Path, codes: Sequence[str] | None = None) -> 
                     continue
                 counts = rates[(article.language, hit.section, article.text[hit.start:hit.end].lower())]
                 counts[0] += 1
-                counts[1] += any(t == technique and _meets(hit.start, hit.end, a, b) for t, a, b in gold)
+                counts[1] += any(t == technique and spans_meet(hit.start, hit.end, a, b) for t, a, b in gold)
     return dict(rates)
 
 

@@ -165,11 +165,9 @@ def _genre(article: Article) -> Markup | str:
         return "genre unknown"
     if article.genre_confidence is None:
         return article.genre
-    if article.genre_confidence < GENRE_VERDICT:
-        return Markup('<span class="genre" title="{}">leans {} ({:.0%})</span>').format(
-            GENRE_CAVEAT, article.genre, article.genre_confidence)
-    return Markup('<span class="genre" title="{}">{} ({:.0%} sure)</span>').format(
-        GENRE_CAVEAT, article.genre, article.genre_confidence)
+    c = article.genre_confidence
+    shown = f"leans {article.genre} ({c:.0%})" if c < GENRE_VERDICT else f"{article.genre} ({c:.0%} sure)"
+    return Markup('<span class="genre" title="{}">{}</span>').format(GENRE_CAVEAT, shown)
 
 
 def telling_panel(members: Sequence[Article], entities: Mapping[str, Entity] | None = None) -> Panel | None:
