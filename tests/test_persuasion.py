@@ -59,6 +59,31 @@ def test_cue_hits_point_at_their_words_in_every_trained_language():
         assert text[hits[0].start : hits[0].end] == cue, language
 
 
+def test_italian_labels_name_nazis_and_nationalists_but_not_the_nation():
+    # The audit found `nazi*` matching nazione/nazioni/nazionale, about 100 hits and none in a gold span.
+    text = "I nazisti e i nazionalisti della nazione: la squadra nazionale delle Nazioni Unite."
+    labelled = [text[h.start : h.end] for h in find_cues(text, "it") if h.section == "labels"]
+    assert labelled == ["nazisti", "nazionalisti"]
+
+
+def test_stage_version_changes_with_the_model_and_with_any_cue_list(tmp_path):
+    import shutil
+    from importlib import resources
+
+    from rashomon.persuasion.stage import CODE_VERSION, data_digest, version
+
+    shipped = resources.files("rashomon.persuasion").joinpath("data")
+    copy = tmp_path / "data"
+    shutil.copytree(str(shipped), copy)
+    assert version() == f"{CODE_VERSION}+{data_digest(copy)}"
+    before = data_digest(copy)
+    with (copy / "pl" / "cues.txt").open("a", encoding="utf-8") as f:
+        f.write("\nnowy*\n")
+    after_cue = data_digest(copy)
+    (copy / "persuasion.json").write_bytes((copy / "persuasion.json").read_bytes() + b" ")
+    assert len({before, after_cue, data_digest(copy)}) == 3
+
+
 def test_technique_spans_point_at_the_right_characters():
     from rashomon.persuasion.analyse import analyse_text
 

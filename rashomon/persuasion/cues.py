@@ -5,6 +5,8 @@ trailing ``*`` matches any ending (inflected languages); a trailing `` !``
 marks a cue that flags its technique on its own ("so-called", "Takfiri").
 The lists live apart from ``rashomon/lang/data`` on purpose: cleaning hashes
 that folder into its stage version, and new cue words must not re-clean stores.
+The persuasion stage hashes them into its own version instead: cue counts are
+model features and cue words place spans.
 """
 
 from __future__ import annotations

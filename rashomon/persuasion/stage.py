@@ -14,18 +14,24 @@ from importlib import resources
 
 from rashomon.model import Article, Technique
 
-# Bump when the code changes output; the shipped model's digest is added, so retraining re-runs the stage too.
+# Bump when the code changes output; the digest of the shipped model and cue lists is added, so retraining or
+# editing a cue list re-runs the stage too (cue counts are model features and cue words place spans).
 CODE_VERSION = "2"
 
 
+def data_digest(data) -> str:
+    """A short hash of the model and every cue list in ``data`` (a folder laid out as the package's)."""
+    digest = hashlib.sha256(data.joinpath("persuasion.json").read_bytes())
+    for code_dir in sorted((d for d in data.iterdir() if d.is_dir()), key=lambda d: d.name):
+        if code_dir.joinpath("cues.txt").is_file():
+            digest.update(f"{code_dir.name}/cues.txt\n".encode())
+            digest.update(code_dir.joinpath("cues.txt").read_bytes())
+    return digest.hexdigest()[:8]
+
+
 @cache
-def _model_digest() -> str:
-    data = resources.files("rashomon.persuasion").joinpath("data").joinpath("persuasion.json").read_bytes()
-    return hashlib.sha256(data).hexdigest()[:8]
-
-
 def version() -> str:
-    return f"{CODE_VERSION}+{_model_digest()}"
+    return f"{CODE_VERSION}+{data_digest(resources.files('rashomon.persuasion').joinpath('data'))}"
 
 
 def persuade_article(article: Article) -> Article:
