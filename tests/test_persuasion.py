@@ -234,6 +234,11 @@ def test_language_study_cross_validates_over_folds_of_all_articles(tmp_path, cap
     assert float(scores["cv-mean"]) == pytest.approx(sum(folds) / 3, abs=1e-4)
     # Every fold holds learnable loaded paragraphs, so each one finds them.
     assert min(folds) > 0.5
+    genre = [float(f) for f in next(line for line in captured.err.splitlines()
+                                    if line.startswith("genre cv folds")).split()[3:]]
+    assert len(genre) == 3 and float(scores["genre-cv-mean"]) == pytest.approx(sum(genre) / 3, abs=1e-4)
+    # The tiny corpus's genre follows its paragraphs (opinion pieces open on the other loaded sentence).
+    assert min(genre) > 0.5
     # Two folds would leave nothing to fit on once one scores and one chooses thresholds.
     with pytest.raises(SystemExit) as refused:
         main(["--data", str(tmp_path / "data"), "--lang", "en", "--folds", "2"])
