@@ -537,6 +537,24 @@ def test_report_lists_articles_in_no_story_and_handles_empty_input():
     assert "No stories." in empty and "<dt>Articles</dt><dd>0</dd>" in empty
 
 
+def test_articles_that_name_no_outlet_are_each_a_source_of_their_own():
+    # Saved .txt files carry no outlet and no URL. The comparison treats each as its own voice, so the report must
+    # not count two of them as one source, badge their story "Single source" or set them in one column.
+    from rashomon.present.compare import source_columns
+    from rashomon.present.terminal import stories_lines
+
+    one = Article(id="t1", original="Quake hits city.", text="Quake hits city.", paths=["/saved/quake-a.txt"])
+    two = Article(id="t2", original="City shaken by quake.", text="City shaken by quake.", paths=["/saved/quake-b.txt"])
+    named = Article(id="t3", original="Quake.", text="Quake.", source="Daily Planet", paths=["/saved/planet.txt"])
+    html = render_report([one, two], [Story("s", "Quake", ["t1", "t2"])])
+    assert "2 articles from 2 sources" in html and "Single source" not in html
+    assert "Unknown source (quake-a.txt)" in html and "Unknown source (quake-b.txt)" in html
+    assert [label for label, _ in source_columns([one, two, named])] == [
+        "Unknown source (quake-a.txt)", "Unknown source (quake-b.txt)", "Daily Planet"]
+    (line,) = stories_lines([Story("s", "Quake", ["t1", "t2", "t3"])], {a.id: a for a in (one, two, named)})[1:]
+    assert line.split("\t")[4] == "Daily Planet, Unknown source (quake-a.txt), Unknown source (quake-b.txt)"
+
+
 def test_report_layers_and_panels_extension_points():
     articles, stories = corpus()
     presstv = next(a for a in articles if a.id == "a-presstv")

@@ -97,3 +97,18 @@ def test_stories_and_rejections(tmp_path):
     assert store.find_story("s-a") == [story]
     store.log_rejections([Rejection("bad.txt", "empty file")])
     assert store.counts()["rejections"] == 1
+
+
+def test_articles_that_name_no_outlet_count_as_a_source_each(tmp_path):
+    # As the comparison and the report count them: two saved .txt files are two voices, not one "unknown" outlet.
+    from rashomon.store import StoryFilter
+
+    store = Store(tmp_path / "r.db")
+    articles = [make_article("a1", "One.", "a.txt"), make_article("a2", "Two.", "b.txt"),
+                make_article("a3", "Three.", "c.txt"), make_article("a4", "Four.", "d.txt")]
+    articles[2].source = articles[3].source = "Daily Planet"
+    store.add_articles(articles)
+    store.save_story_assignments([(a.id, "s1", 1.0) for a in articles], {"s1": "Quake"})
+    total, (summary,) = store.story_summaries(StoryFilter())
+    assert total == 1 and summary.sources == ["Daily Planet"] and summary.unnamed_sources == 2
+    assert store.counts()["sources"] == 3

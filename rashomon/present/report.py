@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from importlib import resources
+from pathlib import PurePath
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -148,6 +149,11 @@ def _date_range(articles: Sequence[ArticleView]) -> str | None:
 
 
 def source_label(article: Article) -> tuple[str, bool]:
+    """The outlet's name and whether the article gave it; else the URL's host; else the file it came from.
+
+    An article with neither name nor URL (a saved .txt file) is a source of its own, as the comparison counts it:
+    labelling it by its file keeps two such articles from being counted, or set in one column, as one outlet.
+    """
     if article.source and article.source.strip():
         return article.source.strip(), True
     href = safe_href(article.url)
@@ -155,7 +161,8 @@ def source_label(article: Article) -> tuple[str, bool]:
         host = urlsplit(href).hostname or ""
         if host:
             return host.removeprefix("www."), False
-    return "Unknown source", False
+    where = next((p for p in article.paths if p.strip()), "") or article.id
+    return f"Unknown source ({PurePath(where).name or where})", False
 
 
 def removed_marks(article: Article) -> list[Mark]:

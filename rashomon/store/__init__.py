@@ -62,6 +62,8 @@ class StorySummary:
     first_published: str | None
     last_published: str | None
     contradictions: int  # relations of type contradict or quote_drift in the stored comparison
+    # Articles that name no outlet (saved .txt files): each is a source of its own, as the comparison counts it.
+    unnamed_sources: int = 0
 
 
 @dataclass(frozen=True)
@@ -416,7 +418,8 @@ class Store:
             r["id"]: r
             for r in self.db.execute(
                 "SELECT s.id, s.title, group_concat(DISTINCT a.source) AS sources, "
-                "group_concat(DISTINCT a.language) AS languages, MIN(a.published) AS first, MAX(a.published) AS last "
+                "group_concat(DISTINCT a.language) AS languages, MIN(a.published) AS first, MAX(a.published) AS last, "
+                "SUM(CASE WHEN trim(coalesce(a.source, '')) = '' THEN 1 ELSE 0 END) AS unnamed "
                 f"FROM stories s JOIN story_members m ON m.story_id = s.id JOIN articles a ON a.id = m.article_id "
                 f"WHERE s.id IN ({marks}) GROUP BY s.id",
                 ids,
@@ -443,6 +446,7 @@ class Store:
                 first_published=r["first"],
                 last_published=r["last"],
                 contradictions=conflicts.get(story_id, 0),
+                unnamed_sources=r["unnamed"] or 0,
             ))
         return total, summaries
 
@@ -580,7 +584,9 @@ class Store:
         return {
             "articles": one("SELECT COUNT(*) FROM articles"),
             "stories": one("SELECT COUNT(DISTINCT story_id) FROM story_members"),
-            "sources": one("SELECT COUNT(DISTINCT source) FROM articles WHERE source IS NOT NULL"),
+            # An article that names no outlet is a source of its own, as the comparison and the report count it.
+            "sources": one("SELECT (SELECT COUNT(DISTINCT source) FROM articles WHERE trim(coalesce(source, '')) != '')"
+                           " + (SELECT COUNT(*) FROM articles WHERE trim(coalesce(source, '')) = '')"),
             "languages": one("SELECT COUNT(DISTINCT language) FROM articles WHERE language IS NOT NULL"),
             "entities": one("SELECT COUNT(DISTINCT entity_id) FROM entity_mentions"),
             "relations": one("SELECT COUNT(*) FROM relations"),
