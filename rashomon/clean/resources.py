@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -79,16 +80,24 @@ def data_codes(root: Traversable, filename: str) -> list[str]:
     return sorted(d.name for d in root.iterdir() if d.is_dir() and d.joinpath(filename).is_file())
 
 
+def digest_code_files(digest, root: Traversable, names: Sequence[str]) -> None:
+    """Feed every ``<code>/<name>`` under ``root`` into ``digest``, each after its path, in a stable order.
+
+    Stage versions are built on it, so that editing a per-language data file re-runs the stage that reads it.
+    """
+    if not root.is_dir():
+        return
+    for code_dir in sorted(root.iterdir(), key=lambda d: d.name):
+        for name in names:
+            if code_dir.is_dir() and code_dir.joinpath(name).is_file():
+                digest.update(f"{code_dir.name}/{name}\n".encode())
+                digest.update(code_dir.joinpath(name).read_bytes())
+
+
 @cache
 def data_fingerprint() -> str:
     """A short hash of every data file cleaning reads, for the stage version."""
     digest = hashlib.sha256()
     for root in (lang_data_dir(), clean_data_dir()):
-        if not root.is_dir():
-            continue
-        for code_dir in sorted(root.iterdir(), key=lambda d: d.name):
-            for name in ("boilerplate.txt", "dateline.txt", "site_suffix.txt"):
-                if code_dir.is_dir() and code_dir.joinpath(name).is_file():
-                    digest.update(f"{code_dir.name}/{name}\n".encode())
-                    digest.update(code_dir.joinpath(name).read_bytes())
+        digest_code_files(digest, root, ("boilerplate.txt", "dateline.txt", "site_suffix.txt"))
     return digest.hexdigest()[:12]

@@ -145,16 +145,15 @@ def study(data_root: str, language: str, encoder=None, log=None, folds: int = 0)
     cpv, cps = fitted(_cue_by_language(xt, lt), yt, _cue_by_language(xv, lv), _cue_by_language(xs, ls))
     scores["cue-by-language"] = micro(cps[target] >= choose_thresholds(yv, cpv))
     if folds:
-        per_fold = cross_validated(articles, featured, language, l2, weighting, folds)
-        print("cv folds " + " ".join(f"{f:.4f}" for f in per_fold), file=log)
-        scores["cv-mean"] = round(float(np.mean(per_fold)), 4)
-        scores["cv-sd"] = round(float(np.std(per_fold)), 4)
         genre_chosen = shipped_model().info.get("genre", {}).get("chosen", {})
-        per_fold = cross_validated_genre(articles, featured, float(genre_chosen.get("l2", 1.0)),
-                                         str(genre_chosen.get("weighting", "none")), folds)
-        print("genre cv folds " + " ".join(f"{f:.4f}" for f in per_fold), file=log)
-        scores["genre-cv-mean"] = round(float(np.mean(per_fold)), 4)
-        scores["genre-cv-sd"] = round(float(np.std(per_fold)), 4)
+        for name, per_fold in (
+            ("cv", cross_validated(articles, featured, language, l2, weighting, folds)),
+            ("genre-cv", cross_validated_genre(articles, featured, float(genre_chosen.get("l2", 1.0)),
+                                               str(genre_chosen.get("weighting", "none")), folds)),
+        ):
+            print(f"{name.replace('-', ' ')} folds " + " ".join(f"{f:.4f}" for f in per_fold), file=log)
+            scores[f"{name}-mean"] = round(float(np.mean(per_fold)), 4)
+            scores[f"{name}-sd"] = round(float(np.std(per_fold)), 4)
     return scores
 
 

@@ -21,11 +21,10 @@ CODE_VERSION = "2"
 
 def data_digest(data) -> str:
     """A short hash of the model and every cue list in ``data`` (a folder laid out as the package's)."""
+    from rashomon.clean.resources import digest_code_files
+
     digest = hashlib.sha256(data.joinpath("persuasion.json").read_bytes())
-    for code_dir in sorted((d for d in data.iterdir() if d.is_dir()), key=lambda d: d.name):
-        if code_dir.joinpath("cues.txt").is_file():
-            digest.update(f"{code_dir.name}/cues.txt\n".encode())
-            digest.update(code_dir.joinpath("cues.txt").read_bytes())
+    digest_code_files(digest, data, ("cues.txt",))
     return digest.hexdigest()[:8]
 
 

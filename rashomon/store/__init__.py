@@ -50,6 +50,10 @@ class AddResult:
     path: str
 
 
+# An article that names no outlet (a saved .txt file); each such article is a source of its own.
+_NO_OUTLET = "trim(coalesce(a.source, '')) = ''"
+
+
 @dataclass(frozen=True)
 class StorySummary:
     """One row of the story list: what a reader needs to pick a story, without loading its articles."""
@@ -419,7 +423,7 @@ class Store:
             for r in self.db.execute(
                 "SELECT s.id, s.title, group_concat(DISTINCT a.source) AS sources, "
                 "group_concat(DISTINCT a.language) AS languages, MIN(a.published) AS first, MAX(a.published) AS last, "
-                "SUM(CASE WHEN trim(coalesce(a.source, '')) = '' THEN 1 ELSE 0 END) AS unnamed "
+                f"SUM(CASE WHEN {_NO_OUTLET} THEN 1 ELSE 0 END) AS unnamed "
                 f"FROM stories s JOIN story_members m ON m.story_id = s.id JOIN articles a ON a.id = m.article_id "
                 f"WHERE s.id IN ({marks}) GROUP BY s.id",
                 ids,
@@ -585,8 +589,8 @@ class Store:
             "articles": one("SELECT COUNT(*) FROM articles"),
             "stories": one("SELECT COUNT(DISTINCT story_id) FROM story_members"),
             # An article that names no outlet is a source of its own, as the comparison and the report count it.
-            "sources": one("SELECT (SELECT COUNT(DISTINCT source) FROM articles WHERE trim(coalesce(source, '')) != '')"
-                           " + (SELECT COUNT(*) FROM articles WHERE trim(coalesce(source, '')) = '')"),
+            "sources": one(f"SELECT (SELECT COUNT(DISTINCT a.source) FROM articles a WHERE NOT {_NO_OUTLET})"
+                           f" + (SELECT COUNT(*) FROM articles a WHERE {_NO_OUTLET})"),
             "languages": one("SELECT COUNT(DISTINCT language) FROM articles WHERE language IS NOT NULL"),
             "entities": one("SELECT COUNT(DISTINCT entity_id) FROM entity_mentions"),
             "relations": one("SELECT COUNT(*) FROM relations"),
