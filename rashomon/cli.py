@@ -98,10 +98,12 @@ def _ingest(store, paths: list[str], max_bytes: int) -> int:
     return len(report.rejections)
 
 
-def _analyze(store, workers: int, rebuild_stories: bool = False, rebuild_entities: bool = False) -> None:
+def _analyze(store, workers: int, rebuild_stories: bool = False, rebuild_entities: bool = False) -> int:
+    """Run every pending stage; returns how many articles or stories failed a stage in this run (each named)."""
     from rashomon.pipeline import run_analysis
     from rashomon.run import get_executor
 
+    known = {(f.subject, f.stage, f.version) for f in store.failures.all()}
     executor = get_executor(workers)
     try:
         with _progress() as progress:
@@ -118,8 +120,12 @@ def _analyze(store, workers: int, rebuild_stories: bool = False, rebuild_entitie
             )
     finally:
         executor.close()
+    new_failures = [f for f in store.failures.all() if (f.subject, f.stage, f.version) not in known]
+    for failure in new_failures:
+        err.print(str(failure), markup=False, highlight=False)
     for line in summary.lines(store.path):
         out.print(line, markup=False, highlight=False)
+    return len(new_failures)
 
 
 STAGE_LABELS = {
@@ -160,13 +166,18 @@ def analyze(
         False, "--rebuild-entities", help="Resolve every mention to canonical entities from scratch."
     ),
     rebuild_stories: bool = typer.Option(False, "--rebuild-stories", help="Regroup every article from scratch."),
+    retry_failed: bool = typer.Option(
+        False, "--retry-failed", help="Run again the stages that failed on some articles or stories (see status)."
+    ),
     report: Optional[Path] = typer.Option(None, "--report", help="Also write the HTML report to this file."),
 ) -> None:
     """Ingest, clean, identify languages, analyse (entities, quotes, numbers, claims), embed, group into stories.
 
     Re-runnable: stages already done at the current version are skipped, so a run
     that was interrupted resumes where it stopped, and new articles join existing
-    stories without recomputing the corpus.
+    stories without recomputing the corpus. A stage that fails on one article is
+    named in one line and recorded (see `rashomon status`); the others go on.
+    Exit code 1 if some inputs were rejected or some article failed a stage.
     """
     from rashomon.pipeline import STAGE_NAMES
 
@@ -177,10 +188,13 @@ def analyze(
                 err.print(f"error: unknown stage {stage!r} (stages: {', '.join(STAGE_NAMES)})", markup=False)
                 raise typer.Exit(2)
             store.forget_stage(stage)
-        _analyze(store, workers, rebuild_stories, rebuild_entities)
+        if retry_failed:
+            with store.transaction():
+                store.failures.clear_all()
+        failed = _analyze(store, workers, rebuild_stories, rebuild_entities)
         if report:
             _write_report(store, report)
-    if rejected:
+    if rejected or failed:
         raise typer.Exit(EXIT_REJECTED)
 
 
@@ -328,14 +342,15 @@ def serve(
     max_body_bytes: int = typer.Option(
         10_000_000, "--max-body-bytes", min=1, help="Refuse any request body (upload, JSON) larger than this."
     ),
+    max_jobs: int = typer.Option(
+        32, "--max-jobs", min=1, help="Unfinished ingest jobs accepted before new ones are refused (HTTP 429)."
+    ),
 ) -> None:
     """Run the web application and JSON API: stories, sources side by side, articles, entities, ingest.
 
     Pages at http://HOST:PORT/, the API under /api/, its description at /docs.
     """
-    import uvicorn
-
-    from rashomon.web import create_app
+    from rashomon.web import create_app, server
     from rashomon.web.app import LOOPBACK_NAMES
 
     _open_store(db).close()  # a bad database is one clear line, not a traceback
@@ -344,11 +359,11 @@ def serve(
     allowed = LOOPBACK_NAMES if loopback else ["*"]
     if not loopback:
         err.print(f"warning: listening on {host}: anyone who can reach it can read and add articles", markup=False)
-    web_app = create_app(db, max_body_bytes=max_body_bytes, allowed_hosts=allowed)
+    web_app = create_app(db, max_body_bytes=max_body_bytes, allowed_hosts=allowed, max_active_jobs=max_jobs)
     shown = f"[{host}]" if ":" in host else host
     out.print(f"rashomon: serving {db} at http://{shown}:{port}/ (API description at /docs); Ctrl+C stops", markup=False,
               highlight=False)
-    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+    server.serve(web_app, host, port)
 
 
 @app.command()
@@ -373,6 +388,9 @@ def profiles(db: str = DbOption) -> None:
         print("\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields))
 
 
+MAX_FAILURES_LISTED = 50  # status lists failures one per line; past this many, a count says the rest
+
+
 @app.command()
 def status(db: str = DbOption) -> None:
     """Counts of what the database holds, and what is pending."""
@@ -385,6 +403,13 @@ def status(db: str = DbOption) -> None:
         for name, value in counts.items():
             out.print(f"{name}: {value}", markup=False, highlight=False)
         out.print(f"pending analysis: {pending}", markup=False, highlight=False)
+        failures = store.failures.all()
+        for failure in failures[:MAX_FAILURES_LISTED]:
+            out.print(f"failed: {failure}", markup=False, highlight=False)
+        if len(failures) > MAX_FAILURES_LISTED:
+            out.print(f"failed: ... and {len(failures) - MAX_FAILURES_LISTED} more", markup=False, highlight=False)
+        if failures:
+            out.print("(`rashomon analyze --retry-failed` runs them again)", markup=False, highlight=False)
 
 
 @bench_app.command("similarity")
@@ -562,6 +587,29 @@ def bench_api(
         raise typer.Exit(2)
     run_api_bench(articles, requests, str(db) if db else None,
                   out=lambda line: out.print(line, markup=False, highlight=False))
+
+
+@bench_app.command("load")
+def bench_load(
+    clients: int = typer.Option(8, "--clients", min=1, max=256, help="Clients requesting at once."),
+    seconds: float = typer.Option(60.0, "--seconds", min=1.0, max=3600.0, help="How long the load lasts."),
+    db: Optional[Path] = typer.Option(
+        None, "--db", exists=True, dir_okay=False, help="Serve this database (default: a fresh synthetic one)."
+    ),
+    articles: int = typer.Option(2000, "--articles", min=2, help="Synthetic articles, when no --db is given."),
+) -> None:
+    """Many clients at once against a real `rashomon serve`: requests/s, p50/p95/p99, errors, server memory.
+
+    Last line: `rps= p95_ms= errors=` (errors: the share of requests answered 5xx or dropped).
+    """
+    from rashomon.bench.load import run_load_bench
+
+    try:
+        run_load_bench(clients, seconds, db=str(db) if db else None, articles=articles,
+                       out=lambda line: out.print(line, markup=False, highlight=False))
+    except RuntimeError as problem:
+        err.print(f"error: {problem}", markup=False)
+        raise typer.Exit(2)
 
 
 @bench_app.command("corpus-from-pairs")

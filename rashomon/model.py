@@ -254,6 +254,18 @@ class Rejection:
         return f"{self.input}: {self.problem}"
 
 
+# Longest problem line kept: an exception's last line is enough to act on, and its text can be huge (it may
+# quote a whole article).
+MAX_PROBLEM_CHARS = 500
+
+
+def problem_line(error: BaseException) -> str:
+    """One line naming an error that stopped one item (an article's stage, a job): its type and message."""
+    text = " ".join(str(error).split())
+    line = f"{type(error).__name__}: {text}" if text else type(error).__name__
+    return line if len(line) <= MAX_PROBLEM_CHARS else line[: MAX_PROBLEM_CHARS - 1] + "…"
+
+
 @dataclass
 class Proposition:
     """One point of a story, as each source states it: statements from several articles about it.

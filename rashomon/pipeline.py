@@ -12,6 +12,8 @@ being recomputed.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import BinaryIO, Callable, Iterable, Iterator
@@ -19,7 +21,7 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 from rashomon import analyze, clean, lang
 from rashomon.embed import get_encoder
 from rashomon.ingest import read_inputs
-from rashomon.model import Article, Entity, Rejection
+from rashomon.model import Article, Entity, Rejection, problem_line
 from rashomon.persuasion import stage as persuasion
 from rashomon.run import Executor, InProcess
 from rashomon.stories import features as story_features
@@ -42,6 +44,8 @@ ARTICLE_STAGES: list[tuple[str, str, Callable[[Article], Article]]] = [
     ("persuasion", persuasion.version(), persuasion.persuade_article),
 ]
 FEATURES_STAGE = ("features", f"{story_features.VERSION}+{ENCODER}")
+# Story assignment reads the features; an article whose placement raised waits for new features or a retry.
+STORIES_STAGE = ("stories", FEATURES_STAGE[1])
 STAGE_VERSIONS = {name: version for name, version, _ in ARTICLE_STAGES} | dict([FEATURES_STAGE])
 STAGE_NAMES = list(STAGE_VERSIONS)
 STAGE_INPUTS: dict[str, tuple[str, ...]] = {
@@ -51,6 +55,15 @@ STAGE_INPUTS: dict[str, tuple[str, ...]] = {
     "persuasion": ("clean", "lang"),
     "features": ("clean", "lang"),
 }
+
+
+def blocked_stages(failed: Iterable[str]) -> set[str]:
+    """The failed stages plus every stage that reads one of them: they cannot run on that article."""
+    blocked = set(failed)
+    for name in STAGE_NAMES:  # run order is a topological order
+        if any(source in blocked for source in STAGE_INPUTS[name]):
+            blocked.add(name)
+    return blocked
 
 
 def stages_to_run(pending: Iterable[str]) -> list[str]:
@@ -94,6 +107,8 @@ class AnalysisResult:
     articles: list[Article]
     stages_run: list[dict[str, str]]
     features: list[bytes | None]
+    # Per article, the stages that raised on it and one line saying why: {stage: problem}.
+    failures: list[dict[str, str]] = field(default_factory=list)
 
 
 def ingest(
@@ -137,27 +152,81 @@ def ingest_items(
 
 
 def analyze_batch(task: AnalysisTask) -> AnalysisResult:
-    """Run the pending per-article stages on one batch. Pure: no store access."""
+    """Run the pending per-article stages on one batch. Pure: no store access.
+
+    Each stage runs on each article in its own error boundary: a stage that raises on one article is
+    reported in ``failures`` (the article keeps what it had before that stage, and the stages that read
+    the failed one are skipped for it), and the rest of the batch goes on.
+    """
     stages_run: list[dict[str, str]] = []
+    failures: list[dict[str, str]] = []
     for article, names in zip(task.articles, task.stages):
         done: dict[str, str] = {}
+        failed: dict[str, str] = {}
         for name, version, stage in ARTICLE_STAGES:
-            if name in names:
-                stage(article)
+            if name not in names or name in blocked_stages(failed):
+                continue
+            problem = _run_guarded(stage, article)
+            if problem is None:
                 done[name] = version
+            else:
+                failed[name] = problem
         stages_run.append(done)
+        failures.append(failed)
     # Features in one encoder call for the whole batch: it is far faster than one per article.
-    needs_features = [i for i, names in enumerate(task.stages) if FEATURES_STAGE[0] in names]
+    feature_name, feature_version = FEATURES_STAGE
+    needs_features = [
+        i for i, names in enumerate(task.stages)
+        if feature_name in names and feature_name not in blocked_stages(failures[i])
+    ]
     features: list[bytes | None] = [None] * len(task.articles)
-    if needs_features:
-        computed = story_features.compute_features(
-            [(a.title, a.text, a.published, a.language) for a in (task.articles[i] for i in needs_features)],
-            get_encoder(ENCODER),
-        )
-        for i, f in zip(needs_features, computed):
-            features[i] = f.to_bytes()
-            stages_run[i][FEATURES_STAGE[0]] = FEATURES_STAGE[1]
-    return AnalysisResult(task.articles, stages_run, features)
+    for i, computed in _features_guarded([task.articles[i] for i in needs_features], needs_features):
+        if isinstance(computed, bytes):
+            features[i] = computed
+            stages_run[i][feature_name] = feature_version
+        else:
+            failures[i][feature_name] = computed
+    return AnalysisResult(task.articles, stages_run, features, failures)
+
+
+def _run_guarded(stage: Callable[[Article], Article], article: Article) -> str | None:
+    """Run one stage on one article; on an exception, put the article back as it was and return why."""
+    # Stages assign whole layers (they never grow a list they did not make), so a shallow copy is a snapshot.
+    before = copy.copy(article)
+    try:
+        stage(article)
+    except Exception as error:  # the promise: one bad article never stops the batch
+        for f in dataclasses.fields(article):
+            setattr(article, f.name, getattr(before, f.name))
+        return problem_line(error)
+    return None
+
+
+def _features_guarded(articles: list[Article], indices: list[int]) -> Iterator[tuple[int, bytes | str]]:
+    """``(index, feature bytes or the problem)`` for each article: the whole batch in one encoder call, and
+    only when that raises, one article at a time to find the one that broke it."""
+    if not articles:
+        return
+    encoder = get_encoder(ENCODER)
+
+    def compute(batch: list[Article]) -> list[bytes]:
+        inputs = [(a.title, a.text, a.published, a.language) for a in batch]
+        return [f.to_bytes() for f in story_features.compute_features(inputs, encoder)]
+
+    try:
+        computed: list[bytes | str] = list(compute(articles))
+    except Exception:
+        # One article broke the batch: find it, and keep the others' features.
+        computed = [_one_feature(compute, article) for article in articles]
+    yield from zip(indices, computed)
+
+
+def _one_feature(compute: Callable[[list[Article]], list[bytes]], article: Article) -> bytes | str:
+    try:
+        (data,) = compute([article])
+    except Exception as error:
+        return problem_line(error)
+    return data
 
 
 def pending_tasks(store: Store, batch_size: int = BATCH_SIZE) -> tuple[int, Iterator[AnalysisTask]]:
@@ -166,6 +235,16 @@ def pending_tasks(store: Store, batch_size: int = BATCH_SIZE) -> tuple[int, Iter
     for name in STAGE_NAMES:
         for article_id in store.pending(name, STAGE_VERSIONS[name]):
             pending.setdefault(article_id, set()).add(name)
+    # A stage that failed on an article at its current version blocks the stages that read it there.
+    failed: dict[str, set[str]] = {}
+    for name in STAGE_NAMES:
+        for article_id in store.failures.failed(name, STAGE_VERSIONS[name]):
+            failed.setdefault(article_id, set()).add(name)
+    for article_id, names in failed.items():
+        if article_id in pending:
+            pending[article_id] -= blocked_stages(names)
+            if not pending[article_id]:
+                del pending[article_id]
     ids = list(pending)
 
     def batches() -> Iterator[AnalysisTask]:
@@ -190,8 +269,12 @@ def analyze_pending(
     done = 0
     for result in executor.map(analyze_batch, tasks):
         with store.transaction():
-            for article, stages, data in zip(result.articles, result.stages_run, result.features):
+            for article, stages, data, failed in zip(
+                result.articles, result.stages_run, result.features, result.failures or [{}] * len(result.articles)
+            ):
                 store.save_analysis(article, stages, (ENCODER, data) if data is not None else None)
+                for stage, problem in failed.items():
+                    store.failures.record(article.id, stage, STAGE_VERSIONS[stage], problem)
                 if "analyze" in stages:
                     # New mentions need entities: the parent-process stage runs again for this article.
                     store.db.execute("DELETE FROM stage_runs WHERE article_id = ? AND stage = 'entities'", (article.id,))
@@ -217,8 +300,17 @@ def update_stories(store: Store, *, rebuild: bool = False, on_article: Callable[
         store.clear_stories()
     index = StoryIndex()
     unassigned: list[tuple[str, story_features.StoryFeatures]] = []
+    stage, version = STORIES_STAGE
+    failed = store.failures.failed(stage, version)
+    problems: dict[str, str] = {}
     for article_id, story_id, data in store.story_features(ENCODER):
-        features = story_features.StoryFeatures.from_bytes(data)
+        if story_id is None and article_id in failed:
+            continue
+        try:
+            features = story_features.StoryFeatures.from_bytes(data)
+        except Exception as error:  # a damaged feature row: that article waits, the others are placed
+            problems[article_id] = problem_line(error)
+            continue
         if story_id is None:
             unassigned.append((article_id, features))
         else:
@@ -230,7 +322,11 @@ def update_stories(store: Store, *, rebuild: bool = False, on_article: Callable[
     assignments: list[tuple[str, str, float]] = []
     touched: set[str] = set()
     for article_id, features in unassigned:
-        story_id, score = index.assign(features)
+        try:
+            story_id, score = index.assign(features)
+        except Exception as error:
+            problems[article_id] = problem_line(error)
+            continue
         if story_id is None:
             story_id = index.new_story(article_id, features)
             score = 1.0
@@ -252,6 +348,9 @@ def update_stories(store: Store, *, rebuild: bool = False, on_article: Callable[
     for story_id in touched:
         members = store.articles(existing_members.get(story_id, []) + new_members[story_id])
         titles[story_id] = story_title([(a.title, a.text or a.original, a.published) for a in members])
+    with store.transaction():
+        for article_id, problem in problems.items():
+            store.failures.record(article_id, stage, version, problem)
     store.save_story_assignments(assignments, titles)
     return update
 
@@ -288,11 +387,15 @@ def analyze_texts(
     return analysed, [entity for entity, _ in resolver.state()]
 
 
+COMPARE_STAGE = "compare"
+
+
 @dataclass
 class ComparisonUpdate:
     compared: int = 0  # stories (re)compared
     unchanged: int = 0  # stories whose stored comparison still holds
     relations: int = 0  # relations found in the stories compared
+    failed: int = 0  # stories whose comparison raised (recorded in the store's failures)
 
 
 def update_comparisons(
@@ -306,14 +409,31 @@ def update_comparisons(
     store.forget_comparisons(keep=digests)
     states = store.comparison_states()
     todo = [s for s in store.stories() if rebuild or states.get(s.id) != (version, digests.get(s.id))]
+    failed = {
+        f.subject for f in store.failures.all()
+        if f.stage == COMPARE_STAGE and f.version == f"{version}:{digests.get(f.subject)}"
+    }
     update = ComparisonUpdate(unchanged=len(digests) - len(todo))
     if not todo:
         return update
     entities = [entity for entity, _ in store.entities()]
     encoder = get_encoder(ENCODER)
     for story in todo:
-        result = compare.compare_story(store.articles(story.article_ids), entities, story_id=story.id, encoder=encoder)
+        # A story whose comparison raised is tried again once its members (their digest) or the comparison change.
+        attempt = f"{version}:{digests[story.id]}"
+        if not rebuild and story.id in failed:
+            continue
+        try:
+            result = compare.compare_story(
+                store.articles(story.article_ids), entities, story_id=story.id, encoder=encoder
+            )
+        except Exception as error:  # one story's comparison never stops the others
+            with store.transaction():
+                store.failures.record(story.id, COMPARE_STAGE, attempt, problem_line(error))
+            update.failed += 1
+            continue
         store.save_comparison(story.id, version, digests[story.id], result.propositions, result.relations)
+        store.failures.clear(story.id, [COMPARE_STAGE])
         update.compared += 1
         update.relations += len(result.relations)
         if on_story:
@@ -343,6 +463,8 @@ class AnalysisSummary:
             f"{self.counts['stories']} stories over {self.counts['articles']} articles in {where}",
             f"compared the sources of {compared.compared} story(ies) ({compared.unchanged} unchanged): "
             f"{compared.relations} relation(s)",
+            *([f"{self.counts['failed']} article(s) or story(ies) failed a stage: `rashomon status` lists them"]
+              if self.counts.get("failed") else []),
         ]
 
 

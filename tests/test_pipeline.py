@@ -99,3 +99,60 @@ def test_analysis_reports_each_stage_from_zero_to_its_count(tmp_path):
     assert placed == list(range(len(placed))) and placed[-1] == summary.stories.assigned == 3
     compared = [done for stage, done, _ in events if stage == "compare"]
     assert compared == list(range(len(compared))) and compared[-1] == summary.comparisons.compared
+
+
+def _corrupt_offsets(db_path, article_id: str) -> None:
+    """Damage one stored article's offset map (pieces of 3 numbers, not 4) behind the store's back."""
+    import sqlite3
+
+    raw = sqlite3.connect(db_path)
+    raw.execute("UPDATE articles SET offsets = '[[0, 0, 5]]' WHERE id = ?", (article_id,))
+    raw.commit()
+    raw.close()
+
+
+def test_a_stage_that_raises_on_one_article_is_recorded_and_the_others_go_on(store, tmp_path):
+    french = next(a for a in store.articles() if a.language == "fr")
+    _corrupt_offsets(tmp_path / "test.db", french.id)
+    store.forget_stage("lang")  # as `--redo lang`: lang, and every stage that reads it, runs again on all three
+
+    analysed = pipeline.analyze_pending(store)
+
+    assert analysed == 3
+    (failure,) = store.failures.all()
+    assert (failure.subject, failure.stage) == (french.id, "lang")
+    assert failure.problem.startswith("ValueError") and "\n" not in failure.problem
+    assert failure.label.endswith("corpus.jsonl:2")  # what the user knows the article by
+    # The two others ran every stage again; the failed one keeps what it had (its layers from the earlier run) and
+    # has no lang run recorded, so nothing claims that its languages are up to date.
+    runs = dict(((r[0], r[1]), r[2]) for r in store.db.execute("SELECT article_id, stage, version FROM stage_runs"))
+    for article in store.articles():
+        assert (runs.get((article.id, "lang")) is None) == (article.id == french.id)
+    assert store.article(french.id).mentions == french.mentions
+    assert store.counts()["failed"] == 1
+    # Not tried again by the next run (it would fail the same way), so the corpus is not stuck pending.
+    assert pipeline.pending_tasks(store)[0] == 0
+    # A retry runs it again: the damage is still there, so it fails again, once.
+    store.failures.clear_all()
+    assert pipeline.pending_tasks(store)[0] == 1
+    pipeline.analyze_pending(store)
+    assert [f.subject for f in store.failures.all()] == [french.id]
+
+
+def test_a_damaged_feature_row_keeps_one_article_out_of_stories_not_the_others(store, tmp_path):
+    import sqlite3
+
+    ids = store.article_ids()
+    raw = sqlite3.connect(tmp_path / "test.db")
+    raw.execute("DELETE FROM story_members")
+    raw.execute("UPDATE story_features SET data = x'00ff00' WHERE article_id = ?", (ids[0],))
+    raw.commit()
+    raw.close()
+
+    update = pipeline.update_stories(store)
+
+    assert update.assigned == 2
+    assert store.story_of_article(ids[0]) is None
+    assert all(store.story_of_article(i) for i in ids[1:])
+    (failure,) = store.failures.all()
+    assert (failure.subject, failure.stage) == (ids[0], "stories")

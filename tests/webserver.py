@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 import urllib.error
@@ -12,18 +11,16 @@ from typing import Any
 
 import uvicorn
 
-from rashomon.web import create_app
+from rashomon.web import create_app, server
 
 
 class WebServer:
     def __init__(self, db_path, **app_options: Any):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.db_path = db_path
+        self.port = server.free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(db_path, **app_options), host="127.0.0.1", port=self.port,
-                                log_level="warning", lifespan="off")
-        self.server = uvicorn.Server(config)
+        self.server = uvicorn.Server(server.config(create_app(db_path, **app_options), "127.0.0.1", self.port,
+                                                   lifespan="off"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> "WebServer":

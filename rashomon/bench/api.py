@@ -119,22 +119,18 @@ def measure(base: str, path: str, requests: int) -> Latency:
 def run_api_bench(articles: int, requests: int, db: str | None = None, out=print) -> list[Latency]:
     import threading
 
-    import socket
-
     import uvicorn
 
     from rashomon.web import create_app
+    from rashomon.web import server as web_server
 
     with tempfile.TemporaryDirectory() as tmp:
         db_path = db or str(Path(tmp) / "bench.db")
         started = time.perf_counter()
         n_stories, story_ids = build_corpus(db_path, articles)
         out(f"corpus: {articles} articles in {n_stories} stories, written in {time.perf_counter() - started:.1f} s")
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        server = uvicorn.Server(uvicorn.Config(create_app(db_path), host="127.0.0.1", port=port, log_level="warning",
-                                               lifespan="off"))
+        port = web_server.free_port()
+        server = uvicorn.Server(web_server.config(create_app(db_path), "127.0.0.1", port, lifespan="off"))
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         while not server.started:

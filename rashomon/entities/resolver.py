@@ -32,7 +32,7 @@ import numpy as np
 from rashomon.disjoint import DisjointSets
 from rashomon.entities import keys as K
 from rashomon.entities.gazetteer import gazetteer, mention_keys
-from rashomon.model import Article, Entity
+from rashomon.model import Article, Entity, problem_line
 
 VERSION = "1"
 
@@ -665,6 +665,26 @@ def _attribute(article: Article) -> None:
             c.attributed_to = None
 
 
+def _resolve_guarded(resolver: EntityResolver, articles: list) -> dict[str, str]:
+    """Resolve ``articles``; returns ``{article id: problem}`` for those that raised.
+
+    The batch resolves in one call (the resolver encodes long names together); only when that raises are the
+    articles resolved one at a time, so one bad article never keeps the others from their entities.
+    """
+    try:
+        resolver.resolve(articles)
+        return {}
+    except Exception:
+        pass
+    failed: dict[str, str] = {}
+    for article in articles:
+        try:
+            resolver.resolve([article])
+        except Exception as error:
+            failed[article.id] = problem_line(error)
+    return failed
+
+
 def resolve_store(store, *, rebuild: bool = False, batch_size: int = 256, encoder=None) -> int:
     """Resolve the entities of stored articles; returns how many articles were (re)resolved.
 
@@ -684,10 +704,13 @@ def resolve_store(store, *, rebuild: bool = False, batch_size: int = 256, encode
             for a in articles:
                 for m in a.mentions:
                     m.entity_id = None
-        resolver.resolve([a for a in articles if a.mentions])
+        failed = _resolve_guarded(resolver, [a for a in articles if a.mentions])
         with store.transaction():
             for a in articles:
-                store.save_analysis(a, {"entities": VERSION})
+                if a.id in failed:
+                    store.failures.record(a.id, "entities", VERSION, failed[a.id])
+                else:
+                    store.save_analysis(a, {"entities": VERSION})
         done += len(articles)
     store.save_entities(resolver.state(only_changed=not rebuild))
     resolver.dirty.clear()

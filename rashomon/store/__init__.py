@@ -34,6 +34,8 @@ from rashomon.model import (
     Technique,
     Story,
 )
+from rashomon.store.failures import Failure, FailureTable
+from rashomon.store.jobs import JobRecord, JobTable
 from rashomon.store.migrations import MIGRATIONS
 
 DEFAULT_DB = "rashomon.db"
@@ -114,11 +116,29 @@ _LAYER_TYPES = {
 }
 
 
+# How long a statement waits for another connection's write lock before it fails (SQLite's busy timeout):
+# long enough for the longest write transaction (one batch of analysis, or one story's comparison).
+BUSY_TIMEOUT_S = 30.0
+
+__all__ = [
+    "AddResult", "CONFLICT_TYPES", "DEFAULT_DB", "Failure", "JobRecord", "Store", "StoreError", "StoryFilter",
+    "StorySummary", "fts_query",
+]
+
+
 class Store:
-    def __init__(self, path: str | Path = DEFAULT_DB):
+    """One SQLite file; its table families are reached through it (``store.failures``, ``store.jobs``).
+
+    ``shared_across_threads``: the connection may be handed from one thread to another (a web request's
+    dependency and handler run in different worker threads), never used by two at once.
+    """
+
+    def __init__(self, path: str | Path = DEFAULT_DB, *, shared_across_threads: bool = False):
         self.path = str(path)
         try:
-            self.db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+            self.db = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=not shared_across_threads
+            )
             self.db.execute("PRAGMA journal_mode=WAL")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a rashomon database ({exc})") from exc
@@ -127,7 +147,11 @@ class Store:
         # a power cut can lose only the last transactions, never corrupt the file.
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.row_factory = sqlite3.Row
+        self._migrated = False
         self._migrate()
+        self._migrated = True
+        self.failures = FailureTable(self.db)
+        self.jobs = JobTable(self.db)
 
     # -- schema -------------------------------------------------------------
     def _migrate(self) -> None:
@@ -150,14 +174,30 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it commits, or none of it. Each commit raises the store's ``revision``."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
+            if self._migrated:  # the migrations themselves run before the counter exists
+                self.db.execute("UPDATE revision SET value = value + 1 WHERE id = 1")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
         else:
             self.db.execute("COMMIT")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every read inside sees the store as of one moment (WAL keeps it while writers go on)."""
+        self.db.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            self.db.execute("COMMIT")
+
+    def revision(self) -> int:
+        """A number that changes whenever a write transaction commits: a key for caches of the whole corpus."""
+        return self.db.execute("SELECT value FROM revision WHERE id = 1").fetchone()[0]
 
     def close(self) -> None:
         self.db.close()
@@ -199,12 +239,16 @@ class Store:
 
     # -- per-article stages ------------------------------------------------------
     def pending(self, stage: str, version: str, limit: int | None = None) -> list[str]:
-        """Ids of articles whose ``stage`` has not run at ``version``, oldest first."""
+        """Ids of articles whose ``stage`` has not run at ``version``, oldest first.
+
+        An article on which the stage failed at this very version is not pending: it would fail again.
+        """
         sql = (
             "SELECT a.id FROM articles a LEFT JOIN stage_runs s ON s.article_id = a.id AND s.stage = ? "
-            "WHERE s.version IS NULL OR s.version != ? ORDER BY a.rowid"
+            "WHERE (s.version IS NULL OR s.version != ?) AND a.id NOT IN "
+            "(SELECT subject FROM stage_failures WHERE stage = ? AND version = ?) ORDER BY a.rowid"
         )
-        params: tuple = (stage, version)
+        params: tuple = (stage, version, stage, version)
         if limit is not None:
             sql += " LIMIT ?"
             params += (limit,)
@@ -242,6 +286,7 @@ class Store:
             "INSERT OR REPLACE INTO stage_runs (article_id, stage, version) VALUES (?, ?, ?)",
             [(article.id, stage, version) for stage, version in stages.items()],
         )
+        self.failures.clear(article.id, stages)
 
     def story_features(self, encoder: str) -> Iterator[tuple[str, str | None, bytes]]:
         """``(article_id, story_id or None, feature bytes)`` for every analysed article."""
@@ -596,6 +641,7 @@ class Store:
             "relations": one("SELECT COUNT(*) FROM relations"),
             "contradictions": one("SELECT COUNT(*) FROM relations WHERE type IN ('contradict', 'quote_drift')"),
             "rejections": one("SELECT COUNT(*) FROM rejections"),
+            "failed": self.failures.count(),
         }
 
 

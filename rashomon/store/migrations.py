@@ -128,3 +128,40 @@ MIGRATIONS.append(
     CREATE INDEX articles_listing ON articles(id, source, language, published, title)
     """
 )
+
+MIGRATIONS.append(
+    # 5: failures and jobs, so that one bad article never blocks the others and an accepted job is never lost.
+    # stage_failures: a stage that raised on one subject (an article id, or a story id for the comparison), at the
+    # stage version it failed at; the subject is not pending for that stage again until the version changes or the
+    # user retries (`rashomon analyze --retry-failed`). jobs: the web app's background ingests, with their inputs
+    # spooled to disk before the server answers 202, resumed when the server starts. revision: a counter every
+    # committed write transaction raises, so what is computed from the whole corpus (the export) can be cached
+    # until the corpus changes.
+    """
+    CREATE TABLE stage_failures (
+        subject TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        version TEXT NOT NULL,
+        problem TEXT NOT NULL,
+        at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        PRIMARY KEY (subject, stage)
+    );
+    CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        inputs INTEGER NOT NULL,
+        spool TEXT NOT NULL,
+        progress TEXT NOT NULL DEFAULT '{}',
+        result TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+    CREATE INDEX jobs_by_state ON jobs(state, created_at);
+    CREATE TABLE revision (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        value INTEGER NOT NULL
+    );
+    INSERT INTO revision (id, value) VALUES (1, 0)
+    """
+)

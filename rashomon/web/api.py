@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Iterator
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..ingest import read_uploads
-from ..ingest.records import article_from_record
-from ..present.export import write_json
-from ..present.layers import export_from_store
-from ..store import Store, StoryFilter
+from ..store import JobRecord, Store, StoryFilter
 from . import views
+from .exports import chunks
+from .jobs import ARTICLES, RETRY_AFTER_S, UPLOADS, URLS, QueueFull, job_record
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -26,8 +23,14 @@ MAX_TEXT_CHARS = 2_000_000
 ID = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[\w.:-]+$")]
 
 
-def store_dependency(request: Request) -> Store:
-    return request.app.state.stores.get()
+def store_dependency(request: Request) -> Iterator[Store]:
+    """A connection of the pool for this request alone, given back when the response is sent."""
+    pool = request.app.state.stores
+    store = pool.acquire()
+    try:
+        yield store
+    finally:
+        pool.release(store)
 
 
 StoreDep = Annotated[Store, Depends(store_dependency)]
@@ -95,31 +98,50 @@ class UrlsIn(BaseModel):
         min_length=1, max_length=MAX_URLS_PER_REQUEST)
 
 
-def url_source(urls: list[str], max_bytes: int, allow_private: bool):
-    from rashomon.ingest.fetch import read_urls
-
-    return lambda: read_urls(urls, max_bytes=max_bytes, allow_private=allow_private)
-
-
-def paste_source(articles: list[ArticleIn], label: str):
-    """The job input for articles given as fields: each through the same record reader as a JSON file."""
-    records = [a.model_dump(exclude_none=True) for a in articles]
-
-    def items():
-        for n, record in enumerate(records, 1):
-            yield article_from_record(record, f"{label}:{n}")
-
-    return items
-
-
-def upload_source(files: list[tuple[str, bytes]], max_bytes: int):
-    return lambda: read_uploads(files, max_bytes=max_bytes)
-
-
-def job_response(request: Request, job_id: str) -> JSONResponse:
-    record = request.app.state.jobs.get(job_id)
-    return JSONResponse({"job": record, "links": {"job": f"/api/jobs/{job_id}", "page": f"/jobs/{job_id}"}},
+def job_response(request: Request, job: JobRecord) -> JSONResponse:
+    return JSONResponse({"job": job_record(job), "links": {"job": f"/api/jobs/{job.id}", "page": f"/jobs/{job.id}"}},
                         status_code=202)
+
+
+def queue_full() -> HTTPException:
+    return HTTPException(
+        429, f"ingest queue: full (earlier jobs are still waiting); try again in {RETRY_AFTER_S} s",
+        headers={"Retry-After": str(RETRY_AFTER_S)},
+    )
+
+
+def submit_articles(request: Request, store: Store, articles: list[ArticleIn], label: str) -> JobRecord:
+    """Spool validated articles and accept them as a job (QueueFull when there is no room)."""
+    jobs = request.app.state.jobs
+    spool = jobs.new_spool()
+    spool.write_json("articles.json", {"label": label, "articles": [a.model_dump(exclude_none=True) for a in articles]})
+    return jobs.submit(store, spool, ARTICLES, len(articles))
+
+
+def submit_urls(request: Request, store: Store, urls: list[str]) -> JobRecord:
+    jobs = request.app.state.jobs
+    spool = jobs.new_spool()
+    spool.write_json("urls.json", urls)
+    return jobs.submit(store, spool, URLS, len(urls))
+
+
+async def submit_uploads(request: Request, store: Store, form, field: str = "files") -> JobRecord:
+    """Copy the form's uploaded files to a spool, a chunk at a time, and accept them as a job."""
+    uploads = [f for f in form.getlist(field) if hasattr(f, "read") and getattr(f, "filename", None)]
+    if not uploads:
+        raise HTTPException(422, f"{field}: no file uploaded")
+    jobs = request.app.state.jobs
+    spool = jobs.new_spool()
+    try:
+        for upload in uploads:
+            # The label is the file's name, never a path on this machine.
+            name = (upload.filename or "upload").replace("\\", "/").rsplit("/", 1)[-1][:200] or "upload"
+            await spool.add_upload(f"upload:{name}", upload)
+        count = spool.close_uploads()
+    except BaseException:
+        spool.discard()
+        raise
+    return jobs.submit(store, spool, UPLOADS, count)
 
 
 @router.get("/sources", summary="Source profiles: techniques per 1,000 words, attribution, whom each quotes, naming")
@@ -157,18 +179,17 @@ def get_entity(store: StoreDep, entity_id: ID) -> dict[str, Any]:
 
 
 @router.get("/export", summary="The whole corpus, exactly as `rashomon export --format json` writes it")
-def export(store: StoreDep) -> Response:
-    out = io.StringIO()
-    write_json(export_from_store(store), out)
-    return Response(out.getvalue(), media_type="application/json")
+def export(request: Request, store: StoreDep) -> Response:
+    stream = request.app.state.exports.open(store)
+    return StreamingResponse(chunks(stream), media_type="application/json")
 
 
 @router.get("/jobs/{job_id}", summary="Progress and result of a background ingest")
-def get_job(request: Request, job_id: ID) -> dict[str, Any]:
-    record = request.app.state.jobs.get(job_id)
-    if record is None:
-        raise HTTPException(404, f"job {job_id}: no such job (jobs are forgotten when the server restarts)")
-    return {"job": record}
+def get_job(store: StoreDep, job_id: ID) -> dict[str, Any]:
+    job = store.jobs.get(job_id)
+    if job is None:
+        raise HTTPException(404, f"job {job_id}: no such job")
+    return {"job": job_record(job)}
 
 
 @router.post(
@@ -190,63 +211,70 @@ def get_job(request: Request, job_id: ID) -> dict[str, Any]:
         }
     },
 )
-async def post_articles(request: Request) -> JSONResponse:
+async def post_articles(request: Request, store: StoreDep) -> JSONResponse:
     """A JSON body ``{"articles": [{"text": ..., "title": ...}, ...]}`` (or one such object), ``{"urls": [...]}``
     (public web pages to fetch), or files uploaded as ``multipart/form-data`` under ``files``
-    (.txt .html .json .jsonl .csv .warc)."""
+    (.txt .html .json .jsonl .csv .warc). Answers 202 with the job once its inputs are safely on disk;
+    429 with Retry-After while the ingest queue is full."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     jobs = request.app.state.jobs
-    if content_type == "multipart/form-data":
-        files = await read_files(request)
-        job = jobs.submit(upload_source(files, request.app.state.max_body_bytes), inputs=len(files))
-        return job_response(request, job.id)
-    if content_type != "application/json":
-        raise HTTPException(415, f"request body: expected application/json or multipart/form-data, not {content_type or 'nothing'}")
     try:
-        data = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError) as error:
-        raise HTTPException(400, f"request body: not JSON ({error})")
-    if isinstance(data, dict) and "urls" in data:
+        jobs.check_room(store)  # before the body is read: a full queue costs the client nothing to learn
+        if content_type == "multipart/form-data":
+            limit = request.app.state.max_body_bytes
+            async with request.form(max_files=MAX_FILES_PER_REQUEST, max_fields=50, max_part_size=limit) as form:
+                job = await submit_uploads(request, store, form)
+            return job_response(request, job)
+        if content_type != "application/json":
+            raise HTTPException(
+                415, f"request body: expected application/json or multipart/form-data, not {content_type or 'nothing'}"
+            )
+        data = parse_body(await request.body())
+        if isinstance(data, dict) and "urls" in data:
+            try:
+                wanted = UrlsIn.model_validate(data)
+            except ValidationError as error:
+                raise _invalid(error)
+            return job_response(request, submit_urls(request, store, wanted.urls))
+        if isinstance(data, dict) and "text" in data:
+            data = {"articles": [data]}
         try:
-            wanted = UrlsIn.model_validate(data)
+            given = ArticlesIn.model_validate(data)
         except ValidationError as error:
             raise _invalid(error)
-        job = jobs.submit(url_source(wanted.urls, request.app.state.max_body_bytes, request.app.state.fetch_private),
-                          inputs=len(wanted.urls))
-        return job_response(request, job.id)
-    if isinstance(data, dict) and "text" in data:
-        data = {"articles": [data]}
+        return job_response(request, submit_articles(request, store, given.articles, "api"))
+    except QueueFull:
+        await drain(request)
+        raise queue_full()
+
+
+async def drain(request: Request) -> None:
+    """Read what is left of the body, keeping none of it: a client still sending would see a broken pipe, not
+    the answer, if the server closed on it."""
     try:
-        given = ArticlesIn.model_validate(data)
-    except ValidationError as error:
-        raise _invalid(error)
-    job = jobs.submit(paste_source(given.articles, "api"), inputs=len(given.articles))
-    return job_response(request, job.id)
+        async for _ in request.stream():
+            pass
+    except RuntimeError:  # already read
+        pass
 
 
-async def read_files(request: Request, field: str = "files") -> list[tuple[str, bytes]]:
-    """Uploaded files as ``(label, content)``; the label is the file's name (never a path on this machine)."""
-    limit = request.app.state.max_body_bytes
-    async with request.form(max_files=MAX_FILES_PER_REQUEST, max_fields=50, max_part_size=limit) as form:
-        return await files_from_form(form, field)
+def parse_body(body: bytes) -> Any:
+    """A request's JSON body; 400 with one line when it is not JSON or nests too deep to be an article."""
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
+        raise HTTPException(400, f"request body: not JSON ({error})")
 
 
-async def files_from_form(form, field: str = "files") -> list[tuple[str, bytes]]:
-    uploads = [f for f in form.getlist(field) if hasattr(f, "read") and getattr(f, "filename", None)]
-    if not uploads:
-        raise HTTPException(422, f"{field}: no file uploaded")
-    files = []
-    for upload in uploads:
-        name = (upload.filename or "upload").replace("\\", "/").rsplit("/", 1)[-1][:200] or "upload"
-        files.append((f"upload:{name}", await upload.read()))
-    return files
+def validation_problems(error: ValidationError) -> str:
+    """A model's validation errors as one line: ``field: problem; ...``."""
+    return "; ".join(
+        ".".join(str(p) for p in e["loc"]) + ": " + e["msg"] if e["loc"] else e["msg"] for e in error.errors()
+    )
 
 
 def _invalid(error: ValidationError) -> HTTPException:
-    problems = [
-        ".".join(str(p) for p in e["loc"]) + ": " + e["msg"] if e["loc"] else e["msg"] for e in error.errors()
-    ]
-    return HTTPException(422, "; ".join(problems))
+    return HTTPException(422, validation_problems(error))
 
 
 def _found(load, store: Store, key: str):

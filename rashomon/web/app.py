@@ -10,6 +10,7 @@ site is refused.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from importlib import resources
 from pathlib import Path
@@ -21,10 +22,11 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from .. import __version__
 from ..store import Store
+from .exports import ExportCache
+from .jobs import DEFAULT_MAX_ACTIVE, JobQueue
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -39,6 +41,7 @@ SECURITY_HEADERS = [
 ]
 DEFAULT_MAX_BODY = 10_000_000
 LOOPBACK_NAMES = ["127.0.0.1", "localhost", "::1", "[::1]"]
+log = logging.getLogger("rashomon.web")
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -47,19 +50,41 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-class StoreSource:
-    """One Store per server thread: a sqlite3 connection must stay in the thread that opened it."""
+class StorePool:
+    """Connections for request handlers: one per request, reused, never shared by two requests at once.
 
-    def __init__(self, db_path: str):
+    A request's dependency and its handler run in different worker threads, so a connection
+    created for a request must be usable from another thread (``shared_across_threads``); it is
+    still only ever used by one thread at a time. WAL mode lets every reader go on while the
+    ingest worker writes.
+    """
+
+    def __init__(self, db_path: str, keep: int = 8):
         self.db_path = db_path
-        self._local = threading.local()
+        self.keep = keep  # idle connections kept open; more are opened under load and closed after
+        self._idle: list[Store] = []
+        self._lock = threading.Lock()
 
-    def get(self) -> Store:
-        store = getattr(self._local, "store", None)
-        if store is None:
-            store = Store(self.db_path)
-            self._local.store = store
-        return store
+    def acquire(self) -> Store:
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        return Store(self.db_path, shared_across_threads=True)
+
+    def release(self, store: Store) -> None:
+        if store.db.in_transaction:  # a handler that raised mid-write leaves nothing open for the next one
+            store.db.rollback()
+        with self._lock:
+            if len(self._idle) < self.keep:
+                self._idle.append(store)
+                return
+        store.close()
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for store in idle:
+            store.close()
 
 
 def error_body(status: int, message: str, **extra: Any) -> dict[str, Any]:
@@ -87,23 +112,85 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-class BodyLimit:
-    """Refuses a request body over ``max_bytes`` with a JSON 413, before any handler reads it.
+async def send_error(scope: Scope, send: Send, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+    """An error in the API's JSON shape, for the paths that answer before (or outside) the routes."""
+    body = json.dumps(error_body(status, message)).encode()
+    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    raw += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
 
-    A declared Content-Length over the limit is refused at once; a body sent
-    without one (chunked) is counted as it arrives and buffered up to the limit.
+
+class InternalErrors:
+    """An unexpected error in a handler is a 500 in the error shape (a page or JSON), never a bare text.
+
+    The traceback goes to the server's log; the client gets one line that names no internals.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception:
+            log.exception("%s %s failed", scope.get("method"), scope.get("path"))
+            if started:
+                return  # the response is already on its way: the client sees it cut short
+            await send_error(scope, send, 500, f"{scope.get('path', '')}: internal error (the server log has the details)")
+
+
+class TrustedHosts:
+    """Refuses a request whose Host header is not one of ``allowed`` (``*``: any), in the error shape.
+
+    On loopback this defeats DNS rebinding: a page on another site cannot reach the server under its own name.
+    """
+
+    def __init__(self, app: ASGIApp, allowed: list[str]):
+        self.app = app
+        self.any = "*" in allowed
+        self.allowed = {name.lower() for name in allowed}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket") and not self.any:
+            host = dict(scope.get("headers", [])).get(b"host", b"").decode("latin-1").lower()
+            name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+            if name not in self.allowed:
+                await send_error(scope, send, 400, "request: invalid host header")
+                return
+        await self.app(scope, receive, send)
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """Refuses a request body over ``max_bytes`` with a JSON 413, without holding the body in memory.
+
+    A declared Content-Length over the limit is refused at once; a body sent without one
+    (chunked) is counted as the handler reads it, and the read that passes the limit ends the
+    request with 413. Bodies flow through as they arrive: the handlers stream uploads to disk.
     """
 
     def __init__(self, app: ASGIApp, max_bytes: int):
         self.app = app
         self.max_bytes = max_bytes
 
-    async def _too_large(self, send: Send) -> None:
-        body = json.dumps(error_body(413, f"request body: larger than the limit of {self.max_bytes} bytes")).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                                (b"connection", b"close")]})
-        await send({"type": "http.response.body", "body": body})
+    async def _too_large(self, scope: Scope, send: Send) -> None:
+        await send_error(scope, send, 413, f"request body: larger than the limit of {self.max_bytes} bytes",
+                         {"connection": "close"})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -117,33 +204,31 @@ class BodyLimit:
             except ValueError:
                 length = self.max_bytes + 1
             if length > self.max_bytes:
-                await self._too_large(send)
+                await self._too_large(scope, send)
                 return
-        chunks: list[bytes] = []
         size = 0
-        while True:
+        started = False
+
+        async def counted() -> Message:
+            nonlocal size
             message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_bytes:
-                await self._too_large(send)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
-        sent = False
+            if message["type"] == "http.request":
+                size += len(message.get("body", b""))
+                if size > self.max_bytes:
+                    raise BodyTooLarge()
+            return message
 
-        async def replay() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
 
-        await self.app(scope, replay, send)
+        try:
+            await self.app(scope, counted, tracked)
+        except BodyTooLarge:
+            if not started:
+                await self._too_large(scope, send)
 
 
 class SameOriginWrites:
@@ -192,12 +277,18 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
 
 
+def work_dir(db_path: str) -> Path:
+    """The server's files beside its database (job inputs waiting, cached exports): ``<db>.work/``."""
+    return Path(f"{db_path}.work")
+
+
 def create_app(
     db_path: str | Path,
     *,
     max_body_bytes: int = DEFAULT_MAX_BODY,
     allowed_hosts: list[str] | None = None,
     fetch_private: bool = False,
+    max_active_jobs: int = DEFAULT_MAX_ACTIVE,
 ) -> FastAPI:
     """The web application over the database at ``db_path`` (created and migrated if needed).
 
@@ -205,9 +296,10 @@ def create_app(
     also defeats DNS rebinding); pass ``["*"]`` when serving beyond this machine.
     ``fetch_private``: let pasted URLs reach loopback and private addresses. Off by default and
     in ``rashomon serve``; the tests turn it on to fetch from a page server they run on loopback.
+    ``max_active_jobs``: unfinished ingest jobs accepted before new ones are refused with 429.
+    Jobs left unfinished by an earlier server on this database are resumed now.
     """
     from . import api, pages
-    from .jobs import JobQueue
 
     db_path = str(db_path)
     Store(db_path).close()  # create or migrate now, so a bad file fails at start, not on the first request
@@ -218,8 +310,12 @@ def create_app(
         docs_url=None,  # FastAPI's /docs loads its script from a CDN: ours is rendered here, offline
         redoc_url=None,
     )
-    app.state.stores = StoreSource(db_path)
-    app.state.jobs = JobQueue(db_path)
+    app.state.stores = StorePool(db_path)
+    work = work_dir(db_path)
+    app.state.jobs = JobQueue(db_path, work / "jobs", max_bytes=max_body_bytes, allow_private=fetch_private,
+                              max_active=max_active_jobs)
+    app.state.jobs.start()
+    app.state.exports = ExportCache(work / "exports")
     app.state.templates = templates()
     app.state.max_body_bytes = max_body_bytes
     app.state.fetch_private = fetch_private
@@ -235,8 +331,10 @@ def create_app(
         if exc.status_code == 404 and message == "Not Found":
             message = f"{request.url.path}: no such page"
         if _wants_json(request):
-            return JSONResponse(error_body(exc.status_code, message), status_code=exc.status_code)
-        return pages.error_page(request, exc.status_code, message)
+            return JSONResponse(error_body(exc.status_code, message), status_code=exc.status_code, headers=exc.headers)
+        page = pages.error_page(request, exc.status_code, message)
+        page.headers.update(exc.headers or {})
+        return page
 
     @app.exception_handler(RequestValidationError)
     async def invalid_input(request: Request, exc: RequestValidationError):
@@ -263,8 +361,10 @@ def create_app(
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    # Outermost last: every response, errors included, passes SecurityHeaders on its way out.
     app.add_middleware(SameOriginWrites)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or LOOPBACK_NAMES)
+    app.add_middleware(TrustedHosts, allowed=allowed_hosts or LOOPBACK_NAMES)
+    app.add_middleware(InternalErrors)
     app.add_middleware(SecurityHeaders)
     return app

@@ -20,11 +20,14 @@ from .api import (
     StoreDep,
     UrlsIn,
     StoryListQuery,
-    files_from_form,
-    paste_source,
-    upload_source,
-    url_source,
+    drain,
+    queue_full,
+    submit_articles,
+    submit_uploads,
+    submit_urls,
+    validation_problems,
 )
+from .jobs import QueueFull, job_record
 
 router = APIRouter(include_in_schema=False)
 
@@ -107,9 +110,21 @@ def ingest_form(request: Request) -> HTMLResponse:
 
 
 @router.post("/ingest", response_class=HTMLResponse)
-async def ingest_submit(request: Request):
+async def ingest_submit(request: Request, store: StoreDep):
     """Pasted text (with its title, outlet, date, language) or uploaded files; the work runs as a background job."""
-    jobs = request.app.state.jobs
+    try:
+        request.app.state.jobs.check_room(store)
+        job = await _submit_form(request, store)
+    except QueueFull:
+        await drain(request)
+        raise queue_full()
+    if isinstance(job, HTMLResponse):
+        return job
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+async def _submit_form(request: Request, store: Store):
+    """The form's job, accepted; or the form again with its problem."""
     max_bytes = request.app.state.max_body_bytes
     async with request.form(max_files=MAX_FILES_PER_REQUEST, max_fields=20, max_part_size=max_bytes) as form:
         kind = str(form.get("kind") or "paste")
@@ -119,24 +134,18 @@ async def ingest_submit(request: Request):
             try:
                 wanted = UrlsIn.model_validate({"urls": lines})
             except ValidationError as error:
-                problem = "; ".join(".".join(str(p) for p in e["loc"]) + ": " + e["msg"] for e in error.errors())
-                return _form_problem(request, problem, values)
-            job = jobs.submit(url_source(wanted.urls, max_bytes, request.app.state.fetch_private), inputs=len(wanted.urls))
-            return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+                return _form_problem(request, validation_problems(error), values)
+            return submit_urls(request, store, wanted.urls)
         has_files = any(getattr(f, "filename", "") for f in form.getlist("files"))
         if kind == "upload" or (has_files and not values["text"].strip()):
             if not has_files:
                 return _form_problem(request, "files: choose at least one file to upload", values)
-            files = await files_from_form(form)
-            job = jobs.submit(upload_source(files, max_bytes), inputs=len(files))
-            return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+            return await submit_uploads(request, store, form)
     try:
         given = ArticleIn.model_validate({k: v for k, v in values.items() if v.strip() and k != "urls"})
     except ValidationError as error:
-        problem = "; ".join(".".join(str(p) for p in e["loc"]) + ": " + e["msg"] for e in error.errors())
-        return _form_problem(request, problem, values)
-    job = jobs.submit(paste_source([given], "pasted"), inputs=1)
-    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+        return _form_problem(request, validation_problems(error), values)
+    return submit_articles(request, store, [given], "pasted")
 
 
 def _form_problem(request: Request, problem: str, values: dict[str, str]) -> HTMLResponse:
@@ -145,11 +154,11 @@ def _form_problem(request: Request, problem: str, values: dict[str, str]) -> HTM
 
 
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)
-def job(request: Request, job_id: ID) -> HTMLResponse:
-    record = request.app.state.jobs.get(job_id)
-    if record is None:
-        raise HTTPException(404, f"job {job_id}: no such job (jobs are forgotten when the server restarts)")
-    return render(request, "job.html.j2", job=record)
+def job(request: Request, store: StoreDep, job_id: ID) -> HTMLResponse:
+    found = store.jobs.get(job_id)
+    if found is None:
+        raise HTTPException(404, f"job {job_id}: no such job")
+    return render(request, "job.html.j2", job=job_record(found))
 
 
 @router.get("/docs", response_class=HTMLResponse)

@@ -1,0 +1,56 @@
+"""The JSON export as the web app serves it: built once per corpus revision, then streamed from disk.
+
+Building the export of a few thousand articles takes a second or more of CPU and
+a hundred MB of memory; eight clients asking for it at once would take the server
+with them. So it is built by one request at a time, inside one read snapshot,
+written to a file named after the store's revision, and every request for the same
+revision streams that file. A new commit to the store raises the revision, and
+the next request builds the export afresh.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+from ..present.export import write_json
+from ..present.layers import export_from_store
+from ..store import Store
+
+KEEP = 2  # exports kept on disk: the newest, and the one before it for requests still streaming it
+CHUNK = 1 << 20  # a thread hop per chunk: fewer, larger reads stream the export faster
+
+
+class ExportCache:
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._lock = threading.Lock()
+
+    def open(self, store: Store) -> BinaryIO:
+        """The export of the store as it is now, opened for reading (an open file outlives its removal)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"export-{store.revision()}.json"
+        if not path.exists():
+            with self._lock:
+                if not path.exists():
+                    path = self._build(store)
+        return open(path, "rb")
+
+    def _build(self, store: Store) -> Path:
+        with store.snapshot():
+            path = self.folder / f"export-{store.revision()}.json"
+            partial = path.with_suffix(".partial")
+            with open(partial, "w", encoding="utf-8") as out:
+                write_json(export_from_store(store), out)
+        os.replace(partial, path)
+        for old in sorted(self.folder.glob("export-*.json"), key=lambda p: p.stat().st_mtime)[:-KEEP]:
+            old.unlink(missing_ok=True)
+        return path
+
+
+def chunks(stream: BinaryIO) -> Iterator[bytes]:
+    with stream:
+        while data := stream.read(CHUNK):
+            yield data
