@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import http.server
+import socket
 import threading
 
 import pytest
 
 from conftest import run_cli
-from rashomon.ingest.fetch import read_urls, refused_address
+from rashomon.ingest.fetch import fetch, read_urls, refused_address
+from rashomon.ingest.problems import IngestProblem
 from rashomon.model import Article, Rejection
 from webserver import WebServer
 
@@ -65,9 +67,88 @@ def test_non_public_addresses_are_refused(address):
     assert refused_address(address)
 
 
-@pytest.mark.parametrize("address", ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111"])
+@pytest.mark.parametrize("address", ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111", "::ffff:8.8.8.8"])
 def test_public_addresses_pass(address):
     assert refused_address(address) is None
+
+
+# IPv6 addresses that lead to an IPv4 address, with what refused_address says about each.
+EMBEDDING_IPV4 = [
+    ("2002:7f00:1::", "a 6to4 address 2002:7f00:1:: embedding loopback address 127.0.0.1"),
+    ("2002:a9fe:a9fe::", "a 6to4 address 2002:a9fe:a9fe:: embedding link-local address 169.254.169.254"),
+    ("2002:c0a8:101::1", "a 6to4 address 2002:c0a8:101::1 embedding private address 192.168.1.1"),
+    ("2002::", "a 6to4 address 2002:: embedding unspecified address 0.0.0.0"),
+    ("2002:0808:0808::", None),  # 6to4 for 8.8.8.8: a relay carries it to that public address
+    # Teredo: 2001:0:SERVER:flags:port:CLIENT, the client bit-inverted (RFC 4380's example has a documentation client).
+    ("2001:0:4136:e378:8000:63bf:3fff:fdd2",
+     "a Teredo address 2001:0:4136:e378:8000:63bf:3fff:fdd2 embedding private address 192.0.2.45"),
+    ("2001:0:4136:e378:8000:63bf:80ff:fffe",
+     "a Teredo address 2001:0:4136:e378:8000:63bf:80ff:fffe embedding loopback address 127.0.0.1"),
+    ("2001:0:a00:1::f7f7:f7f7", "a Teredo address 2001:0:a00:1::f7f7:f7f7 embedding private address 10.0.0.1"),
+    ("2001:0:4136:e378:8000:63bf:f7f7:f7f7", None),  # server 65.54.227.120, client 8.8.8.8: both public
+    ("64:ff9b::7f00:1", "a NAT64 address 64:ff9b::7f00:1 embedding loopback address 127.0.0.1"),
+    ("64:ff9b::a9fe:a9fe", "a NAT64 address 64:ff9b::a9fe:a9fe embedding link-local address 169.254.169.254"),
+    ("64:ff9b::808:808", None),  # how a DNS64 network reaches 8.8.8.8
+    ("64:ff9b:1::a00:1", "a local-use NAT64 address 64:ff9b:1::a00:1 embedding private address 10.0.0.1"),
+    ("64:ff9b:1:2:3:4:c0a8:1", "a local-use NAT64 address 64:ff9b:1:2:3:4:c0a8:1 embedding private address 192.168.0.1"),
+    ("64:ff9b:1::808:808", None),
+    ("::127.0.0.1", "an IPv4-compatible address ::7f00:1 embedding loopback address 127.0.0.1"),
+    ("::8.8.8.8", "an IPv4-compatible address ::808:808 (deprecated; embedding 8.8.8.8)"),
+    ("::ffff:127.0.0.1", "an IPv4-mapped address ::ffff:7f00:1 embedding loopback address 127.0.0.1"),
+    ("::ffff:169.254.169.254", "an IPv4-mapped address ::ffff:a9fe:a9fe embedding link-local address 169.254.169.254"),
+    ("::ffff:8.8.8.8", None),
+    ("fec0::1", "a site-local address fec0::1"),
+    ("feff:ffff::1", "a site-local address feff:ffff::1"),
+    ("::", "an unspecified address ::"),
+    ("::1", "a loopback address ::1"),
+    ("0.0.0.0", "an unspecified address 0.0.0.0"),
+    ("fe80::1%eth0", "a link-local address fe80::1"),
+]
+
+
+@pytest.mark.parametrize(("address", "problem"), EMBEDDING_IPV4)
+def test_ipv6_addresses_are_judged_by_the_ipv4_they_embed(address, problem):
+    assert refused_address(address) == problem
+
+
+@pytest.fixture
+def no_connections(monkeypatch):
+    """Any attempt to connect fails the test: refusals must come before connecting."""
+    def connect(sock, address):
+        raise AssertionError(f"a refused fetch connected to {address}")
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect)
+
+
+@pytest.fixture
+def dns(monkeypatch):
+    """Make names resolve to chosen addresses (others resolve as usual), as a hostile DNS server could."""
+    answers: dict[str, list[str]] = {}
+    real_getaddrinfo = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host not in answers:
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        return [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", (address, port, 0, 0)) if ":" in address
+                else (socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port)) for address in answers[host]]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return answers
+
+
+@pytest.mark.parametrize(("address", "problem"), [(address, problem) for address, problem in EMBEDDING_IPV4 if problem])
+def test_fetch_refuses_a_host_resolving_to_an_embedded_private_ipv4(dns, no_connections, address, problem):
+    dns["example.test"] = [address]
+    with pytest.raises(IngestProblem) as refusal:
+        fetch("http://example.test/news")
+    assert str(refusal.value) == f"refused: example.test resolves to {problem}"
+
+
+def test_fetch_refuses_a_host_when_any_of_its_addresses_is_refused(dns, no_connections):
+    dns["example.test"] = ["8.8.8.8", "2002:a9fe:a9fe::"]
+    [rejection] = read_urls(["https://example.test/"])
+    assert rejection.problem == ("refused: example.test resolves to a 6to4 address 2002:a9fe:a9fe:: "
+                                 "embedding link-local address 169.254.169.254")
 
 
 def test_loopback_and_bad_schemes_are_refused_by_default(site):

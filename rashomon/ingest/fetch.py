@@ -37,23 +37,78 @@ def is_url(text: str) -> bool:
 
 
 def refused_address(address: str) -> str | None:
-    """Why a fetch may not go to this IP address, or None when it may."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    """Why a fetch may not go to this IP address ("a loopback address 127.0.0.1"), or None when it may.
+
+    IPv6 addresses that lead to an IPv4 address (IPv4-mapped, 6to4, Teredo, NAT64) are judged by the IPv4
+    addresses they embed: the connection ends up there. One that embeds only public IPv4 addresses is allowed,
+    whatever Python's flags say about its prefix (they differ between releases: 3.12.4 and later call all of
+    2002::/16 non-global, earlier ones call it global). IPv4-compatible (::a.b.c.d, deprecated) and site-local
+    (fec0::/10, deprecated, routed inside a site) addresses are refused outright.
+    """
+    ip = ipaddress.ip_address(address.split("%", 1)[0])  # a zone id ("fe80::1%eth0") changes nothing here
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedding = _embedded_ipv4(ip)
+        if embedding:
+            kind, carried = embedding
+            for carried_ipv4 in carried:
+                problem = _address_problem(carried_ipv4)
+                if problem:
+                    return f"{_with_article(kind)} address {ip} embedding {problem}"
+            if kind == "IPv4-compatible":
+                return f"{_with_article(kind)} address {ip} (deprecated; embedding {carried[0]})"
+            return None
+        if ip.is_site_local:
+            return f"a site-local address {ip}"
+    problem = _address_problem(ip)
+    return _with_article(problem) if problem else None
+
+
+def _address_problem(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    # Unspecified first: 0.0.0.0 and :: are also "private", but a connection to them lands on this machine.
     for flag, name in (
+        ("is_unspecified", "unspecified"),
         ("is_loopback", "loopback"),
         ("is_link_local", "link-local"),
         ("is_private", "private"),
         ("is_multicast", "multicast"),
         ("is_reserved", "reserved"),
-        ("is_unspecified", "unspecified"),
     ):
         if getattr(ip, flag):
             return f"{name} address {ip}"
     if not ip.is_global:
         return f"non-public address {ip}"
     return None
+
+
+_NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052: the IPv4 address is the last 32 bits
+# RFC 8215. Read as DNS64 writes it, IPv4 in the last 32 bits (a /96 prefix); a network that chose a shorter
+# prefix puts it elsewhere (RFC 6052 layouts), which no address alone can tell.
+_NAT64_LOCAL_USE = ipaddress.IPv6Network("64:ff9b:1::/48")
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> tuple[str, list[ipaddress.IPv4Address]] | None:
+    """What kind of IPv6 address leads to IPv4, and the IPv4 addresses it embeds; None for plain IPv6."""
+    last_32_bits = ipaddress.IPv4Address(int(ip) & 0xFFFF_FFFF)
+    if ip.ipv4_mapped is not None:
+        return "IPv4-mapped", [ip.ipv4_mapped]
+    if ip.sixtofour is not None:
+        return "6to4", [ip.sixtofour]
+    if ip.teredo is not None:
+        # (server, client); ipaddress has already undone the bit inversion of the client address.
+        server, client = ip.teredo
+        return "Teredo", [server, client]
+    if ip in _NAT64_WELL_KNOWN:
+        return "NAT64", [last_32_bits]
+    if ip in _NAT64_LOCAL_USE:
+        return "local-use NAT64", [last_32_bits]
+    if ip in _IPV4_COMPATIBLE and int(ip) > 1:  # :: and ::1 are the unspecified and loopback addresses
+        return "IPv4-compatible", [last_32_bits]
+    return None
+
+
+def _with_article(phrase: str) -> str:
+    return ("an " if phrase[0] in "aeiouAEIOU" else "a ") + phrase
 
 
 def _resolve(host: str, port: int, allow_private: bool) -> str:
@@ -67,7 +122,7 @@ def _resolve(host: str, port: int, allow_private: bool) -> str:
             problem = refused_address(address)
             if problem:
                 # One bad address is enough: a later connection could land on it.
-                raise IngestProblem(f"refused: {host} resolves to a {problem}")
+                raise IngestProblem(f"refused: {host} resolves to {problem}")
     return addresses[0]
 
 
