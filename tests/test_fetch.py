@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import socket
 import threading
+from urllib.parse import unquote
 
 import pytest
 
@@ -29,7 +30,13 @@ class Pages(http.server.BaseHTTPRequestHandler):
             "/notes.txt": (200, "text/plain; charset=utf-8", b"Plain notes: the convoy left Raqqa on Sunday at dawn."),
             "/image.png": (200, "image/png", b"\x89PNG\r\n\x1a\n" + b"0" * 100),
             "/big.html": (200, "text/html", b"<p>" + b"x" * 5000 + b"</p>"),
+            "/caf%C3%A9%20noir.html": (200, "text/html; charset=utf-8", PAGE),  # asked for as /café noir.html
         }
+        if self.path.startswith("/redirect?to="):
+            self.send_response(302)
+            self.send_header("Location", unquote(self.path.removeprefix("/redirect?to=")))
+            self.end_headers()
+            return
         if self.path == "/moved":
             self.send_response(302)
             self.send_header("Location", "/page.html")
@@ -149,6 +156,87 @@ def test_fetch_refuses_a_host_when_any_of_its_addresses_is_refused(dns, no_conne
     [rejection] = read_urls(["https://example.test/"])
     assert rejection.problem == ("refused: example.test resolves to a 6to4 address 2002:a9fe:a9fe:: "
                                  "embedding link-local address 169.254.169.254")
+
+
+# How getaddrinfo reads numeric hosts (inet_aton forms, zone ids): the address it returns is the one checked.
+@pytest.mark.parametrize(("url", "problem"), [
+    ("http://2130706433/", "refused: 2130706433 resolves to a loopback address 127.0.0.1"),
+    ("http://0x7f.1/", "refused: 0x7f.1 resolves to a loopback address 127.0.0.1"),
+    ("http://0177.0.0.1/", "refused: 0177.0.0.1 resolves to a loopback address 127.0.0.1"),
+    ("http://127.1:8080/", "refused: 127.1 resolves to a loopback address 127.0.0.1"),
+    ("http://0xa9fea9fe/latest/meta-data/", "refused: 0xa9fea9fe resolves to a link-local address 169.254.169.254"),
+    ("http://0/", "refused: 0 resolves to an unspecified address 0.0.0.0"),
+    ("http://0.0.0.0:8000/", "refused: 0.0.0.0 resolves to an unspecified address 0.0.0.0"),
+    ("http://[::]/", "refused: :: resolves to an unspecified address ::"),
+    ("http://[::ffff:7f00:1]/", "refused: ::ffff:7f00:1 resolves to an IPv4-mapped address ::ffff:7f00:1 "
+                                "embedding loopback address 127.0.0.1"),
+    ("http://[::127.0.0.1]/", "refused: ::127.0.0.1 resolves to an IPv4-compatible address ::7f00:1 "
+                              "embedding loopback address 127.0.0.1"),
+    ("http://[fe80::1%251]:8080/", "refused: fe80::1%251 resolves to a link-local address fe80::1"),
+    ("https://[2002:7f00:1::]/", "refused: 2002:7f00:1:: resolves to a 6to4 address 2002:7f00:1:: "
+                                 "embedding loopback address 127.0.0.1"),
+])
+def test_numeric_hosts_are_checked_as_resolved(no_connections, url, problem):
+    [rejection] = read_urls([url])
+    assert rejection.problem == problem
+
+
+def test_a_malformed_url_is_one_rejection_and_the_rest_still_run(no_connections):
+    urls = ["http://example.test:abc/", "http://[::1/", "http://example.test:99999/", "http://a..b/", "http://[::1]/"]
+    found = list(read_urls(urls))
+    assert [r.input for r in found] == urls and all(isinstance(r, Rejection) for r in found)
+    assert [r.problem for r in found] == [
+        "not a valid URL (Port could not be cast to integer value as 'abc')",
+        "not a valid URL (Invalid IPv6 URL)",
+        "not a valid URL (Port out of range 0-65535)",
+        "cannot resolve host 'a..b' (not a valid host name)",
+        "refused: ::1 resolves to a loopback address ::1",
+    ]
+
+
+@pytest.fixture
+def public_stand_in(monkeypatch, dns, site):
+    """news.test resolves to a public address; connections to it reach the loopback site instead, and no
+    connection goes anywhere else. So a redirect from a public host can be followed without leaving loopback."""
+    public_address, site_port = "93.184.216.34", int(site.rsplit(":", 1)[1])
+    dns["news.test"] = [public_address]
+    real_connect = socket.socket.connect
+
+    def connect(sock, address):
+        if address[0] != public_address:
+            raise AssertionError(f"a refused fetch connected to {address}")
+        return real_connect(sock, ("127.0.0.1", site_port))
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    return f"http://news.test:{site_port}"
+
+
+def test_the_public_stand_in_serves_the_site(public_stand_in):
+    [page] = read_urls([f"{public_stand_in}/moved"])
+    assert isinstance(page, Article) and page.url == f"{public_stand_in}/page.html"
+
+
+@pytest.mark.parametrize(("target", "problem"), [
+    ("http://127.0.0.1:22/", "refused: 127.0.0.1 resolves to a loopback address 127.0.0.1"),
+    ("//127.0.0.1:8080/admin", "refused: 127.0.0.1 resolves to a loopback address 127.0.0.1"),
+    ("http://2130706433:6379/", "refused: 2130706433 resolves to a loopback address 127.0.0.1"),
+    ("http://[::ffff:169.254.169.254]/latest/meta-data/", "refused: ::ffff:169.254.169.254 resolves to an "
+     "IPv4-mapped address ::ffff:a9fe:a9fe embedding link-local address 169.254.169.254"),
+    ("http://[2002:a9fe:a9fe::]:81/", "refused: 2002:a9fe:a9fe:: resolves to a 6to4 address 2002:a9fe:a9fe:: "
+                                      "embedding link-local address 169.254.169.254"),
+    ("file:///etc/passwd", "refused: only http and https URLs are fetched, not file"),
+    ("http://[::1/", "redirected to a URL that is not valid: http://[::1/ (Invalid IPv6 URL)"),
+    ("http://news.test:abc/", "redirected to a URL that is not valid: http://news.test:abc/ "
+                              "(Port could not be cast to integer value as 'abc')"),
+])
+def test_a_redirect_from_a_public_host_is_checked_again(public_stand_in, target, problem):
+    [rejection] = read_urls([f"{public_stand_in}/redirect?to={target}"])
+    assert isinstance(rejection, Rejection) and rejection.problem == problem
+
+
+def test_a_url_with_non_ascii_and_spaces_is_sent_escaped(site):
+    [page] = read_urls([f"{site}/café noir.html"], allow_private=True)
+    assert isinstance(page, Article) and page.title == "Convoy leaves Raqqa"
 
 
 def test_loopback_and_bad_schemes_are_refused_by_default(site):

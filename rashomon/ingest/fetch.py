@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
+import re
 import socket
 import ssl
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, quote, urljoin, urlsplit
 
 from rashomon.ingest.decoding import decode_html, decode_text
 from rashomon.ingest.html import article_from_html
@@ -116,6 +117,8 @@ def _resolve(host: str, port: int, allow_private: bool) -> str:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as error:
         raise IngestProblem(f"cannot resolve host {host!r} ({error.strerror})") from None
+    except UnicodeError:  # the IDNA codec refuses an empty or over-long label ("a..b")
+        raise IngestProblem(f"cannot resolve host {host!r} (not a valid host name)") from None
     addresses = list(dict.fromkeys(info[4][0] for info in infos))
     if not allow_private:
         for address in addresses:
@@ -160,24 +163,23 @@ def fetch(url: str, *, max_bytes: int = DEFAULT_MAX_FETCH_BYTES, timeout: float 
           allow_private: bool = False) -> Fetched:
     """GET one page; raises IngestProblem with one line saying why not."""
     current = url
-    for _ in range(MAX_REDIRECTS + 1):
-        parts = urlsplit(current)
+    for hop in range(MAX_REDIRECTS + 1):
+        parts, port = _split(current, redirected=hop > 0)
         if parts.scheme not in ("http", "https"):
             raise IngestProblem(f"refused: only http and https URLs are fetched, not {parts.scheme or 'no scheme'}")
         if not parts.hostname:
             raise IngestProblem("not a URL with a host")
         if parts.username or parts.password:
             raise IngestProblem("refused: URLs with credentials are not fetched")
-        port = parts.port or (443 if parts.scheme == "https" else 80)
         address = _resolve(parts.hostname, port, allow_private)
         connection_type = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
         connection = connection_type(parts.hostname, address, port, timeout)
         try:
-            path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-            connection.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": "text/html, text/plain;q=0.8"})
+            connection.request("GET", _request_target(parts), headers={"User-Agent": USER_AGENT, "Accept": "text/html, text/plain;q=0.8"})
             response = connection.getresponse()
-            if response.status in (301, 302, 303, 307, 308) and response.getheader("Location"):
-                current = urljoin(current, response.getheader("Location"))
+            location = response.getheader("Location")
+            if response.status in (301, 302, 303, 307, 308) and location:
+                current = _redirect_target(current, location)
                 continue
             if response.status != 200:
                 raise IngestProblem(f"HTTP {response.status} {response.reason}")
@@ -195,6 +197,31 @@ def fetch(url: str, *, max_bytes: int = DEFAULT_MAX_FETCH_BYTES, timeout: float 
         finally:
             connection.close()
     raise IngestProblem(f"more than {MAX_REDIRECTS} redirects")
+
+
+def _split(url: str, *, redirected: bool) -> tuple[SplitResult, int]:
+    """The URL's parts and the port to connect to, or one line saying why the URL is not valid."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises on "host:abc" and ports over 65535
+    except ValueError as error:
+        raise IngestProblem(f"redirected to a URL that is not valid: {url} ({error})" if redirected
+                            else f"not a valid URL ({error})") from None
+    return parts, port if port is not None else (443 if parts.scheme == "https" else 80)
+
+
+def _redirect_target(current: str, location: str) -> str:
+    try:
+        return urljoin(current, location)
+    except ValueError as error:  # urljoin parses both: "http://[::1" is an invalid IPv6 URL
+        raise IngestProblem(f"redirected to a URL that is not valid: {location} ({error})") from None
+
+
+def _request_target(parts: SplitResult) -> str:
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    # Sent as a browser sends it: non-ASCII as UTF-8 escapes, and spaces and control characters escaped too
+    # (http.client cannot encode the first and refuses the others).
+    return re.sub(r"[^\x21-\x7e]+", lambda match: quote(match.group(), safe=""), target)
 
 
 def article_from_fetched(page: Fetched, where: str) -> Article | Rejection:
