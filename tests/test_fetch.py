@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import http.server
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
+import time
 from urllib.parse import unquote
 
 import pytest
@@ -23,8 +27,41 @@ the coalition did not confirm. About 3,000 civilians also left the city during t
 </body></html>"""
 
 
+DRIP_EVERY_S = 0.5  # the slow routes send a byte this often, for 100 s
+DRIPPED_BYTES = 200
+
+
 class Pages(http.server.BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 - the stdlib's name
+        try:
+            self.serve()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the fetch gave up on a slow route
+
+    def drip(self, data: bytes):
+        for byte in data:
+            self.wfile.write(bytes([byte]))
+            time.sleep(DRIP_EVERY_S)
+
+    def serve(self):
+        if self.path == "/drip-body":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(DRIPPED_BYTES))
+            self.end_headers()
+            self.drip(b"x" * DRIPPED_BYTES)
+            return
+        if self.path == "/drip-headers":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            self.drip(b"X-Slow: " + b"x" * DRIPPED_BYTES)
+            return
+        if self.path.startswith("/hop/"):  # /hop/1 -> /hop/2 -> /hop/3 -> the page, each answer after 0.5 s
+            time.sleep(0.5)
+            hop = int(self.path.removeprefix("/hop/"))
+            self.send_response(302)
+            self.send_header("Location", f"/hop/{hop + 1}" if hop < 3 else "/page.html")
+            self.end_headers()
+            return
         routes = {
             "/page.html": (200, "text/html; charset=utf-8", PAGE),
             "/notes.txt": (200, "text/plain; charset=utf-8", b"Plain notes: the convoy left Raqqa on Sunday at dawn."),
@@ -32,19 +69,12 @@ class Pages(http.server.BaseHTTPRequestHandler):
             "/big.html": (200, "text/html", b"<p>" + b"x" * 5000 + b"</p>"),
             "/caf%C3%A9%20noir.html": (200, "text/html; charset=utf-8", PAGE),  # asked for as /café noir.html
         }
+        redirects = {"/moved": "/page.html", "/loop": "/loop"}
         if self.path.startswith("/redirect?to="):
+            redirects[self.path] = unquote(self.path.removeprefix("/redirect?to="))
+        if self.path in redirects:
             self.send_response(302)
-            self.send_header("Location", unquote(self.path.removeprefix("/redirect?to=")))
-            self.end_headers()
-            return
-        if self.path == "/moved":
-            self.send_response(302)
-            self.send_header("Location", "/page.html")
-            self.end_headers()
-            return
-        if self.path == "/loop":
-            self.send_response(302)
-            self.send_header("Location", "/loop")
+            self.send_header("Location", redirects[self.path])
             self.end_headers()
             return
         status, content_type, body = routes.get(self.path, (404, "text/plain", b"no"))
@@ -58,12 +88,36 @@ class Pages(http.server.BaseHTTPRequestHandler):
         pass
 
 
+def serve(tls: ssl.SSLContext | None = None):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+    if tls:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 @pytest.fixture(scope="module")
 def site():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Pages)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = serve()
     yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def tls_site(tmp_path_factory):
+    """The same pages over HTTPS, with a certificate for 127.0.0.1 made here and trusted through SSL_CERT_FILE."""
+    if not shutil.which("openssl"):
+        pytest.skip("needs the openssl command to make a certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", folder / "key.pem", "-out", folder / "cert.pem", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
+    server = serve(context)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SSL_CERT_FILE", str(folder / "cert.pem"))
+        yield f"https://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
 
 
@@ -264,6 +318,40 @@ def test_fetching_a_page_when_private_addresses_are_allowed(site):
     assert isinstance(missing, Rejection) and missing.problem == "HTTP 404 Not Found"
     assert isinstance(big, Rejection) and "over the" in big.problem
     assert isinstance(loop, Rejection) and "redirects" in loop.problem
+
+
+def test_fetching_a_page_over_tls(tls_site):
+    page, moved = read_urls([f"{tls_site}/page.html", f"{tls_site}/moved"], allow_private=True)
+    assert isinstance(page, Article) and "no foreigners were among them" in page.original
+    assert isinstance(moved, Article) and moved.url == f"{tls_site}/page.html"
+
+
+# A server that answers every read in time but never finishes: the per-read timeout (10 s) never fires,
+# only the whole fetch's deadline ends it. The time bound is a guard against hanging, not a speed target.
+@pytest.mark.parametrize("route", ["/drip-body", "/drip-headers"])
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_a_dripping_server_is_cut_off_at_the_deadline(request, scheme, route):
+    base = request.getfixturevalue("tls_site" if scheme == "https" else "site")
+    started = time.monotonic()
+    [rejection] = read_urls([f"{base}{route}"], allow_private=True, deadline_s=2)
+    assert rejection.problem == "ran past the 2 s deadline for a whole fetch (redirects included)"
+    assert time.monotonic() - started < DRIPPED_BYTES * DRIP_EVERY_S / 4
+
+
+def test_the_deadline_spans_redirects(site):
+    # Each of the four answers comes in 0.5 s, within the deadline alone; together they take 2 s.
+    [completed] = read_urls([f"{site}/hop/1"], allow_private=True, deadline_s=10)
+    assert isinstance(completed, Article) and completed.url == f"{site}/page.html"
+    [rejection] = read_urls([f"{site}/hop/1"], allow_private=True, deadline_s=1.2)
+    assert rejection.problem == "ran past the 1.2 s deadline for a whole fetch (redirects included)"
+
+
+def test_a_tls_handshake_that_never_comes_is_cut_off_at_the_deadline():
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # connections queue up, nothing ever answers
+        started = time.monotonic()
+        [rejection] = read_urls([f"https://127.0.0.1:{silent.getsockname()[1]}/"], allow_private=True, deadline_s=1)
+    assert rejection.problem == "ran past the 1 s deadline for a whole fetch (redirects included)"
+    assert time.monotonic() - started < 9  # the 10 s per-wait timeout would have ended it later, differently
 
 
 def test_cli_refuses_a_loopback_url_with_one_line(site, tmp_path):
