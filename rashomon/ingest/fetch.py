@@ -3,8 +3,9 @@
 A URL typed into a local tool (or posted to its web app) is untrusted: it could
 point at the machine itself, the home router or a cloud metadata service. So
 the host is resolved here, every address it resolves to must be public
-(no loopback, private, link-local, multicast, reserved or unspecified range,
-IPv4-mapped IPv6 included), and the connection goes to the address that was
+(no loopback, private, link-local, multicast, reserved or unspecified range;
+an IPv6 address that leads to IPv4 judged by the IPv4 it embeds, see
+``refused_address``), and the connection goes to the address that was
 checked, never to a second lookup that DNS could answer differently. Redirects
 are followed by hand, a few at most, each target checked the same way. The
 body is capped in bytes; time is capped twice: no single wait on the server
