@@ -152,6 +152,29 @@ def test_bad_inputs_each_get_one_line_and_the_batch_goes_on(tmp_path):
     assert len(titles) == 2  # and the article stored before is still there
 
 
+def test_an_article_that_breaks_a_stage_never_holds_up_the_others(tmp_path):
+    # Found by a hostile-input campaign: a 4,301-digit number made `analyze` fail its whole batch, and every later
+    # run the same way, so nothing else was ever analysed.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text("Police in Lyon said on Monday that 87 people were arrested after the protest. " * 4)
+    (inbox / "b.txt").write_text(("The ministry published the figure " + "7" * 5000 + " on Tuesday. ") * 3)
+    (inbox / "c.txt").write_text("La police a arrêté 87 personnes lundi à Lyon après la manifestation. " * 4)
+    first = run_cli("analyze", str(inbox), cwd=tmp_path)
+    assert first.returncode in (0, 1), first.stderr.decode()
+    failed = [line for line in first.stderr.decode().splitlines() if " failed (" in line]
+    assert all(line.startswith(str(inbox / "b.txt")) for line in failed), failed  # if anything failed, b did
+    stories = export_json(tmp_path)["stories"]
+    placed = {path.rsplit("/", 1)[-1] for story in stories for a in export_json(tmp_path)["articles"]
+              if a["id"] in story["article_ids"] for path in a["paths"]}
+    assert {"a.txt", "c.txt"} <= placed
+    again = run_cli("analyze", cwd=tmp_path)
+    assert again.returncode == 0 and "analysed 0 article(s)" in again.stdout.decode()
+    status = run_cli("status", cwd=tmp_path, check_ok=True).stdout.decode()
+    assert "pending analysis: 0" in status
+    assert (f"failed: {len(failed)}" in status) and all(line in status for line in failed)
+
+
 def test_an_oversized_file_is_rejected_without_being_read(tmp_path):
     big = tmp_path / "huge.txt"
     with big.open("wb") as fh:  # sparse: 200 MB on paper, nothing on disk
