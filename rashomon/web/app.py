@@ -121,6 +121,19 @@ async def send_error(scope: Scope, send: Send, status: int, message: str, header
     await send({"type": "http.response.body", "body": body})
 
 
+class StartTracking:
+    """``send``, remembering whether the response has begun: after that, no other answer can be given."""
+
+    def __init__(self, send: Send):
+        self.send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.started = True
+        await self.send(message)
+
+
 class InternalErrors:
     """An unexpected error in a handler is a 500 in the error shape (a page or JSON), never a bare text.
 
@@ -134,19 +147,12 @@ class InternalErrors:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def tracked(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        tracked = StartTracking(send)
         try:
             await self.app(scope, receive, tracked)
         except Exception:
             log.exception("%s %s failed", scope.get("method"), scope.get("path"))
-            if started:
+            if tracked.started:
                 return  # the response is already on its way: the client sees it cut short
             await send_error(scope, send, 500, f"{scope.get('path', '')}: internal error (the server log has the details)")
 
@@ -207,7 +213,6 @@ class BodyLimit:
                 await self._too_large(scope, send)
                 return
         size = 0
-        started = False
 
         async def counted() -> Message:
             nonlocal size
@@ -218,16 +223,11 @@ class BodyLimit:
                     raise BodyTooLarge()
             return message
 
-        async def tracked(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        tracked = StartTracking(send)
         try:
             await self.app(scope, counted, tracked)
         except BodyTooLarge:
-            if not started:
+            if not tracked.started:
                 await self._too_large(scope, send)
 
 
