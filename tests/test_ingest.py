@@ -5,14 +5,17 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from rashomon.ingest import DEFAULT_MAX_BYTES, READERS, article_id, read_inputs
 from rashomon.model import Article, Rejection
+from rashomon.store import Store
 
 SEEDS = Path(__file__).resolve().parent.parent / "examples" / "seeds"
 
@@ -661,3 +664,64 @@ def test_stdin_empty() -> None:
 def test_registry_covers_every_format() -> None:
     formats = {".txt", ".text", ".md", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".csv", ".warc", ".warc.gz"}
     assert formats <= set(READERS)
+
+
+# --- hostile input: lone surrogates ------------------------------------------
+
+
+def stored_paths(db: Path) -> list[str]:
+    with Store(db) as store:
+        return sorted(path for article in store.articles() for path in article.paths)
+
+
+def test_lone_surrogates_are_repaired_and_the_batch_is_stored(tmp_path: Path) -> None:
+    (tmp_path / "half.json").write_text('{"text": "Half an emoji: \\ud83d.", "title": "\\ud83d"}', encoding="utf-8")
+    (tmp_path / "good.txt").write_text(STORY, encoding="utf-8")
+
+    result = run_cli("ingest", "half.json", "good.txt", "--db", "x.db", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr.decode()
+    assert stored_paths(tmp_path / "x.db") == ["good.txt", "half.json"]
+    with Store(tmp_path / "x.db") as store:
+        (half,) = [a for a in store.articles() if a.paths == ["half.json"]]
+    assert half.original == "Half an emoji: \ufffd." and half.title == "\ufffd"
+
+
+def test_every_string_of_a_record_is_repaired(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    fields = ("title", "source", "url", "published", "language", "label", "\\udc80key")
+    record = "{" + ", ".join(f'"{name}": "x\\udfff"' for name in fields) + ', "text": "Story \\ud800 text"}'
+    path.write_text(record + "\n", encoding="utf-8")
+
+    article = only_article(path)
+
+    for text in (article.original, article.title, article.source, article.url, json.dumps(article.given,
+                                                                                       ensure_ascii=False)):
+        text.encode("utf-8")  # raises on a lone surrogate
+    assert article.original == "Story \ufffd text" and article.title == "x\ufffd"
+    assert article.given["extra"] == {"label": "x\ufffd", "\ufffdkey": "x\ufffd"}
+    assert article.given["unparsed"] == {"published": "x\ufffd", "language": "x\ufffd"}
+
+
+def test_file_name_that_is_not_utf8_is_stored(tmp_path: Path) -> None:
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    with open(os.path.join(os.fsencode(folder), b"caf\xe9.txt"), "w", encoding="utf-8") as out:
+        out.write(STORY)
+    (folder / "good.txt").write_text(OTHER_STORY, encoding="utf-8")
+
+    result = run_cli("ingest", "saved", "--db", "x.db", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr.decode()
+    assert stored_paths(tmp_path / "x.db") == ["saved/caf\ufffd.txt", "saved/good.txt"]
+
+
+def test_rejection_quoting_the_input_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps({"body\nrejected: fake.txt": STORY, "x" * 5000: 1, "\ud800": 2}), encoding="utf-8")
+
+    (rejection,) = read(path)
+
+    assert rejection.problem.startswith('no "text" field (found: body rejected: fake.txt, xxx')
+    assert "\n" not in rejection.problem and len(rejection.problem) < 500
+    rejection.problem.encode("utf-8")
