@@ -14,6 +14,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from rashomon.ingest import DEFAULT_MAX_BYTES, READERS, article_id, read_inputs
+from rashomon.ingest.decoding import JsonProblem, json_depth, parse_json
 from rashomon.model import Article, Rejection
 from rashomon.store import Store
 
@@ -725,3 +726,100 @@ def test_rejection_quoting_the_input_is_one_line(tmp_path: Path) -> None:
     assert rejection.problem.startswith('no "text" field (found: body rejected: fake.txt, xxx')
     assert "\n" not in rejection.problem and len(rejection.problem) < 500
     rejection.problem.encode("utf-8")
+
+
+# --- hostile input: JSON nested too deep --------------------------------------
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def test_json_line_nested_too_deep_is_rejected_alone(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    lines = [{"text": STORY}, {"text": OTHER_STORY}, None, {"text": STORY + " Again."}]
+    path.write_text("\n".join(json.dumps(line) if line else '{"text": ' + DEEP + "}" for line in lines) + "\n")
+
+    items = read(path)
+
+    assert [type(item) for item in items] == [Article, Article, Rejection, Article]
+    assert items[2] == Rejection(f"{path}:3", "refused: JSON nested deeper than 64 levels")
+    assert items[3].paths == [f"{path}:4"]
+
+
+def test_json_list_item_nested_too_deep_is_rejected_alone(tmp_path: Path) -> None:
+    path = tmp_path / "list.json"
+    path.write_text(f'[{json.dumps({"text": STORY})}, {{"text": {DEEP}}}, {json.dumps({"text": OTHER_STORY})}, 7]')
+
+    items = read(path)
+
+    assert items[0].paths == [f"{path}#1"] and items[2].paths == [f"{path}#3"]
+    assert items[1] == Rejection(f"{path}#2", "refused: JSON nested deeper than 64 levels")
+    assert items[3] == Rejection(f"{path}#4", "list item is not a JSON object")
+
+
+def test_json_object_nested_too_deep(tmp_path: Path) -> None:
+    path = tmp_path / "one.json"
+    path.write_text('{"text": "x", "extra": ' + DEEP + "}")
+    assert only_rejection(path) == Rejection(str(path), "refused: JSON nested deeper than 64 levels")
+
+
+def test_stdin_line_nested_too_deep() -> None:
+    data = f'{json.dumps({"text": STORY})}\n{{"text": {DEEP}}}\n{json.dumps({"text": OTHER_STORY})}\n'
+    items = read("-", stdin=io.BytesIO(data.encode()))
+    assert [type(item) for item in items] == [Article, Rejection, Article]
+    assert items[1] == Rejection("<stdin>:2", "refused: JSON nested deeper than 64 levels")
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ('{"text": "x", "n": ' + "1" * 5000 + "}", "not valid JSON (a number of 5,000 digits, over the 4,300 digits"),
+        ('{"text": "x", "tags": ' + "[" * 65 + "]" * 65 + "}", "refused: JSON nested deeper than 64 levels"),
+    ],
+)
+def test_json_line_python_cannot_parse_is_rejected_alone(tmp_path: Path, line: str, problem: str) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text(f"{line}\n{json.dumps({'text': STORY})}\n")
+    rejection, article = read(path)
+    assert rejection.input == f"{path}:1" and rejection.problem.startswith(problem)
+    assert article.paths == [f"{path}:2"]
+
+
+def test_parse_json_depth_bound_is_exact() -> None:
+    assert parse_json("[" * 64 + "]" * 64) is not None
+    assert parse_json('{"a": "' + "[{" * 500 + '"}') == {"a": "[{" * 500}  # brackets inside strings do not nest
+    with pytest.raises(JsonProblem, match="^refused: JSON nested deeper than 64 levels$"):
+        parse_json("[" * 65 + "]" * 65)
+    with pytest.raises(JsonProblem, match="nested deeper than 3 levels"):
+        parse_json('{"a": {"b": [[1]]}}', max_depth=3)
+    assert json_depth('{"a": [1, {"b": "]]]]"}]}') == 3
+
+
+def test_parse_json_reads_what_json_does_not_have_as_null() -> None:
+    assert parse_json('[NaN, Infinity, -Infinity, 1e999, 1.5]') == [None, None, None, None, 1.5]
+
+
+def test_parse_json_has_one_error_type() -> None:
+    for text in (b'{"a": "caf\xe9"}', '{"a": ', "", "[1] 2", "1" * 5000, "[" * 100_000):
+        with pytest.raises(JsonProblem) as raised:
+            parse_json(text)
+        assert "\n" not in str(raised.value)
+    with pytest.raises(JsonProblem, match=r"^not valid JSON \(Expecting value at line 1 column 7\)$") as raised:
+        parse_json('{"a": }')
+    assert (raised.value.reason, raised.value.line, raised.value.column) == ("Expecting value", 1, 7)
+    assert parse_json(b'\xef\xbb\xbf{"a": "caf\xc3\xa9"}') == {"a": "café"}
+
+
+def test_one_bad_json_line_does_not_sink_the_rest_of_the_file(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"text": STORY}),
+        '{"text": "A half emoji \\ud83d in a story."}',
+        '{"text": ' + DEEP + "}",
+        json.dumps({"text": OTHER_STORY}),
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = run_cli("ingest", "feed.jsonl", "--db", "x.db", cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert result.stderr.decode().splitlines() == ["rejected: feed.jsonl:3: refused: JSON nested deeper than 64 levels"]
+    assert stored_paths(tmp_path / "x.db") == ["feed.jsonl:1", "feed.jsonl:2", "feed.jsonl:4"]

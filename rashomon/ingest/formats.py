@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,15 +16,18 @@ from typing import Any, BinaryIO
 
 from rashomon.ingest.decoding import (
     SNIFF_BYTES,
+    JsonProblem,
     byte_order_mark,
     decode_html,
     decode_text,
     describe_undecodable,
     iter_raw_lines,
+    json_array_items,
     looks_binary,
+    parse_json,
 )
 from rashomon.ingest.html import article_from_html
-from rashomon.ingest.problems import IngestProblem, over_limit
+from rashomon.ingest.problems import IngestProblem, guarded, over_limit
 from rashomon.ingest.records import article_from_record, build_article
 from rashomon.model import Article, Rejection
 
@@ -99,26 +101,40 @@ def read_json(label: str, stream: BinaryIO, max_bytes: int) -> Iterator[Item]:
     data = read_whole(stream, max_bytes)
     text = decode_text(data)
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        if error.msg == "Extra data" and _looks_like_json_lines(text):
+        document = parse_json(text)
+    except JsonProblem as problem:
+        if problem.reason == "Extra data" and _looks_like_json_lines(text):
             # JSON Lines saved as .json is common enough to just read it.
             yield from read_jsonl(label, io.BytesIO(data), max_bytes)
             return
-        raise IngestProblem(f"not valid JSON ({error.msg} at line {error.lineno} column {error.colno})") from None
+        items = json_array_items(text) if problem.too_deep else None
+        if items is None:
+            raise
+        # A list with one item nested too deep: each item on its own, so that only that one is refused.
+        for number, item_text in enumerate(items, 1):
+            yield from guarded(f"{label}#{number}", _list_item_from_text(item_text, f"{label}#{number}"))
+        return
     if isinstance(document, dict):
         yield article_from_record(document, label)
     elif isinstance(document, list):
+        # The list is in memory already: its size is bounded by --max-bytes, as the whole file is (the worst case,
+        # a list of empty objects, takes about 20 bytes of memory per byte of file), so no separate item limit.
         if not document:
             raise IngestProblem("the JSON list is empty")
         for number, item in enumerate(document, 1):
-            where = f"{label}#{number}"
-            if isinstance(item, dict):
-                yield article_from_record(item, where)
-            else:
-                yield Rejection(where, "list item is not a JSON object")
+            yield from guarded(f"{label}#{number}", _record_item(item, f"{label}#{number}", "list item"))
     else:
         raise IngestProblem("JSON must be an object or a list of objects")
+
+
+def _list_item_from_text(text: str, where: str) -> Iterator[Item]:
+    yield from _record_item(parse_json(text), where, "list item")
+
+
+def _record_item(record: Any, where: str, what: str) -> Iterator[Item]:
+    if not isinstance(record, dict):
+        raise IngestProblem(f"{what} is not a JSON object")
+    yield article_from_record(record, where)
 
 
 def _looks_like_json_lines(text: str) -> bool:
@@ -139,23 +155,24 @@ def read_jsonl(label: str, stream: BinaryIO, max_bytes: int) -> Iterator[Item]:
         if not data.strip():
             continue
         found_a_line = True
-        yield _record_from_json_line(data.rstrip(b"\r\n"), where)
+        # Each line is its own error boundary: whatever one line does, the next is read.
+        yield from guarded(where, _json_line_items(data.rstrip(b"\r\n"), where))
     if not found_a_line:
         raise IngestProblem("empty file")
 
 
-def _record_from_json_line(data: bytes, where: str) -> Item:
+def _json_line_items(data: bytes, where: str) -> Iterator[Item]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        return Rejection(where, f"not valid UTF-8: byte 0x{data[error.start]:02X} at column {error.start + 1}")
+        raise IngestProblem(f"not valid UTF-8: byte 0x{data[error.start]:02X} at column {error.start + 1}") from None
     try:
-        record = json.loads(text)
-    except json.JSONDecodeError as error:
-        return Rejection(where, f"line is not valid JSON ({error.msg} at column {error.colno})")
-    if not isinstance(record, dict):
-        return Rejection(where, "line is not a JSON object")
-    return article_from_record(record, where)
+        record = parse_json(text)
+    except JsonProblem as problem:
+        if problem.column is None:
+            raise
+        raise IngestProblem(f"line is not valid JSON ({problem.reason} at column {problem.column})") from None
+    yield from _record_item(record, where, "line")
 
 
 @register(".csv", whole_file=False)

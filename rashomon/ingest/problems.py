@@ -1,7 +1,7 @@
 """The one exception ingest uses, and how any problem becomes the user's one line.
 
 ``IngestProblem`` never leaves ``read_inputs`` or ``read_uploads``: ``guarded`` turns it (and anything else an
-input or a record raises) into a ``Rejection``.
+input or a record raises) into a ``Rejection``. ``parse_json`` raises it too, for callers outside ingest.
 """
 
 from __future__ import annotations
