@@ -823,3 +823,69 @@ def test_one_bad_json_line_does_not_sink_the_rest_of_the_file(tmp_path: Path) ->
     assert result.returncode == 1
     assert result.stderr.decode().splitlines() == ["rejected: feed.jsonl:3: refused: JSON nested deeper than 64 levels"]
     assert stored_paths(tmp_path / "x.db") == ["feed.jsonl:1", "feed.jsonl:2", "feed.jsonl:4"]
+
+
+# --- hostile input: CSV and TSV rows ------------------------------------------
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t"])
+def test_row_over_the_limit_is_rejected_alone(tmp_path: Path, delimiter: str) -> None:
+    path = tmp_path / ("rows.csv" if delimiter == "," else "rows.tsv")
+    rows = ["first story text", '"' + "a long, long row " * 100 + '"', "third story text", "x" * 3000, "fifth text"]
+    path.write_text(f"text{delimiter}title\n" + "".join(f"{row}{delimiter}t\n" for row in rows), encoding="utf-8")
+
+    items = read(path, max_bytes=1000)
+
+    assert [type(item) for item in items] == [Article, Rejection, Article, Rejection, Article]
+    assert items[1] == Rejection(f"{path}#2", "row is 1.7 kB, over the 1 kB limit (--max-bytes)")
+    assert items[3] == Rejection(f"{path}#4", "row is 3.0 kB, over the 1 kB limit (--max-bytes)")
+    assert [item.original for item in articles(items)] == ["first story text", "third story text", "fifth text"]
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t"])
+def test_quote_never_closed_is_rejected_from_its_line_and_earlier_rows_stand(tmp_path: Path, delimiter: str) -> None:
+    path = tmp_path / ("rows.csv" if delimiter == "," else "rows.tsv")
+    body = "".join(f"row {n} text{delimiter}t\n" for n in range(1, 11))
+    merged = "".join(f"line {n}{delimiter}t\n" for n in range(1000))
+    path.write_text(f"text{delimiter}title\n{body}\"opened and never closed{delimiter}t\n{merged}", encoding="utf-8")
+
+    items = read(path)
+
+    assert len(items) == 11 and all(isinstance(item, Article) for item in items[:10])
+    assert items[10] == Rejection(str(path), "line 12: quoted field never closed (runs to the end of the file)")
+
+
+def test_quote_closed_by_a_stray_quote_lines_later_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    merged = "".join(f"line {n},t\n" for n in range(100))
+    path.write_text(f'text,title\nfirst,t\n"opened,t\n{merged}"next" row,t\nlast,t\n', encoding="utf-8")
+
+    items = read(path)
+
+    assert items[1] == Rejection(f"{path}#2", "line 3: quoted field runs to a stray quote on line 104, "
+                                              "merging 102 lines into one row")
+    assert [item.original for item in articles(items)] == ["first", "last"]
+
+
+def test_quoted_fields_over_several_lines_are_still_one_row(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_text('text,title\n"He said ""yes"",\nthen left.",t\r\n"""Quoted"" start",t2\n', encoding="utf-8")
+    first, second = read(path)
+    assert (first.original, first.title) == ('He said "yes",\nthen left.', "t")
+    assert (second.original, second.title) == ('"Quoted" start', "t2")
+
+
+def test_row_with_too_many_fields_is_rejected_alone(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_text("text\nfirst\nwide" + "," * 20_000 + "\nlast\n", encoding="utf-8")
+    first, wide, last = read(path)
+    assert wide == Rejection(f"{path}#2", "row has 20,001 fields, over the 16,384 a row may have")
+    assert (first.original, last.original) == ("first", "last")
+
+
+def test_malformed_row_is_rejected_alone(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_bytes(b"text\nfirst\nold mac\rline break\nlast\n")
+    first, malformed, last = read(path)
+    assert malformed.input == f"{path}#2" and malformed.problem.startswith("malformed row (new-line character seen")
+    assert (first.original, last.original) == ("first", "last")

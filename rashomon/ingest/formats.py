@@ -7,7 +7,6 @@ that into a Rejection labelled with the input, so readers stay short.
 
 from __future__ import annotations
 
-import csv
 import io
 import zlib
 from collections.abc import Callable, Iterator
@@ -20,12 +19,12 @@ from rashomon.ingest.decoding import (
     byte_order_mark,
     decode_html,
     decode_text,
-    describe_undecodable,
     iter_raw_lines,
     json_array_items,
     looks_binary,
     parse_json,
 )
+from rashomon.ingest.delimited import read_delimited
 from rashomon.ingest.html import article_from_html
 from rashomon.ingest.problems import IngestProblem, guarded, over_limit
 from rashomon.ingest.records import article_from_record, build_article
@@ -177,54 +176,12 @@ def _json_line_items(data: bytes, where: str) -> Iterator[Item]:
 
 @register(".csv", whole_file=False)
 def read_csv(label: str, stream: BinaryIO, max_bytes: int) -> Iterator[Item]:
-    yield from _read_delimited(label, stream, max_bytes, delimiter=",")
+    yield from read_delimited(label, stream, max_bytes, delimiter=",")
 
 
 @register(".tsv", whole_file=False)
 def read_tsv(label: str, stream: BinaryIO, max_bytes: int) -> Iterator[Item]:
-    yield from _read_delimited(label, stream, max_bytes, delimiter="\t")
-
-
-def _read_delimited(label: str, stream: BinaryIO, max_bytes: int, *, delimiter: str) -> Iterator[Item]:
-    # The csv module caps fields at 128 KiB by default, shorter than many articles.
-    csv.field_size_limit(max(csv.field_size_limit(), max_bytes))
-    rows = csv.reader(_csv_lines(stream, max_bytes), delimiter=delimiter)
-    try:
-        header = next(rows, None)
-        if header is None:
-            raise IngestProblem("empty file")
-        columns = [name.strip().lower() for name in header]
-        if "text" not in columns:
-            raise IngestProblem(f'no "text" column (columns: {", ".join(header)})')
-        for number, row in enumerate(rows, 1):
-            if any(cell.strip() for cell in row):
-                yield article_from_record(dict(zip(columns, row)), f"{label}#{number}")
-    except csv.Error as error:
-        raise IngestProblem(f"malformed CSV at line {rows.line_num} ({error})") from None
-    except UnicodeDecodeError as error:  # from the UTF-16 wrapper in _csv_lines
-        raise IngestProblem(f"not valid {error.encoding.upper()} near line {rows.line_num + 1}") from None
-
-
-def _csv_lines(stream: BinaryIO, max_bytes: int) -> Iterator[str]:
-    mark = byte_order_mark(stream.read(4))
-    stream.seek(0)
-    if mark is not None and mark.name != "UTF-8":
-        # Excel's "Unicode text" export; decoding line by line would split
-        # its two-byte newlines, so let a text wrapper do it.
-        yield from io.TextIOWrapper(stream, encoding=mark.name.lower(), newline="")
-        return
-    for line in iter_raw_lines(stream, max_bytes):
-        if line.too_long:
-            raise IngestProblem(over_limit(f"line {line.number}", line.size, max_bytes))
-        data = _without_utf8_mark(line.data) if line.number == 1 else line.data
-        base_offset = line.offset + len(line.data) - len(data)
-        try:
-            yield data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            problem = describe_undecodable(
-                data, error, "UTF-8", base_offset=base_offset, first_line=line.number, suffix="; save the file as UTF-8"
-            )
-            raise IngestProblem(problem) from None
+    yield from read_delimited(label, stream, max_bytes, delimiter="\t")
 
 
 def _require_utf8_stream(stream: BinaryIO, format_name: str) -> None:
