@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import io
 import json
 import os
+import resource
+import struct
+import subprocess
+import sys
+import tracemalloc
+import zlib
 from pathlib import Path
 
 import pytest
@@ -13,7 +20,7 @@ from conftest import run_cli
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from rashomon.ingest import DEFAULT_MAX_BYTES, READERS, article_id, read_inputs
+from rashomon.ingest import DEFAULT_MAX_BYTES, READERS, article_id, read_inputs, read_uploads
 from rashomon.ingest.decoding import JsonProblem, json_depth, parse_json
 from rashomon.model import Article, Rejection
 from rashomon.store import Store
@@ -889,3 +896,165 @@ def test_malformed_row_is_rejected_alone(tmp_path: Path) -> None:
     first, malformed, last = read(path)
     assert malformed.input == f"{path}#2" and malformed.problem.startswith("malformed row (new-line character seen")
     assert (first.original, last.original) == ("first", "last")
+
+
+# --- hostile input: decompression bombs ---------------------------------------
+
+ZEROS_MIB = 256  # as the campaign's bomb: a 261 kB .warc.gz holding 256 MiB of zeros
+# The child process may not map more than this: if a bomb went off again, the test would fail with a MemoryError
+# instead of taking a shared machine down. Peak memory is asserted far below it.
+CHILD_ADDRESS_SPACE = 3_000_000_000
+PEAK_RSS_LIMIT = 1_000_000_000
+
+
+@functools.cache
+def zeros_deflate() -> bytes:
+    """Raw deflate blocks of ZEROS_MIB MiB of zeros, not final and byte-aligned, so they can sit inside any
+    deflate stream: compressing 256 MiB takes seconds, once per session."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    chunk = bytes(1 << 20)
+    blocks = b"".join(compressor.compress(chunk) for _ in range(ZEROS_MIB))
+    return blocks + compressor.flush(zlib.Z_FULL_FLUSH)
+
+
+def gzip_member(before: bytes, zero_copies: int = 1, after: bytes = b"") -> bytes:
+    """One gzip member of ``before``, ``zero_copies`` times ZEROS_MIB MiB of zeros, then ``after``."""
+    head = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    tail = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    deflated = (
+        head.compress(before) + head.flush(zlib.Z_FULL_FLUSH) + zeros_deflate() * zero_copies
+        + tail.compress(after) + tail.flush()
+    )
+    size = len(before) + zero_copies * ZEROS_MIB * (1 << 20) + len(after)
+    crc = zlib.crc32(before)
+    zeros = bytes(1 << 20)
+    for _ in range(zero_copies * ZEROS_MIB):
+        crc = zlib.crc32(zeros, crc)
+    crc = zlib.crc32(after, crc)
+    return b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff" + deflated + struct.pack("<II", crc, size & 0xFFFFFFFF)
+
+
+def warc_head(record_type: str, url: str, content_type: str, length: int) -> bytes:
+    return (
+        f"WARC/1.0\r\nWARC-Type: {record_type}\r\nWARC-Record-ID: <urn:uuid:{abs(hash(url))}>\r\n"
+        f"WARC-Target-URI: {url}\r\nContent-Type: {content_type}\r\nContent-Length: {length}\r\n\r\n"
+    ).encode()
+
+
+ZEROS = ZEROS_MIB * (1 << 20)
+# Header bombs hold 512 MiB: warcio gathered such a "line" at about twice its size, past PEAK_RSS_LIMIT.
+BOMBS = {
+    # the campaign's: nothing but zeros where the next record's header should be
+    "zeros-for-a-header": (lambda: gzip_member(b"", 2), "refused: record 2 has a header line longer than 64 kB"),
+    "in-a-warc-header": (
+        lambda: gzip_member(b"WARC/1.0\r\nWARC-Type: resource\r\nX-Padding: ", 2),
+        "refused: record 2 has a header line longer than 64 kB",
+    ),
+    "in-an-http-header": (
+        lambda: gzip_member(
+            warc_head("response", "https://planet.example/x", "application/http; msgtype=response", 2 * ZEROS + 100)
+            + b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Padding: ",
+            2,
+        ),
+        "refused: record 2 has a header line longer than 64 kB",
+    ),
+    "in-a-skipped-record": (
+        lambda: gzip_member(warc_head("resource", "urn:zeros.png", "image/png", ZEROS), after=b"\r\n\r\n"),
+        "refused: decompresses past 50,000,000 bytes (compression ratio over 100:1)",
+    ),
+}
+
+
+def good_warc_member(url: str = "urn:good", text: str = STORY) -> bytes:
+    payload = text.encode()
+    return gzip.compress(warc_head("resource", url, "text/plain", len(payload)) + payload + b"\r\n\r\n")
+
+
+def run_cli_capped(*args: str, cwd: Path) -> tuple[int, str, str, int]:
+    """``run_cli``, with the child's address space capped and its own peak resident memory measured
+    (os.wait4: RUSAGE_CHILDREN would report the largest child any earlier test started)."""
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", COLUMNS="200")
+
+    def cap_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (CHILD_ADDRESS_SPACE, CHILD_ADDRESS_SPACE))
+
+    with open(cwd / "stdout", "wb") as stdout, open(cwd / "stderr", "wb") as stderr:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "rashomon", *args], cwd=cwd, env=env, stdout=stdout, stderr=stderr,
+            preexec_fn=cap_memory,
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+    read = lambda name: (cwd / name).read_text(encoding="utf-8")  # noqa: E731
+    return child.returncode, read("stdout"), read("stderr"), usage.ru_maxrss * 1024
+
+
+@pytest.mark.parametrize("bomb", BOMBS)
+def test_warc_bomb_is_refused_in_bounded_memory_and_the_batch_goes_on(tmp_path: Path, bomb: str) -> None:
+    make_member, problem = BOMBS[bomb]
+    (tmp_path / "bomb.warc.gz").write_bytes(good_warc_member() + make_member())
+    (tmp_path / "good.txt").write_text(OTHER_STORY, encoding="utf-8")
+
+    returncode, stdout, stderr, peak_rss = run_cli_capped("ingest", "bomb.warc.gz", "good.txt", "--db", "x.db",
+                                                          cwd=tmp_path)
+
+    assert peak_rss < PEAK_RSS_LIMIT
+    assert returncode == 1
+    assert stderr.splitlines() == [f"rejected: bomb.warc.gz: {problem}"]
+    assert stdout.startswith("2 new article(s), 0 already stored, 1 input(s) rejected")
+    assert stored_paths(tmp_path / "x.db") == ["good.txt", "urn:good"]  # the archive's page before the bomb stands
+
+
+def test_page_body_bomb_is_one_record_rejected(tmp_path: Path) -> None:
+    # An HTML response whose body is a gzip bomb, sent in one HTTP chunk: warcio read the whole chunk and
+    # inflated it in one call (1 GiB here).
+    body = gzip_member(b"<html><body><p>", zero_copies=4)
+    chunked = b"%x\r\n" % len(body) + body + b"\r\n0\r\n\r\n"
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n"
+    record = warc_head("response", "https://planet.example/bomb", "application/http; msgtype=response",
+                       len(http) + len(chunked))
+    (tmp_path / "bomb.warc.gz").write_bytes(gzip.compress(record + http + chunked + b"\r\n\r\n") + good_warc_member())
+
+    returncode, _, stderr, peak_rss = run_cli_capped("ingest", "bomb.warc.gz", "--db", "x.db", cwd=tmp_path)
+
+    assert peak_rss < PEAK_RSS_LIMIT
+    assert returncode == 1
+    assert stderr.splitlines() == [
+        "rejected: https://planet.example/bomb: record decompresses past the 50 MB limit (--max-bytes)"
+    ]
+    assert stored_paths(tmp_path / "x.db") == ["urn:good"]  # the record after it is read
+
+
+def test_uploaded_warc_bomb_is_refused_in_bounded_memory() -> None:
+    upload = good_warc_member() + gzip_member(b"")
+    tracemalloc.start()
+    try:
+        items = list(read_uploads([("crawl.warc.gz", upload), ("note.txt", STORY.encode())], max_bytes=10_000_000))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [type(item) for item in items] == [Article, Rejection, Article]
+    assert items[1] == Rejection("crawl.warc.gz", "refused: record 2 has a header line longer than 64 kB")
+    assert peak < 50_000_000  # the bomb is 256 MiB
+
+
+def test_warc_record_with_a_million_header_lines_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "crawl.warc.gz"
+    headers = b"WARC/1.0\r\nWARC-Type: resource\r\n" + b"X: y\r\n" * 300_000
+    path.write_bytes(good_warc_member() + gzip.compress(headers))
+    first, refused = read(path)
+    assert first.paths == ["urn:good"]
+    assert refused == Rejection(str(path), "refused: record 2 has more than 1 MB of header lines")
+
+
+def test_warc_page_in_gzip_content_encoding_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "crawl.warc"
+    html = page(head=ARTICLE_HEAD).encode()
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=False)
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html"), ("Content-Encoding", "gzip")],
+                                protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record("https://planet.example/talks", "response",
+                                                      payload=io.BytesIO(gzip.compress(html)), http_headers=http))
+    article = only_article(path)
+    assert STORY in article.original and article.title == "Talks resume"

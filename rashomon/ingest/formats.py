@@ -8,20 +8,17 @@ that into a Rejection labelled with the input, so readers stay short.
 from __future__ import annotations
 
 import io
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from rashomon.ingest.decoding import (
-    SNIFF_BYTES,
     JsonProblem,
     byte_order_mark,
     decode_html,
     decode_text,
     iter_raw_lines,
     json_array_items,
-    looks_binary,
     parse_json,
 )
 from rashomon.ingest.delimited import read_delimited
@@ -197,80 +194,6 @@ def _without_utf8_mark(data: bytes) -> bytes:
 
 @register(".warc", ".warc.gz", whole_file=False, binary=True)
 def read_warc(label: str, stream: BinaryIO, max_bytes: int) -> Iterator[Item]:
-    from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
+    from rashomon.ingest.warc import read_warc_records  # warcio is loaded only by runs that read archives
 
-    records_read = 0
-    found_a_page = False
-    try:
-        for record in ArchiveIterator(stream):
-            records_read += 1
-            item = _item_from_warc_record(record, max_bytes)
-            if item is not None:
-                found_a_page = True
-                yield item
-    except ArchiveLoadFailed:
-        if records_read == 0:
-            raise IngestProblem("not a WARC archive (it does not start with a WARC record)") from None
-        raise IngestProblem(f"corrupt WARC archive: unreadable record header after record {records_read}") from None
-    except (zlib.error, EOFError, OSError, ValueError) as error:
-        raise IngestProblem(f"corrupt WARC archive after record {records_read} ({str(error)[:100]})") from None
-    except _TruncatedRecord:
-        raise IngestProblem(f"corrupt WARC archive: record {records_read} is cut short") from None
-    if not found_a_page:
-        raise IngestProblem("no HTML pages or text/plain resources in this WARC archive")
-
-
-class _TruncatedRecord(Exception):
-    pass
-
-
-_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-
-
-def _item_from_warc_record(record: Any, max_bytes: int) -> Item | None:
-    """An Article or Rejection for a page, None for everything a crawl also holds
-    (requests, metadata, redirects, images, scripts), which is not news."""
-    if record.rec_type == "response":
-        if record.http_headers is None or not record.http_headers.get_statuscode().startswith("2"):
-            return None
-        content_type = record.http_headers.get_header("Content-Type") or ""
-    elif record.rec_type == "resource":
-        content_type = record.rec_headers.get_header("Content-Type") or ""
-    else:
-        return None
-    media_type, charset = _parse_content_type(content_type)
-    is_html = media_type in _HTML_TYPES
-    # A text/plain *response* is mostly robots.txt; a text/plain *resource* was
-    # archived on purpose.
-    is_plain_resource = record.rec_type == "resource" and media_type == "text/plain"
-    if not (is_html or is_plain_resource):
-        return None
-    url = record.rec_headers.get_header("WARC-Target-URI") or "<no WARC-Target-URI>"
-    payload = record.content_stream().read(max_bytes + 1)
-    if len(payload) > max_bytes:
-        return Rejection(url, over_limit("record", len(payload), max_bytes))
-    if getattr(record.raw_stream, "limit", 0) > 0:
-        # warcio reads a cut-off gzip member without complaint; the bytes its
-        # Content-Length promised and never delivered are the only sign.
-        raise _TruncatedRecord()
-    if not payload.strip():
-        return Rejection(url, "empty record")
-    if looks_binary(payload[:SNIFF_BYTES]):
-        return Rejection(url, "binary content, not text")
-    try:
-        if is_html:
-            return article_from_html(decode_html(payload, charset), url, url=url)
-        return build_article(decode_text(payload, charset), url, {"url": url})
-    except IngestProblem as problem:
-        return Rejection(url, str(problem))
-
-
-def _parse_content_type(header: str) -> tuple[str, str | None]:
-    media_type, *parameters = header.split(";")
-    charset = None
-    for parameter in parameters:
-        name, _, value = parameter.partition("=")
-        if name.strip().lower() == "charset":
-            charset = value.strip().strip("\"'") or None
-    return media_type.strip().lower(), charset
+    yield from read_warc_records(label, stream, max_bytes)
