@@ -1058,3 +1058,12 @@ def test_warc_page_in_gzip_content_encoding_is_read(tmp_path: Path) -> None:
                                                       payload=io.BytesIO(gzip.compress(html)), http_headers=http))
     article = only_article(path)
     assert STORY in article.original and article.title == "Talks resume"
+
+
+def test_warc_response_without_a_target_uri_is_skipped(tmp_path: Path) -> None:
+    # Found by `rashomon bench fuzz`: warcio called None.startswith on it, and the rest of the archive was lost.
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + page().encode()
+    record = f"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: {len(http)}\r\n\r\n".encode() + http + b"\r\n\r\n"
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(good_warc_member() + gzip.compress(record) + good_warc_member("urn:next", OTHER_STORY))
+    assert [item.paths for item in read(path)] == [["urn:good"], ["urn:next"]]

@@ -20,6 +20,7 @@ from typing import Any, BinaryIO, Iterator
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import BufferedReader
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecordLoader
 from warcio.utils import BUFF_SIZE
 
 from rashomon.ingest.decoding import SNIFF_BYTES, decode_html, decode_text, looks_binary
@@ -119,12 +120,22 @@ class _BoundedLineReader(BufferedReader):
         return line
 
 
+class _RecordLoader(ArcWarcRecordLoader):
+    def load_http_headers(self, rec_type: str, uri: str | None, stream: Any, length: int | None) -> Any:
+        # warcio reads HTTP headers only for http(s) target URIs, and fails on a record that has none (calling
+        # None.startswith), which ended the whole archive; a record with no target is not a page to keep.
+        if uri is None:
+            return None
+        return super().load_http_headers(rec_type, uri, stream, length)
+
+
 class _BoundedArchiveIterator(ArchiveIterator):
     def __init__(self, stream: InflatingReader):
         super().__init__(stream)
         # In place of warcio's DecompressingBufferedReader, which would inflate gzip without bound: the stream is
         # already inflated, with bounds.
         self.reader = _BoundedLineReader(self.fh)
+        self.loader = _RecordLoader(verify_http=False, arc2warc=False)
 
     def _consume_blanklines(self) -> tuple[bytes | None, int]:
         # warcio's, less the warning it writes to stderr (several lines, with the raw bytes of the line) when a
