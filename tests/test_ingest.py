@@ -865,7 +865,7 @@ def test_quote_never_closed_is_rejected_from_its_line_and_earlier_rows_stand(tmp
 def test_quote_closed_by_a_stray_quote_lines_later_is_rejected(tmp_path: Path) -> None:
     path = tmp_path / "rows.csv"
     merged = "".join(f"line {n},t\n" for n in range(100))
-    path.write_text(f'text,title\nfirst,t\n"opened,t\n{merged}"next" row,t\nlast,t\n', encoding="utf-8")
+    path.write_text(f'text,title\nfirst,t\n"opened,t\n{merged}"next" row,"t"\nlast,t\n', encoding="utf-8")
 
     items = read(path)
 

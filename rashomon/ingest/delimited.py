@@ -76,7 +76,8 @@ class _RowSplitter:
         self.row_size = 0
         self.fields = 1
         self.quote_line = 0  # where the last quoted field opened
-        self.badly_closed_at = 0  # line of a stray character after a quote that closed a multi-line field
+        # (opened, closed): the lines of a multi-line quoted field closed by a quote with a stray character after it
+        self.badly_closed: tuple[int, int] | None = None
 
     def _line_at(self, block: bytes, pos: int) -> int:
         self.line += block.count(b"\n", self.counted_to, pos)
@@ -118,7 +119,7 @@ class _RowSplitter:
                 if char not in (_NEWLINE, _CARRIAGE_RETURN) and self._line_at(block, pos) > self.quote_line:
                     # The csv module reads on after a stray character (non-strict); when the quote that closed
                     # the field is lines away from the one that opened it, the lines between were merged.
-                    self.badly_closed_at = self.badly_closed_at or self.line
+                    self.badly_closed = self.badly_closed or (self.quote_line, self.line)
                 self.state = _UNQUOTED
             if self.state == _FIELD_START:
                 if block[pos] == _QUOTE:
@@ -165,10 +166,11 @@ class _RowSplitter:
             yield self._row()
 
     def _row(self, problem: str | None = None, *, whole_file: bool = False) -> RawRow:
-        if problem is None and self.badly_closed_at:
+        if problem is None and self.badly_closed:
+            opened, closed = self.badly_closed
             problem = (
-                f"line {self.quote_line}: quoted field runs to a stray quote on line {self.badly_closed_at}, "
-                f"merging {self.badly_closed_at - self.quote_line + 1} lines into one row"
+                f"line {opened}: quoted field runs to a stray quote on line {closed}, "
+                f"merging {closed - opened + 1} lines into one row"
             )
         elif problem is None and self.row_size > self.max_row_bytes:
             problem = over_limit("row", self.row_size, self.max_row_bytes)
