@@ -882,6 +882,13 @@ def test_quoted_fields_over_several_lines_are_still_one_row(tmp_path: Path) -> N
     assert (second.original, second.title) == ('"Quoted" start', "t2")
 
 
+def test_csv_with_old_mac_line_endings_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_bytes(b"text,title\rfirst,t\rsecond,t\r")
+    assert only_rejection(path) == Rejection(str(path), "header: malformed row (a carriage return alone inside an "
+                                                        "unquoted field (old Mac line endings?))")
+
+
 def test_row_with_too_many_fields_is_rejected_alone(tmp_path: Path) -> None:
     path = tmp_path / "rows.csv"
     path.write_text("text\nfirst\nwide" + "," * 20_000 + "\nlast\n", encoding="utf-8")
@@ -894,7 +901,8 @@ def test_malformed_row_is_rejected_alone(tmp_path: Path) -> None:
     path = tmp_path / "rows.csv"
     path.write_bytes(b"text\nfirst\nold mac\rline break\nlast\n")
     first, malformed, last = read(path)
-    assert malformed.input == f"{path}#2" and malformed.problem.startswith("malformed row (new-line character seen")
+    assert malformed == Rejection(f"{path}#2", "malformed row (a carriage return alone inside an unquoted field (old "
+                                               "Mac line endings?))")
     assert (first.original, last.original) == ("first", "last")
 
 

@@ -193,7 +193,10 @@ def read_delimited(label: str, stream: BinaryIO, max_bytes: int, *, delimiter: s
             raise IngestProblem("empty file")
         if header.problem:
             raise IngestProblem(header.problem if header.whole_file_problem else f"header: {header.problem}")
-        header_cells = _parse_row(_decode_row(header), delimiter)
+        try:
+            header_cells = _parse_row(_decode_row(header), delimiter)
+        except _MalformedRow as malformed:
+            raise IngestProblem(f"header: {malformed}") from None
         columns = [name.strip().lower() for name in header_cells]
         if "text" not in columns:
             raise IngestProblem(f'no "text" column (columns: {", ".join(header_cells)})')
@@ -217,11 +220,19 @@ def _row_items(text: str, columns: list[str], delimiter: str, where: str) -> Ite
         yield article_from_record(dict(zip(columns, cells)), where)
 
 
+class _MalformedRow(IngestProblem):
+    pass
+
+
 def _parse_row(text: str, delimiter: str) -> list[str]:
     try:
         parsed = list(csv.reader([text], delimiter=delimiter))
     except csv.Error as error:
-        raise IngestProblem(f"malformed row ({error})") from None
+        reason = str(error)
+        if reason.startswith("new-line character seen in unquoted field"):
+            # The csv module's advice about universal-newline mode means nothing to the user.
+            reason = "a carriage return alone inside an unquoted field (old Mac line endings?)"
+        raise _MalformedRow(f"malformed row ({reason})") from None
     # The splitter ends rows where the csv module does, so this is one row (none for a blank line).
     return [cell for row in parsed for cell in row]
 
