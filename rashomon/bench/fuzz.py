@@ -10,7 +10,8 @@ public entry points (``read_uploads``, ``read_inputs`` on a file, and on stdin) 
 ``--max-bytes``, and check:
 
 - nothing raises, and only Articles and Rejections come out;
-- a good file uploaded after the hostile one is still read (the batch goes on);
+- a good file uploaded after the hostile one is still read (the batch goes on), and in JSON Lines, CSV and TSV a
+  good record after the hostile ones is read (each record its own boundary) unless the whole file is refused;
 - every Rejection's input and problem is one line;
 - every string of every Article encodes as UTF-8;
 - all of it can be written to a real SQLite store.
@@ -373,12 +374,54 @@ def check_stdin(data: bytes, max_bytes: int, store) -> list[str]:
     return check_items(items, store)
 
 
+GOOD_RECORD = "good record"
+# Why a whole JSON Lines or CSV file may be refused, so that a good record at its end is not read either.
+_WHOLE_FILE_REASONS = (
+    "JSON Lines must be UTF-8", "binary file, not text", "quoted field never closed", "not valid UTF-8",
+    'no "text" column', "header: ", "empty file",
+)
+
+
+def check_rest_goes_on(target: str, data: bytes, max_bytes: int, store) -> list[str]:
+    """For JSON Lines, CSV and TSV: with a good record appended, whatever the records before it did, it is read,
+    unless the file as a whole is refused for one of ``_WHOLE_FILE_REASONS``."""
+    from rashomon.ingest import read_uploads
+    from rashomon.ingest.decoding import byte_order_mark
+    from rashomon.ingest.delimited import split_rows
+
+    if target not in ("jsonl", "csv", "tsv"):
+        return []
+    mark = byte_order_mark(data[:4])
+    if mark is not None and mark.name != "UTF-8":
+        return []  # the record appended in UTF-8 would not be one in this file
+    separator = b"" if not data or data.endswith(b"\n") else b"\n"
+    if target == "jsonl":
+        good = json.dumps({"text": GOOD_RECORD}).encode()
+    else:
+        delimiter = "," if target == "csv" else "\t"
+        header = next(split_rows(io.BytesIO(data), delimiter, max_bytes), None)
+        if header is None or header.problem or header.fields > 150:
+            return []
+        good = delimiter.join([GOOD_RECORD] * header.fields).encode()  # the text column, wherever it is
+    name = f"input{TARGETS[target]}"
+    try:
+        items = list(read_uploads([(name, data + separator + good + b"\n")], max_bytes=max_bytes))
+    except Exception:
+        return [f"read_uploads raised: {traceback.format_exc(limit=-3)}"]
+    last = items[-1] if items else None
+    if isinstance(last, Article) and last.original == GOOD_RECORD:
+        return check_items(items, store)
+    if isinstance(last, Rejection) and last.input == name and any(why in last.problem for why in _WHOLE_FILE_REASONS):
+        return check_items(items, store)
+    return [f"the good record at the end was not read (last: {last!r:.300})"]
+
+
 def check_all(target: str, data: bytes, max_bytes: int, store, folder: Path) -> list[str]:
     extension = TARGETS[target]
     problems = check_upload(extension, data, max_bytes, store) + check_file(extension, data, max_bytes, store, folder)
     if target in ("text", "html", "json", "jsonl"):  # what stdin's format detection chooses between
         problems += check_stdin(data, max_bytes, store)
-    return problems
+    return problems + check_rest_goes_on(target, data, max_bytes, store)
 
 
 @dataclass
