@@ -612,6 +612,38 @@ def bench_load(
         raise typer.Exit(2)
 
 
+@bench_app.command("fuzz")
+def bench_fuzz(
+    reader: list[str] = typer.Option(
+        [], "--reader", help="Fuzz only this reader (text, html, json, jsonl, csv, tsv, warc, warc.gz, or an "
+                             "extension such as .md); repeatable. Default: all of them, one after another."),
+    minutes: float = typer.Option(1.0, "--minutes", min=0.01, help="Minutes per reader."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the random mutations: the same seed runs the same inputs."),
+    save: Optional[Path] = typer.Option(None, "--save", file_okay=False,
+                                        help="Write each failing input (and why it failed) into this folder."),
+) -> None:
+    """Feed every reader mutated and random bytes; count inputs that break a promise of ingest (exit 1 if any)."""
+    from rashomon.bench.fuzz import TARGETS, run_fuzz_bench
+    from rashomon.ingest.formats import READERS
+
+    targets = []
+    for name in reader or list(TARGETS):
+        wanted = name.lower().lstrip(".")
+        if wanted not in TARGETS:
+            # An extension names the target that reads it: .md and .text are read as text, .htm as html.
+            read_by = READERS[f".{wanted}"] if f".{wanted}" in READERS else None
+            same = [target for target, extension in TARGETS.items() if READERS[extension] == read_by]
+            if not same:
+                err.print(f"error: unknown reader {name!r} (readers: {', '.join(TARGETS)})", markup=False)
+                raise typer.Exit(2)
+            wanted = same[0]
+        targets.append(wanted)
+    failures = run_fuzz_bench(targets, minutes, seed, save,
+                              out=lambda line: out.print(line, markup=False, highlight=False))
+    if failures:
+        raise typer.Exit(1)
+
+
 @bench_app.command("corpus-from-pairs")
 def bench_corpus_from_pairs(
     pairs: Path = typer.Argument(..., exists=True, dir_okay=False, help="SemEval-2022 Task 8 pairs CSV."),

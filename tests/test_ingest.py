@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import io
 import json
+import os
+import resource
+import struct
+import subprocess
+import sys
+import tracemalloc
+import zlib
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from rashomon.ingest import DEFAULT_MAX_BYTES, READERS, article_id, read_inputs
+from rashomon.ingest import DEFAULT_MAX_BYTES, READERS, article_id, read_inputs, read_uploads
+from rashomon.ingest.decoding import JsonProblem, json_depth, parse_json
 from rashomon.model import Article, Rejection
+from rashomon.store import Store
 
 SEEDS = Path(__file__).resolve().parent.parent / "examples" / "seeds"
 
@@ -661,3 +672,406 @@ def test_stdin_empty() -> None:
 def test_registry_covers_every_format() -> None:
     formats = {".txt", ".text", ".md", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".csv", ".warc", ".warc.gz"}
     assert formats <= set(READERS)
+
+
+# --- hostile input: lone surrogates ------------------------------------------
+
+
+def stored_paths(db: Path) -> list[str]:
+    with Store(db) as store:
+        return sorted(path for article in store.articles() for path in article.paths)
+
+
+def test_lone_surrogates_are_repaired_and_the_batch_is_stored(tmp_path: Path) -> None:
+    (tmp_path / "half.json").write_text('{"text": "Half an emoji: \\ud83d.", "title": "\\ud83d"}', encoding="utf-8")
+    (tmp_path / "good.txt").write_text(STORY, encoding="utf-8")
+
+    result = run_cli("ingest", "half.json", "good.txt", "--db", "x.db", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr.decode()
+    assert stored_paths(tmp_path / "x.db") == ["good.txt", "half.json"]
+    with Store(tmp_path / "x.db") as store:
+        (half,) = [a for a in store.articles() if a.paths == ["half.json"]]
+    assert half.original == "Half an emoji: \ufffd." and half.title == "\ufffd"
+
+
+def test_every_string_of_a_record_is_repaired(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    fields = ("title", "source", "url", "published", "language", "label", "\\udc80key")
+    record = "{" + ", ".join(f'"{name}": "x\\udfff"' for name in fields) + ', "text": "Story \\ud800 text"}'
+    path.write_text(record + "\n", encoding="utf-8")
+
+    article = only_article(path)
+
+    for text in (article.original, article.title, article.source, article.url, json.dumps(article.given,
+                                                                                       ensure_ascii=False)):
+        text.encode("utf-8")  # raises on a lone surrogate
+    assert article.original == "Story \ufffd text" and article.title == "x\ufffd"
+    assert article.given["extra"] == {"label": "x\ufffd", "\ufffdkey": "x\ufffd"}
+    assert article.given["unparsed"] == {"published": "x\ufffd", "language": "x\ufffd"}
+
+
+def test_file_name_that_is_not_utf8_is_stored(tmp_path: Path) -> None:
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    with open(os.path.join(os.fsencode(folder), b"caf\xe9.txt"), "w", encoding="utf-8") as out:
+        out.write(STORY)
+    (folder / "good.txt").write_text(OTHER_STORY, encoding="utf-8")
+
+    result = run_cli("ingest", "saved", "--db", "x.db", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr.decode()
+    assert stored_paths(tmp_path / "x.db") == ["saved/caf\ufffd.txt", "saved/good.txt"]
+
+
+def test_rejection_quoting_the_input_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps({"body\nrejected: fake.txt": STORY, "x" * 5000: 1, "\ud800": 2}), encoding="utf-8")
+
+    (rejection,) = read(path)
+
+    assert rejection.problem.startswith('no "text" field (found: body rejected: fake.txt, xxx')
+    assert "\n" not in rejection.problem and len(rejection.problem) < 500
+    rejection.problem.encode("utf-8")
+
+
+# --- hostile input: JSON nested too deep --------------------------------------
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def test_json_line_nested_too_deep_is_rejected_alone(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    lines = [{"text": STORY}, {"text": OTHER_STORY}, None, {"text": STORY + " Again."}]
+    path.write_text("\n".join(json.dumps(line) if line else '{"text": ' + DEEP + "}" for line in lines) + "\n")
+
+    items = read(path)
+
+    assert [type(item) for item in items] == [Article, Article, Rejection, Article]
+    assert items[2] == Rejection(f"{path}:3", "refused: JSON nested deeper than 64 levels")
+    assert items[3].paths == [f"{path}:4"]
+
+
+def test_json_list_item_nested_too_deep_is_rejected_alone(tmp_path: Path) -> None:
+    path = tmp_path / "list.json"
+    path.write_text(f'[{json.dumps({"text": STORY})}, {{"text": {DEEP}}}, {json.dumps({"text": OTHER_STORY})}, 7]')
+
+    items = read(path)
+
+    assert items[0].paths == [f"{path}#1"] and items[2].paths == [f"{path}#3"]
+    assert items[1] == Rejection(f"{path}#2", "refused: JSON nested deeper than 64 levels")
+    assert items[3] == Rejection(f"{path}#4", "list item is not a JSON object")
+
+
+def test_json_object_nested_too_deep(tmp_path: Path) -> None:
+    path = tmp_path / "one.json"
+    path.write_text('{"text": "x", "extra": ' + DEEP + "}")
+    assert only_rejection(path) == Rejection(str(path), "refused: JSON nested deeper than 64 levels")
+
+
+def test_stdin_line_nested_too_deep() -> None:
+    data = f'{json.dumps({"text": STORY})}\n{{"text": {DEEP}}}\n{json.dumps({"text": OTHER_STORY})}\n'
+    items = read("-", stdin=io.BytesIO(data.encode()))
+    assert [type(item) for item in items] == [Article, Rejection, Article]
+    assert items[1] == Rejection("<stdin>:2", "refused: JSON nested deeper than 64 levels")
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ('{"text": "x", "n": ' + "1" * 5000 + "}", "not valid JSON (a number of 5,000 digits, over the 4,300 digits"),
+        ('{"text": "x", "tags": ' + "[" * 65 + "]" * 65 + "}", "refused: JSON nested deeper than 64 levels"),
+    ],
+)
+def test_json_line_python_cannot_parse_is_rejected_alone(tmp_path: Path, line: str, problem: str) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text(f"{line}\n{json.dumps({'text': STORY})}\n")
+    rejection, article = read(path)
+    assert rejection.input == f"{path}:1" and rejection.problem.startswith(problem)
+    assert article.paths == [f"{path}:2"]
+
+
+def test_parse_json_depth_bound_is_exact() -> None:
+    assert parse_json("[" * 64 + "]" * 64) is not None
+    assert parse_json('{"a": "' + "[{" * 500 + '"}') == {"a": "[{" * 500}  # brackets inside strings do not nest
+    with pytest.raises(JsonProblem, match="^refused: JSON nested deeper than 64 levels$"):
+        parse_json("[" * 65 + "]" * 65)
+    with pytest.raises(JsonProblem, match="nested deeper than 3 levels"):
+        parse_json('{"a": {"b": [[1]]}}', max_depth=3)
+    assert json_depth('{"a": [1, {"b": "]]]]"}]}') == 3
+
+
+def test_parse_json_reads_what_json_does_not_have_as_null() -> None:
+    assert parse_json('[NaN, Infinity, -Infinity, 1e999, 1.5]') == [None, None, None, None, 1.5]
+
+
+def test_parse_json_has_one_error_type() -> None:
+    for text in (b'{"a": "caf\xe9"}', '{"a": ', "", "[1] 2", "1" * 5000, "[" * 100_000):
+        with pytest.raises(JsonProblem) as raised:
+            parse_json(text)
+        assert "\n" not in str(raised.value)
+    with pytest.raises(JsonProblem, match=r"^not valid JSON \(Expecting value at line 1 column 7\)$") as raised:
+        parse_json('{"a": }')
+    assert (raised.value.reason, raised.value.line, raised.value.column) == ("Expecting value", 1, 7)
+    assert parse_json(b'\xef\xbb\xbf{"a": "caf\xc3\xa9"}') == {"a": "café"}
+
+
+def test_one_bad_json_line_does_not_sink_the_rest_of_the_file(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"text": STORY}),
+        '{"text": "A half emoji \\ud83d in a story."}',
+        '{"text": ' + DEEP + "}",
+        json.dumps({"text": OTHER_STORY}),
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = run_cli("ingest", "feed.jsonl", "--db", "x.db", cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert result.stderr.decode().splitlines() == ["rejected: feed.jsonl:3: refused: JSON nested deeper than 64 levels"]
+    assert stored_paths(tmp_path / "x.db") == ["feed.jsonl:1", "feed.jsonl:2", "feed.jsonl:4"]
+
+
+# --- hostile input: CSV and TSV rows ------------------------------------------
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t"])
+def test_row_over_the_limit_is_rejected_alone(tmp_path: Path, delimiter: str) -> None:
+    path = tmp_path / ("rows.csv" if delimiter == "," else "rows.tsv")
+    rows = ["first story text", '"' + "a long, long row " * 100 + '"', "third story text", "x" * 3000, "fifth text"]
+    path.write_text(f"text{delimiter}title\n" + "".join(f"{row}{delimiter}t\n" for row in rows), encoding="utf-8")
+
+    items = read(path, max_bytes=1000)
+
+    assert [type(item) for item in items] == [Article, Rejection, Article, Rejection, Article]
+    assert items[1] == Rejection(f"{path}#2", "row is 1.7 kB, over the 1 kB limit (--max-bytes)")
+    assert items[3] == Rejection(f"{path}#4", "row is 3.0 kB, over the 1 kB limit (--max-bytes)")
+    assert [item.original for item in articles(items)] == ["first story text", "third story text", "fifth text"]
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t"])
+def test_quote_never_closed_is_rejected_from_its_line_and_earlier_rows_stand(tmp_path: Path, delimiter: str) -> None:
+    path = tmp_path / ("rows.csv" if delimiter == "," else "rows.tsv")
+    body = "".join(f"row {n} text{delimiter}t\n" for n in range(1, 11))
+    merged = "".join(f"line {n}{delimiter}t\n" for n in range(1000))
+    path.write_text(f"text{delimiter}title\n{body}\"opened and never closed{delimiter}t\n{merged}", encoding="utf-8")
+
+    items = read(path)
+
+    assert len(items) == 11 and all(isinstance(item, Article) for item in items[:10])
+    assert items[10] == Rejection(str(path), "line 12: quoted field never closed (runs to the end of the file)")
+
+
+def test_quote_closed_by_a_stray_quote_lines_later_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    merged = "".join(f"line {n},t\n" for n in range(100))
+    path.write_text(f'text,title\nfirst,t\n"opened,t\n{merged}"next" row,"t"\nlast,t\n', encoding="utf-8")
+
+    items = read(path)
+
+    assert items[1] == Rejection(f"{path}#2", "line 3: quoted field runs to a stray quote on line 104, "
+                                              "merging 102 lines into one row")
+    assert [item.original for item in articles(items)] == ["first", "last"]
+
+
+def test_quoted_fields_over_several_lines_are_still_one_row(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_text('text,title\n"He said ""yes"",\nthen left.",t\r\n"""Quoted"" start",t2\n', encoding="utf-8")
+    first, second = read(path)
+    assert (first.original, first.title) == ('He said "yes",\nthen left.', "t")
+    assert (second.original, second.title) == ('"Quoted" start', "t2")
+
+
+def test_csv_with_old_mac_line_endings_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_bytes(b"text,title\rfirst,t\rsecond,t\r")
+    assert only_rejection(path) == Rejection(str(path), "header: malformed row (a carriage return alone inside an "
+                                                        "unquoted field (old Mac line endings?))")
+
+
+def test_row_with_too_many_fields_is_rejected_alone(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_text("text\nfirst\nwide" + "," * 20_000 + "\nlast\n", encoding="utf-8")
+    first, wide, last = read(path)
+    assert wide == Rejection(f"{path}#2", "row has 20,001 fields, over the 16,384 a row may have")
+    assert (first.original, last.original) == ("first", "last")
+
+
+def test_malformed_row_is_rejected_alone(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_bytes(b"text\nfirst\nold mac\rline break\nlast\n")
+    first, malformed, last = read(path)
+    assert malformed == Rejection(f"{path}#2", "malformed row (a carriage return alone inside an unquoted field (old "
+                                               "Mac line endings?))")
+    assert (first.original, last.original) == ("first", "last")
+
+
+# --- hostile input: decompression bombs ---------------------------------------
+
+ZEROS_MIB = 256  # as the campaign's bomb: a 261 kB .warc.gz holding 256 MiB of zeros
+# The child process may not map more than this: if a bomb went off again, the test would fail with a MemoryError
+# instead of taking a shared machine down. Peak memory is asserted far below it.
+CHILD_ADDRESS_SPACE = 3_000_000_000
+PEAK_RSS_LIMIT = 1_000_000_000
+
+
+@functools.cache
+def zeros_deflate() -> bytes:
+    """Raw deflate blocks of ZEROS_MIB MiB of zeros, not final and byte-aligned, so they can sit inside any
+    deflate stream: compressing 256 MiB takes seconds, once per session."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    chunk = bytes(1 << 20)
+    blocks = b"".join(compressor.compress(chunk) for _ in range(ZEROS_MIB))
+    return blocks + compressor.flush(zlib.Z_FULL_FLUSH)
+
+
+def gzip_member(before: bytes, zero_copies: int = 1, after: bytes = b"") -> bytes:
+    """One gzip member of ``before``, ``zero_copies`` times ZEROS_MIB MiB of zeros, then ``after``."""
+    head = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    tail = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    deflated = (
+        head.compress(before) + head.flush(zlib.Z_FULL_FLUSH) + zeros_deflate() * zero_copies
+        + tail.compress(after) + tail.flush()
+    )
+    size = len(before) + zero_copies * ZEROS_MIB * (1 << 20) + len(after)
+    crc = zlib.crc32(before)
+    zeros = bytes(1 << 20)
+    for _ in range(zero_copies * ZEROS_MIB):
+        crc = zlib.crc32(zeros, crc)
+    crc = zlib.crc32(after, crc)
+    return b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff" + deflated + struct.pack("<II", crc, size & 0xFFFFFFFF)
+
+
+def warc_head(record_type: str, url: str, content_type: str, length: int) -> bytes:
+    return (
+        f"WARC/1.0\r\nWARC-Type: {record_type}\r\nWARC-Record-ID: <urn:uuid:{abs(hash(url))}>\r\n"
+        f"WARC-Target-URI: {url}\r\nContent-Type: {content_type}\r\nContent-Length: {length}\r\n\r\n"
+    ).encode()
+
+
+ZEROS = ZEROS_MIB * (1 << 20)
+# Header bombs hold 512 MiB: warcio gathered such a "line" at about twice its size, past PEAK_RSS_LIMIT.
+BOMBS = {
+    # the campaign's: nothing but zeros where the next record's header should be
+    "zeros-for-a-header": (lambda: gzip_member(b"", 2), "refused: record 2 has a header line longer than 64 kB"),
+    "in-a-warc-header": (
+        lambda: gzip_member(b"WARC/1.0\r\nWARC-Type: resource\r\nX-Padding: ", 2),
+        "refused: record 2 has a header line longer than 64 kB",
+    ),
+    "in-an-http-header": (
+        lambda: gzip_member(
+            warc_head("response", "https://planet.example/x", "application/http; msgtype=response", 2 * ZEROS + 100)
+            + b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Padding: ",
+            2,
+        ),
+        "refused: record 2 has a header line longer than 64 kB",
+    ),
+    "in-a-skipped-record": (
+        lambda: gzip_member(warc_head("resource", "urn:zeros.png", "image/png", ZEROS), after=b"\r\n\r\n"),
+        "refused: decompresses past 50,000,000 bytes (compression ratio over 100:1)",
+    ),
+}
+
+
+def good_warc_member(url: str = "urn:good", text: str = STORY) -> bytes:
+    payload = text.encode()
+    return gzip.compress(warc_head("resource", url, "text/plain", len(payload)) + payload + b"\r\n\r\n")
+
+
+def run_cli_capped(*args: str, cwd: Path) -> tuple[int, str, str, int]:
+    """``run_cli``, with the child's address space capped and its own peak resident memory measured
+    (os.wait4: RUSAGE_CHILDREN would report the largest child any earlier test started)."""
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", COLUMNS="200")
+
+    def cap_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (CHILD_ADDRESS_SPACE, CHILD_ADDRESS_SPACE))
+
+    with open(cwd / "stdout", "wb") as stdout, open(cwd / "stderr", "wb") as stderr:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "rashomon", *args], cwd=cwd, env=env, stdout=stdout, stderr=stderr,
+            preexec_fn=cap_memory,
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+    read = lambda name: (cwd / name).read_text(encoding="utf-8")  # noqa: E731
+    return child.returncode, read("stdout"), read("stderr"), usage.ru_maxrss * 1024
+
+
+@pytest.mark.parametrize("bomb", BOMBS)
+def test_warc_bomb_is_refused_in_bounded_memory_and_the_batch_goes_on(tmp_path: Path, bomb: str) -> None:
+    make_member, problem = BOMBS[bomb]
+    (tmp_path / "bomb.warc.gz").write_bytes(good_warc_member() + make_member())
+    (tmp_path / "good.txt").write_text(OTHER_STORY, encoding="utf-8")
+
+    returncode, stdout, stderr, peak_rss = run_cli_capped("ingest", "bomb.warc.gz", "good.txt", "--db", "x.db",
+                                                          cwd=tmp_path)
+
+    assert peak_rss < PEAK_RSS_LIMIT
+    assert returncode == 1
+    assert stderr.splitlines() == [f"rejected: bomb.warc.gz: {problem}"]
+    assert stdout.startswith("2 new article(s), 0 already stored, 1 input(s) rejected")
+    assert stored_paths(tmp_path / "x.db") == ["good.txt", "urn:good"]  # the archive's page before the bomb stands
+
+
+def test_page_body_bomb_is_one_record_rejected(tmp_path: Path) -> None:
+    # An HTML response whose body is a gzip bomb, sent in one HTTP chunk: warcio read the whole chunk and
+    # inflated it in one call (1 GiB here).
+    body = gzip_member(b"<html><body><p>", zero_copies=4)
+    chunked = b"%x\r\n" % len(body) + body + b"\r\n0\r\n\r\n"
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n"
+    record = warc_head("response", "https://planet.example/bomb", "application/http; msgtype=response",
+                       len(http) + len(chunked))
+    (tmp_path / "bomb.warc.gz").write_bytes(gzip.compress(record + http + chunked + b"\r\n\r\n") + good_warc_member())
+
+    returncode, _, stderr, peak_rss = run_cli_capped("ingest", "bomb.warc.gz", "--db", "x.db", cwd=tmp_path)
+
+    assert peak_rss < PEAK_RSS_LIMIT
+    assert returncode == 1
+    assert stderr.splitlines() == [
+        "rejected: https://planet.example/bomb: record decompresses past the 50 MB limit (--max-bytes)"
+    ]
+    assert stored_paths(tmp_path / "x.db") == ["urn:good"]  # the record after it is read
+
+
+def test_uploaded_warc_bomb_is_refused_in_bounded_memory() -> None:
+    upload = good_warc_member() + gzip_member(b"")
+    tracemalloc.start()
+    try:
+        items = list(read_uploads([("crawl.warc.gz", upload), ("note.txt", STORY.encode())], max_bytes=10_000_000))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [type(item) for item in items] == [Article, Rejection, Article]
+    assert items[1] == Rejection("crawl.warc.gz", "refused: record 2 has a header line longer than 64 kB")
+    assert peak < 50_000_000  # the bomb is 256 MiB
+
+
+def test_warc_record_with_a_million_header_lines_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "crawl.warc.gz"
+    headers = b"WARC/1.0\r\nWARC-Type: resource\r\n" + b"X: y\r\n" * 300_000
+    path.write_bytes(good_warc_member() + gzip.compress(headers))
+    first, refused = read(path)
+    assert first.paths == ["urn:good"]
+    assert refused == Rejection(str(path), "refused: record 2 has more than 1 MB of header lines")
+
+
+def test_warc_page_in_gzip_content_encoding_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "crawl.warc"
+    html = page(head=ARTICLE_HEAD).encode()
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=False)
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html"), ("Content-Encoding", "gzip")],
+                                protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record("https://planet.example/talks", "response",
+                                                      payload=io.BytesIO(gzip.compress(html)), http_headers=http))
+    article = only_article(path)
+    assert STORY in article.original and article.title == "Talks resume"
+
+
+def test_warc_response_without_a_target_uri_is_skipped(tmp_path: Path) -> None:
+    # Found by `rashomon bench fuzz`: warcio called None.startswith on it, and the rest of the archive was lost.
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + page().encode()
+    record = f"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: {len(http)}\r\n\r\n".encode() + http + b"\r\n\r\n"
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(good_warc_member() + gzip.compress(record) + good_warc_member("urn:next", OTHER_STORY))
+    assert [item.paths for item in read(path)] == [["urn:good"], ["urn:next"]]

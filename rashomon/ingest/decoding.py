@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import codecs
+import json
+import math
 import re
+import sys
 from dataclasses import dataclass
-from typing import BinaryIO, Iterator
+from typing import Any, BinaryIO, Iterator
 
 from rashomon.ingest.problems import IngestProblem
 
@@ -181,3 +184,148 @@ def _skip_rest_of_line(stream: BinaryIO, chunk_bytes: int) -> int:
         skipped += len(chunk)
         if not chunk or chunk.endswith(b"\n"):
             return skipped
+
+
+# A news record is two or three levels deep (a list of objects, a list of tags inside one); 64 leaves room for any
+# real export and stays far below the ~1,000 frames at which Python's json module raises RecursionError.
+MAX_JSON_DEPTH = 64
+
+# A JSON string, or the rest of the text when the string is never closed: consuming an unterminated string to the
+# end (instead of failing and retrying at the next quote) keeps the scan linear on any input.
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.DOTALL)
+# Depths counted per slice of this many bytes: a few MB of numpy arrays at most, whatever the text.
+_DEPTH_SLICE = 1 << 20
+
+
+class JsonProblem(IngestProblem):
+    """Why ``parse_json`` refused a text. ``str()`` is the one line to show; for a syntax error, ``reason``,
+    ``line`` and ``column`` are there for callers that word the position their own way."""
+
+    def __init__(
+        self, message: str, reason: str | None = None, line: int | None = None, column: int | None = None,
+        *, too_deep: bool = False,
+    ):
+        super().__init__(message)
+        self.reason = reason
+        self.line = line
+        self.column = column
+        self.too_deep = too_deep
+
+
+def parse_json(text: str | bytes, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """Parse untrusted JSON; raises ``JsonProblem`` (an ``IngestProblem``) with a one-line message, nothing else.
+
+    - Nesting deeper than ``max_depth`` is refused before parsing (a linear scan of the brackets outside strings),
+      so no input can reach the parser's recursion limit.
+    - ``bytes`` are decoded as the JSON standard says (UTF-8, or UTF-16/32 told by its first bytes, a UTF-8 byte
+      order mark allowed); invalid bytes are named with their offset.
+    - NaN, Infinity and -Infinity, which Python's ``json.dumps`` writes but JSON does not have, are read as null,
+      so nothing stored can make an export invalid JSON.
+    - An integer of more than ``sys.get_int_max_str_digits()`` digits is refused (Python would raise ValueError).
+    - Strings are returned as JSON gives them: ``"\\ud83d"`` is a lone surrogate, which ingest's
+      ``build_article`` repairs.
+
+    The size of ``text`` is the caller's to bound (``--max-bytes``, a request body limit).
+    """
+    if isinstance(text, (bytes, bytearray)):
+        text = _json_bytes_to_text(bytes(text))
+    # Cheap first: a text with fewer opening brackets than the limit cannot nest deeper than it.
+    if text.count("[") + text.count("{") > max_depth and json_depth(text) > max_depth:
+        raise JsonProblem(f"refused: JSON nested deeper than {max_depth} levels", too_deep=True)
+    try:
+        return json.loads(text, parse_constant=_non_finite_as_null, parse_float=_finite_float, parse_int=_bounded_int)
+    except json.JSONDecodeError as error:
+        # "Unterminated string starting at" is followed by the position in json's own wording.
+        reason = error.msg.removesuffix(" at")
+        raise JsonProblem(
+            f"not valid JSON ({reason} at line {error.lineno} column {error.colno})", reason, error.lineno, error.colno
+        ) from None
+    except RecursionError:  # unreachable after the depth check; kept so the promise holds whatever json does
+        raise JsonProblem(f"refused: JSON nested deeper than {max_depth} levels", too_deep=True) from None
+
+
+def json_depth(text: str) -> int:
+    """How deeply ``text`` nests arrays and objects (brackets inside strings do not count); 0 for a scalar.
+
+    An upper bound on how deep a parser of it can recurse, exact for valid JSON. Linear in the text's length.
+    """
+    # Brackets are ASCII, so no byte of another character's UTF-8 form is one (surrogatepass: a lone surrogate
+    # in a str must not stop the scan).
+    outside_strings = _JSON_STRING.sub("", text).encode("utf-8", "surrogatepass")
+    return max([0, *(int(running.max()) for _, _, running in _running_depths(outside_strings))])
+
+
+def json_array_items(text: str) -> list[str] | None:
+    """The texts of the items of ``text``'s top-level JSON array, found without parsing them, so that one item
+    too deep to parse can be refused alone; None when ``text`` is not one array (or not one this can split).
+    """
+    start = len(text) - len(text.lstrip())
+    if not text.startswith("[", start):
+        return None
+    # Strings blanked to spaces of the same length: positions in it are positions in text, and no bracket or
+    # comma inside a string counts. Outside strings valid JSON is ASCII, so one byte is one character.
+    blanked = _JSON_STRING.sub(lambda string: " " * len(string.group()), text)
+    if not blanked.isascii():
+        return None
+    data = blanked.encode("ascii")
+    separators: list[int] = []  # the commas between items, then the array's closing bracket
+    for offset, piece, running in _running_depths(data, start):
+        closed = (running <= 0).nonzero()[0]
+        end = int(closed[0]) if closed.size else len(piece)
+        commas = ((piece[:end] == ord(",")) & (running[:end] == 1)).nonzero()[0]
+        separators.extend((offset + commas).tolist())
+        if closed.size:
+            if data[offset + end] != ord("]") or data[offset + end + 1 :].strip():
+                return None
+            separators.append(offset + end)
+            break
+    else:
+        return None  # never closed
+    bounds = [start, *separators]
+    items = [text[left + 1 : right] for left, right in zip(bounds, bounds[1:])]
+    return [] if len(items) == 1 and not items[0].strip() else items
+
+
+def _running_depths(data: bytes, start: int = 0) -> Iterator[tuple[int, Any, Any]]:
+    """(offset, the bytes, the nesting depth after each of them) for ``data`` from ``start``, a slice at a time.
+
+    A Python loop over millions of brackets takes seconds; numpy's running sum takes milliseconds.
+    """
+    import numpy as np  # here, not at import: most texts have too few brackets to get this far
+
+    step_of_byte = np.zeros(256, dtype=np.int8)
+    step_of_byte[[ord("["), ord("{")]] = 1
+    step_of_byte[[ord("]"), ord("}")]] = -1
+    depth = 0
+    for offset in range(start, len(data), _DEPTH_SLICE):
+        piece = np.frombuffer(data, dtype=np.uint8, count=min(_DEPTH_SLICE, len(data) - offset), offset=offset)
+        running = np.cumsum(step_of_byte[piece], dtype=np.int64) + depth
+        yield offset, piece, running
+        depth = int(running[-1])
+
+
+def _json_bytes_to_text(data: bytes) -> str:
+    encoding = json.detect_encoding(data)
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        name = {"utf-8-sig": "UTF-8"}.get(encoding, encoding.upper())
+        raise JsonProblem(describe_undecodable(data, error, name)) from None
+
+
+def _non_finite_as_null(name: str) -> None:
+    return None
+
+
+def _finite_float(digits: str) -> float | None:
+    value = float(digits)  # 1e999 is inf: as much not JSON as Infinity
+    return value if math.isfinite(value) else None
+
+
+def _bounded_int(digits: str) -> int:
+    limit = sys.get_int_max_str_digits()
+    if limit and len(digits.lstrip("-")) > limit:
+        raise JsonProblem(
+            f"not valid JSON (a number of {len(digits):,} digits, over the {limit:,} digits Python reads)"
+        )
+    return int(digits)

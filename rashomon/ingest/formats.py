@@ -7,25 +7,23 @@ that into a Rejection labelled with the input, so readers stay short.
 
 from __future__ import annotations
 
-import csv
 import io
-import json
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from rashomon.ingest.decoding import (
-    SNIFF_BYTES,
+    JsonProblem,
     byte_order_mark,
     decode_html,
     decode_text,
-    describe_undecodable,
     iter_raw_lines,
-    looks_binary,
+    json_array_items,
+    parse_json,
 )
+from rashomon.ingest.delimited import read_delimited
 from rashomon.ingest.html import article_from_html
-from rashomon.ingest.problems import IngestProblem, over_limit
+from rashomon.ingest.problems import IngestProblem, guarded, over_limit
 from rashomon.ingest.records import article_from_record, build_article
 from rashomon.model import Article, Rejection
 
@@ -99,26 +97,40 @@ def read_json(label: str, stream: BinaryIO, max_bytes: int) -> Iterator[Item]:
     data = read_whole(stream, max_bytes)
     text = decode_text(data)
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        if error.msg == "Extra data" and _looks_like_json_lines(text):
+        document = parse_json(text)
+    except JsonProblem as problem:
+        if problem.reason == "Extra data" and _looks_like_json_lines(text):
             # JSON Lines saved as .json is common enough to just read it.
             yield from read_jsonl(label, io.BytesIO(data), max_bytes)
             return
-        raise IngestProblem(f"not valid JSON ({error.msg} at line {error.lineno} column {error.colno})") from None
+        items = json_array_items(text) if problem.too_deep else None
+        if items is None:
+            raise
+        # A list with one item nested too deep: each item on its own, so that only that one is refused.
+        for number, item_text in enumerate(items, 1):
+            yield from guarded(f"{label}#{number}", _list_item_from_text(item_text, f"{label}#{number}"))
+        return
     if isinstance(document, dict):
         yield article_from_record(document, label)
     elif isinstance(document, list):
+        # The list is in memory already: its size is bounded by --max-bytes, as the whole file is (the worst case,
+        # a list of empty objects, takes about 20 bytes of memory per byte of file), so no separate item limit.
         if not document:
             raise IngestProblem("the JSON list is empty")
         for number, item in enumerate(document, 1):
-            where = f"{label}#{number}"
-            if isinstance(item, dict):
-                yield article_from_record(item, where)
-            else:
-                yield Rejection(where, "list item is not a JSON object")
+            yield from guarded(f"{label}#{number}", _record_item(item, f"{label}#{number}", "list item"))
     else:
         raise IngestProblem("JSON must be an object or a list of objects")
+
+
+def _list_item_from_text(text: str, where: str) -> Iterator[Item]:
+    yield from _record_item(parse_json(text), where, "list item")
+
+
+def _record_item(record: Any, where: str, what: str) -> Iterator[Item]:
+    if not isinstance(record, dict):
+        raise IngestProblem(f"{what} is not a JSON object")
+    yield article_from_record(record, where)
 
 
 def _looks_like_json_lines(text: str) -> bool:
@@ -139,75 +151,34 @@ def read_jsonl(label: str, stream: BinaryIO, max_bytes: int) -> Iterator[Item]:
         if not data.strip():
             continue
         found_a_line = True
-        yield _record_from_json_line(data.rstrip(b"\r\n"), where)
+        # Each line is its own error boundary: whatever one line does, the next is read.
+        yield from guarded(where, _json_line_items(data.rstrip(b"\r\n"), where))
     if not found_a_line:
         raise IngestProblem("empty file")
 
 
-def _record_from_json_line(data: bytes, where: str) -> Item:
+def _json_line_items(data: bytes, where: str) -> Iterator[Item]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        return Rejection(where, f"not valid UTF-8: byte 0x{data[error.start]:02X} at column {error.start + 1}")
+        raise IngestProblem(f"not valid UTF-8: byte 0x{data[error.start]:02X} at column {error.start + 1}") from None
     try:
-        record = json.loads(text)
-    except json.JSONDecodeError as error:
-        return Rejection(where, f"line is not valid JSON ({error.msg} at column {error.colno})")
-    if not isinstance(record, dict):
-        return Rejection(where, "line is not a JSON object")
-    return article_from_record(record, where)
+        record = parse_json(text)
+    except JsonProblem as problem:
+        if problem.column is None:
+            raise
+        raise IngestProblem(f"line is not valid JSON ({problem.reason} at column {problem.column})") from None
+    yield from _record_item(record, where, "line")
 
 
 @register(".csv", whole_file=False)
 def read_csv(label: str, stream: BinaryIO, max_bytes: int) -> Iterator[Item]:
-    yield from _read_delimited(label, stream, max_bytes, delimiter=",")
+    yield from read_delimited(label, stream, max_bytes, delimiter=",")
 
 
 @register(".tsv", whole_file=False)
 def read_tsv(label: str, stream: BinaryIO, max_bytes: int) -> Iterator[Item]:
-    yield from _read_delimited(label, stream, max_bytes, delimiter="\t")
-
-
-def _read_delimited(label: str, stream: BinaryIO, max_bytes: int, *, delimiter: str) -> Iterator[Item]:
-    # The csv module caps fields at 128 KiB by default, shorter than many articles.
-    csv.field_size_limit(max(csv.field_size_limit(), max_bytes))
-    rows = csv.reader(_csv_lines(stream, max_bytes), delimiter=delimiter)
-    try:
-        header = next(rows, None)
-        if header is None:
-            raise IngestProblem("empty file")
-        columns = [name.strip().lower() for name in header]
-        if "text" not in columns:
-            raise IngestProblem(f'no "text" column (columns: {", ".join(header)})')
-        for number, row in enumerate(rows, 1):
-            if any(cell.strip() for cell in row):
-                yield article_from_record(dict(zip(columns, row)), f"{label}#{number}")
-    except csv.Error as error:
-        raise IngestProblem(f"malformed CSV at line {rows.line_num} ({error})") from None
-    except UnicodeDecodeError as error:  # from the UTF-16 wrapper in _csv_lines
-        raise IngestProblem(f"not valid {error.encoding.upper()} near line {rows.line_num + 1}") from None
-
-
-def _csv_lines(stream: BinaryIO, max_bytes: int) -> Iterator[str]:
-    mark = byte_order_mark(stream.read(4))
-    stream.seek(0)
-    if mark is not None and mark.name != "UTF-8":
-        # Excel's "Unicode text" export; decoding line by line would split
-        # its two-byte newlines, so let a text wrapper do it.
-        yield from io.TextIOWrapper(stream, encoding=mark.name.lower(), newline="")
-        return
-    for line in iter_raw_lines(stream, max_bytes):
-        if line.too_long:
-            raise IngestProblem(over_limit(f"line {line.number}", line.size, max_bytes))
-        data = _without_utf8_mark(line.data) if line.number == 1 else line.data
-        base_offset = line.offset + len(line.data) - len(data)
-        try:
-            yield data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            problem = describe_undecodable(
-                data, error, "UTF-8", base_offset=base_offset, first_line=line.number, suffix="; save the file as UTF-8"
-            )
-            raise IngestProblem(problem) from None
+    yield from read_delimited(label, stream, max_bytes, delimiter="\t")
 
 
 def _require_utf8_stream(stream: BinaryIO, format_name: str) -> None:
@@ -223,80 +194,6 @@ def _without_utf8_mark(data: bytes) -> bytes:
 
 @register(".warc", ".warc.gz", whole_file=False, binary=True)
 def read_warc(label: str, stream: BinaryIO, max_bytes: int) -> Iterator[Item]:
-    from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
+    from rashomon.ingest.warc import read_warc_records  # warcio is loaded only by runs that read archives
 
-    records_read = 0
-    found_a_page = False
-    try:
-        for record in ArchiveIterator(stream):
-            records_read += 1
-            item = _item_from_warc_record(record, max_bytes)
-            if item is not None:
-                found_a_page = True
-                yield item
-    except ArchiveLoadFailed:
-        if records_read == 0:
-            raise IngestProblem("not a WARC archive (it does not start with a WARC record)") from None
-        raise IngestProblem(f"corrupt WARC archive: unreadable record header after record {records_read}") from None
-    except (zlib.error, EOFError, OSError, ValueError) as error:
-        raise IngestProblem(f"corrupt WARC archive after record {records_read} ({str(error)[:100]})") from None
-    except _TruncatedRecord:
-        raise IngestProblem(f"corrupt WARC archive: record {records_read} is cut short") from None
-    if not found_a_page:
-        raise IngestProblem("no HTML pages or text/plain resources in this WARC archive")
-
-
-class _TruncatedRecord(Exception):
-    pass
-
-
-_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-
-
-def _item_from_warc_record(record: Any, max_bytes: int) -> Item | None:
-    """An Article or Rejection for a page, None for everything a crawl also holds
-    (requests, metadata, redirects, images, scripts), which is not news."""
-    if record.rec_type == "response":
-        if record.http_headers is None or not record.http_headers.get_statuscode().startswith("2"):
-            return None
-        content_type = record.http_headers.get_header("Content-Type") or ""
-    elif record.rec_type == "resource":
-        content_type = record.rec_headers.get_header("Content-Type") or ""
-    else:
-        return None
-    media_type, charset = _parse_content_type(content_type)
-    is_html = media_type in _HTML_TYPES
-    # A text/plain *response* is mostly robots.txt; a text/plain *resource* was
-    # archived on purpose.
-    is_plain_resource = record.rec_type == "resource" and media_type == "text/plain"
-    if not (is_html or is_plain_resource):
-        return None
-    url = record.rec_headers.get_header("WARC-Target-URI") or "<no WARC-Target-URI>"
-    payload = record.content_stream().read(max_bytes + 1)
-    if len(payload) > max_bytes:
-        return Rejection(url, over_limit("record", len(payload), max_bytes))
-    if getattr(record.raw_stream, "limit", 0) > 0:
-        # warcio reads a cut-off gzip member without complaint; the bytes its
-        # Content-Length promised and never delivered are the only sign.
-        raise _TruncatedRecord()
-    if not payload.strip():
-        return Rejection(url, "empty record")
-    if looks_binary(payload[:SNIFF_BYTES]):
-        return Rejection(url, "binary content, not text")
-    try:
-        if is_html:
-            return article_from_html(decode_html(payload, charset), url, url=url)
-        return build_article(decode_text(payload, charset), url, {"url": url})
-    except IngestProblem as problem:
-        return Rejection(url, str(problem))
-
-
-def _parse_content_type(header: str) -> tuple[str, str | None]:
-    media_type, *parameters = header.split(";")
-    charset = None
-    for parameter in parameters:
-        name, _, value = parameter.partition("=")
-        if name.strip().lower() == "charset":
-            charset = value.strip().strip("\"'") or None
-    return media_type.strip().lower(), charset
+    yield from read_warc_records(label, stream, max_bytes)

@@ -6,9 +6,11 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
+from itertools import islice
 from typing import Any, Callable
 
 from rashomon.ingest.ids import article_id
+from rashomon.ingest.problems import without_lone_surrogates
 from rashomon.model import Article, Rejection
 
 HINT_FIELDS: tuple[str, ...] = ("title", "url", "source", "published", "language")
@@ -33,7 +35,17 @@ _DATETIME_LAYOUTS: tuple[str, ...] = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%B
 
 
 def build_article(original: str, provenance: str, given: dict[str, Any]) -> Article:
-    """An Article whose hint fields are exactly what the input gave."""
+    """An Article whose hint fields are exactly what the input gave.
+
+    Every reader builds its Articles here, so this is where every string of one is made safe to store: a lone
+    surrogate (JSON's "\\ud83d", a file name that is not UTF-8) cannot be encoded as UTF-8, and SQLite, the
+    terminal and the web page would all fail on it. It is repaired to U+FFFD rather than the record rejected: it
+    is one unreadable character, usually half an emoji cut by a truncating exporter, and the article around it
+    is intact (U+FFFD is how every UTF-8 decoder shows the same damage). One character for one keeps lengths.
+    """
+    original = without_lone_surrogates(original)
+    provenance = without_lone_surrogates(provenance)
+    given = _encodable(given)
     return Article(
         id=article_id(original),
         original=original,
@@ -59,6 +71,17 @@ def article_from_record(record: Mapping[str, Any], where: str) -> Article | Reje
     return build_article(text, where, given_fields(record))
 
 
+def _encodable(value: Any) -> Any:
+    """``value`` with every string in it, dictionary keys included, free of lone surrogates."""
+    if isinstance(value, str):
+        return without_lone_surrogates(value)
+    if isinstance(value, dict):
+        return {_encodable(key): _encodable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_encodable(item) for item in value]
+    return value
+
+
 def given_fields(record: Mapping[str, Any]) -> dict[str, Any]:
     """Normalised hints, plus what could not be normalised and unknown scalars.
 
@@ -80,7 +103,7 @@ def given_fields(record: Mapping[str, Any]) -> dict[str, Any]:
     extra = {
         key: value
         for key, value in record.items()
-        if key != "text" and key not in HINT_FIELDS and _is_small_scalar(value)
+        if key != "text" and key not in HINT_FIELDS and _is_small_key(key) and _is_small_scalar(value)
     }
     if unparsed:
         given["unparsed"] = unparsed
@@ -187,7 +210,8 @@ def _layout_datetime(text: str) -> str | None:
 
 
 def _missing_text_problem(record: Mapping[str, Any]) -> str:
-    keys = ", ".join(str(key) for key in list(record)[:10])
+    # Keys are the input's own: a few, each cut short, keep the line readable.
+    keys = ", ".join(_shortened(str(key)) for key in islice(record, 10))
     return f'no "text" field (found: {keys})' if keys else 'no "text" field (the object is empty)'
 
 
@@ -201,6 +225,14 @@ def _json_kind(value: Any) -> str:
     if isinstance(value, dict):
         return "an object"
     return type(value).__name__
+
+
+def _shortened(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _is_small_key(key: Any) -> bool:
+    return len(str(key)) <= _LONGEST_EXTRA_STRING
 
 
 def _is_small_scalar(value: Any) -> bool:

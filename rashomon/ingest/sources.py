@@ -11,7 +11,7 @@ from typing import BinaryIO
 
 from rashomon.ingest.decoding import SNIFF_BYTES, byte_order_mark, looks_binary
 from rashomon.ingest.formats import READERS, Item, Reader, extension_for, supported_extensions
-from rashomon.ingest.problems import IngestProblem, over_limit
+from rashomon.ingest.problems import IngestProblem, describe_os_error, guarded, over_limit, printable
 from rashomon.model import Rejection
 
 DEFAULT_MAX_BYTES = 50_000_000
@@ -26,12 +26,18 @@ def read_inputs(
 
     Lazy and streaming: one file is open at a time and line-oriented formats
     are read a record at a time, so a large folder costs no more memory than
-    its largest file.
+    its largest file. Every string of what comes out encodes as UTF-8, and a
+    Rejection's input and problem are one line each.
     """
+    for item in _read_inputs(inputs, max_bytes, stdin):
+        yield printable(item)
+
+
+def _read_inputs(inputs: Iterable[str], max_bytes: int, stdin: BinaryIO | None) -> Iterator[Item]:
     for given_name in inputs:
         name = os.fspath(given_name)  # pathlib.Path works too
         if name == STDIN:
-            yield from _guarded(STDIN_LABEL, _read_stdin(stdin, max_bytes))
+            yield from guarded(STDIN_LABEL, _read_stdin(stdin, max_bytes))
         elif name.startswith(("http://", "https://")):
             from rashomon.ingest.fetch import read_urls  # only runs that fetch pay for the HTML parser
 
@@ -43,14 +49,20 @@ def read_inputs(
 def read_uploads(files: Iterable[tuple[str, bytes]], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
     """Articles in files received whole (a browser upload): ``(label, content)``, the format from the label's extension.
 
-    The same checks and one-Rejection-per-bad-file promise as files on disk.
+    The same checks and one-Rejection-per-bad-file promise as files on disk, and the same one-line,
+    UTF-8-encodable output.
     """
+    for item in _read_uploads(files, max_bytes):
+        yield printable(item)
+
+
+def _read_uploads(files: Iterable[tuple[str, bytes]], max_bytes: int) -> Iterator[Item]:
     for label, data in files:
         extension = extension_for(os.path.basename(label))
         if extension is None:
             yield Rejection(label, _unsupported_type_problem(label))
             continue
-        yield from _guarded(label, _read_bytes(label, data, READERS[extension], max_bytes))
+        yield from guarded(label, _read_bytes(label, data, READERS[extension], max_bytes))
 
 
 def _read_bytes(label: str, data: bytes, reader: Reader, max_bytes: int) -> Iterator[Item]:
@@ -67,7 +79,7 @@ def _read_named_path(path: str, max_bytes: int) -> Iterator[Item]:
     try:
         mode = os.stat(path).st_mode
     except OSError as error:
-        yield Rejection(path, _describe_os_error(error))
+        yield Rejection(path, describe_os_error(error))
         return
     if stat.S_ISDIR(mode):
         yield from _read_folder(path, max_bytes)
@@ -76,7 +88,7 @@ def _read_named_path(path: str, max_bytes: int) -> Iterator[Item]:
     if extension is None:
         yield Rejection(path, _unsupported_type_problem(path))
         return
-    yield from _guarded(path, _read_file(path, READERS[extension], max_bytes))
+    yield from guarded(path, _read_file(path, READERS[extension], max_bytes))
 
 
 def _read_folder(folder: str, max_bytes: int) -> Iterator[Item]:
@@ -89,7 +101,7 @@ def _read_folder(folder: str, max_bytes: int) -> Iterator[Item]:
         if extension is None:
             continue  # images, notes and the like sit next to articles
         found_an_article_file = True
-        yield from _guarded(entry, _read_file(entry, READERS[extension], max_bytes))
+        yield from guarded(entry, _read_file(entry, READERS[extension], max_bytes))
     if not found_an_article_file:
         yield Rejection(folder, f"no articles found in folder (looked for {supported_extensions()})")
 
@@ -103,7 +115,7 @@ def _walk_files(folder: str) -> Iterator[str | Rejection]:
         with os.scandir(folder) as scan:
             entries = sorted((entry for entry in scan if not entry.name.startswith(".")), key=lambda e: e.name)
     except OSError as error:
-        yield Rejection(folder, _describe_os_error(error))
+        yield Rejection(folder, describe_os_error(error))
         return
     for entry in entries:
         try:
@@ -159,30 +171,6 @@ def _stdin_format(data: bytes) -> str:
     if body.lstrip()[:14].lower() in (b"<!doctype html",) or body.lstrip()[:5].lower() == b"<html":
         return ".html"
     return ".txt"
-
-
-def _guarded(label: str, items: Iterator[Item]) -> Iterator[Item]:
-    """Pass items through; turn whatever stops the input into one Rejection.
-
-    Everything already yielded stands (a WARC archive corrupt at record 900
-    still gives the first 899), and the batch goes on with the next input.
-    """
-    try:
-        yield from items
-    except IngestProblem as problem:
-        yield Rejection(label, str(problem))
-    except OSError as error:
-        yield Rejection(label, _describe_os_error(error))
-    except Exception as error:  # the promise is that one bad input never stops a batch
-        yield Rejection(label, f"could not read ({type(error).__name__}: {error})")
-
-
-def _describe_os_error(error: OSError) -> str:
-    if isinstance(error, FileNotFoundError):
-        return "no such file or folder"
-    if isinstance(error, PermissionError):
-        return "permission denied"
-    return (error.strerror or str(error)).lower()
 
 
 def _unsupported_type_problem(path: str) -> str:
