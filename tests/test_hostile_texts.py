@@ -8,7 +8,48 @@ the same cases at full size (docs/benchmarks.md, "Hostile input: pathological te
 
 from __future__ import annotations
 
-from rashomon.model import OffsetMap
+import math
+
+from rashomon import pipeline
+from rashomon.bounds import MAX_NUMBER_DIGITS
+from rashomon.model import Article, OffsetMap
+from rashomon.stories.features import StoryFeatures, extract_numbers, normalise_number
+
+
+BIG = "7" * 5_000
+
+
+def test_a_5000_digit_number_goes_through_every_article_stage():
+    text = f"Officials said on Monday that {BIG} people had left the city of Paris, and 1,200 came back."
+    article = Article(id="digits", original=text, language="en", given={"language": "en"})
+    result = pipeline.analyze_batch(pipeline.AnalysisTask([article], [pipeline.STAGE_NAMES]))
+    assert set(result.stages_run[0]) == set(pipeline.STAGE_NAMES)
+    analysed = result.articles[0]
+    # The long digit string is no quantity; the count beside it still is.
+    assert [text[q.start : q.end] for q in analysed.quantities] == ["1,200"]
+    assert analysed.quantities[0].value == 1200
+    features = StoryFeatures.from_bytes(result.features[0])
+    assert "1200" in features.numbers
+    assert all(len(n) <= MAX_NUMBER_DIGITS for n in features.numbers)
+
+
+def test_numbers_too_long_to_compare_are_no_evidence():
+    assert normalise_number(BIG) == ""
+    assert normalise_number("1" + ",000" * 1_500) == ""  # grouped, 4,501 digits
+    assert normalise_number("0." + BIG) == ""
+    assert normalise_number("3" * MAX_NUMBER_DIGITS) == "3" * MAX_NUMBER_DIGITS
+    assert extract_numbers(f"{BIG} and 3,000 and 1" + ",000" * 1_500) == {"3000"}
+
+
+def test_a_grouped_number_too_long_to_be_a_count_is_no_quantity():
+    from rashomon.analyze.doc import AnalysisDoc
+    from rashomon.analyze.quantities import find_quantities
+
+    huge = "1" + ",000" * 150  # 451 digits: a float of it is infinite
+    doc = AnalysisDoc(text=f"About {huge} people and 25 million dollars.", language="en")
+    find_quantities(doc)
+    assert [doc.text[q.start : q.end] for q in doc.quantities] == ["25 million"]
+    assert all(math.isfinite(q.value) for q in doc.quantities)
 
 
 def test_an_offset_map_follows_its_pieces_when_they_change():
