@@ -11,6 +11,15 @@ analysis does not depend on them.
 
 from __future__ import annotations
 
+# Cleaning reads at most this many characters of the original (up to a line break when there is one
+# in the second half), so every later stage reads at most this much. Six times the longest real
+# article; what lies beyond is recorded as removed ("beyond-length-limit") and the analysis note says
+# how much was analysed.
+MAX_ARTICLE_CHARS = 300_000
+# ... and at most this many non-empty lines: a text of 100,000 one-letter lines is short in characters
+# but costs per paragraph in every stage (the persuasion model compares every paragraph with every
+# other one). More than ten times the most lines of a real article.
+MAX_ARTICLE_LINES = 5_000
 # A number written with more digits than this is an identifier, a hash or noise, not a quantity a
 # reader compares: quantities and story features skip it (Python refuses to convert strings of 4,301
 # digits or more to int, and a float overflows to infinity past 309).
@@ -18,3 +27,12 @@ MAX_NUMBER_DIGITS = 100
 # Number words read as one number ("two hundred and thirty-four thousand five hundred ...") span at
 # most this many words; a longer run of number words is read in pieces of at most this length.
 MAX_NUMBER_WORDS = 20
+
+
+def cut_at_break(text: str, limit: int) -> int:
+    """How much of ``text`` to read to keep at most ``limit`` characters: all of it when it fits, else up to
+    the last line break in the second half of the limit, else exactly ``limit`` characters."""
+    if len(text) <= limit:
+        return len(text)
+    cut = text.rfind("\n", 0, limit)
+    return cut if cut > limit // 2 else limit

@@ -138,7 +138,8 @@ class Article:
     # see how sure the call is before trusting it.
     genre_confidence: float | None = None
     frames: list[str] = field(default_factory=list)  # SemEval-2023 Task 3 frames, e.g. "Security_and_defense"
-    # Why a layer is missing, e.g. "not analysed for language xx"; None when analysed.
+    # Why a layer is missing or partial, e.g. "not analysed for language xx", "analysed the first 300,000 of
+    # 49,000,000 characters: ..."; None when the whole text was analysed.
     analysis_note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:

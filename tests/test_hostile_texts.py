@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 
 from rashomon import pipeline
-from rashomon.bounds import MAX_NUMBER_DIGITS
+from rashomon.bounds import MAX_ARTICLE_CHARS, MAX_ARTICLE_LINES, MAX_NUMBER_DIGITS, cut_at_break
+from rashomon.clean import BEYOND_LENGTH_LIMIT, clean_article, readable_end
 from rashomon.model import Article, OffsetMap
 from rashomon.stories.features import StoryFeatures, extract_numbers, normalise_number
 
@@ -50,6 +51,44 @@ def test_a_grouped_number_too_long_to_be_a_count_is_no_quantity():
     find_quantities(doc)
     assert [doc.text[q.start : q.end] for q in doc.quantities] == ["25 million"]
     assert all(math.isfinite(q.value) for q in doc.quantities)
+
+
+def test_cleaning_reads_up_to_the_length_limit_and_says_what_it_left():
+    paragraph = "The council met on Monday and voted on the budget for the coming year.\n\n"
+    text = paragraph * (MAX_ARTICLE_CHARS // len(paragraph) + 500)
+    end, reason = readable_end(text)
+    assert end <= MAX_ARTICLE_CHARS and text[end] == "\n"  # at a line break
+    assert reason == f"the text is longer than {MAX_ARTICLE_CHARS:,} characters"
+    article = clean_article(Article(id="long", original=text))
+    assert article.removed[-1].reason == BEYOND_LENGTH_LIMIT
+    assert (article.removed[-1].start, article.removed[-1].end) == (end, len(text))
+    # Repeated paragraphs collapse as usual; every kept character maps inside what was read.
+    assert article.offsets.span_to_original(0, len(article.text)).end <= end
+
+
+def test_cleaning_reads_up_to_the_line_limit():
+    text = "a\n" * (MAX_ARTICLE_LINES + 10)
+    end, reason = readable_end(text)
+    assert reason == f"the text has more than {MAX_ARTICLE_LINES:,} lines"
+    assert text[:end].count("a") == MAX_ARTICLE_LINES
+    assert readable_end("a\n" * MAX_ARTICLE_LINES) == (2 * MAX_ARTICLE_LINES, None)
+    # Trailing blank lines are nothing left unread.
+    end, reason = readable_end("word " + "\n" * (2 * MAX_ARTICLE_CHARS))
+    assert end <= MAX_ARTICLE_CHARS and reason is None
+
+
+def test_a_normal_article_is_read_whole(seeds):
+    for path in seeds.glob("*.txt"):
+        text = path.read_text(encoding="utf-8")
+        assert readable_end(text) == (len(text), None)
+        article = clean_article(Article(id=path.stem, original=text))
+        assert all(r.reason != BEYOND_LENGTH_LIMIT for r in article.removed)
+
+
+def test_cut_at_break_prefers_a_line_break_in_the_second_half():
+    assert cut_at_break("short", 10) == 5
+    assert cut_at_break("aaaa\nbbbbbbbbbb", 10) == 10  # the only break is in the first half
+    assert cut_at_break("aaaaaa\nbbbbbbbbbb", 10) == 6
 
 
 def test_an_offset_map_follows_its_pieces_when_they_change():
