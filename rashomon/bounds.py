@@ -20,6 +20,24 @@ MAX_ARTICLE_CHARS = 300_000
 # but costs per paragraph in every stage (the persuasion model compares every paragraph with every
 # other one). More than ten times the most lines of a real article.
 MAX_ARTICLE_LINES = 5_000
+# The spaCy and natasha parsers get at most this much of the text (up to a line break); the rules
+# handle the rest.
+MAX_PARSE_CHARS = 100_000
+# ... and at most this many tokens: the parsers' memory grows with tokens (about 17 KB each for
+# spaCy, 10 KB for natasha), not characters, and a text of commas has one token per character where
+# prose has one per five (100,000 characters of prose are 19,000 tokens; the longest real article,
+# under 10,000).
+MAX_PARSE_TOKENS = 30_000
+# Quotes are sought sentence by sentence, and every speech cue reads the sentence around it; a longer
+# "sentence" (a text without full stops) is read in pieces of at most this many characters, so each
+# cue's work stays bounded. Twice the longest of the 65,000 sentences of the real articles (1,237
+# characters).
+MAX_SENTENCE_CHARS = 2_500
+# spaCy's tokenizer splits punctuation off a whitespace-free stretch one character at a time, in time
+# that grows faster than the square of its length (8,000 characters of "!?" took 25 s): the parse
+# stops before the first stretch longer than this. Twice the longest in real text of a parsed
+# language (226 characters, a pasted script; URLs are under 200).
+MAX_PARSE_WORD_CHARS = 500
 # A number written with more digits than this is an identifier, a hash or noise, not a quantity a
 # reader compares: quantities and story features skip it (Python refuses to convert strings of 4,301
 # digits or more to int, and a float overflows to infinity past 309).

@@ -8,13 +8,52 @@ the same cases at full size (docs/benchmarks.md, "Hostile input: pathological te
 
 from __future__ import annotations
 
+import json
 import math
+import os
+import resource
+import subprocess
+import sys
+import textwrap
 
 from rashomon import pipeline
-from rashomon.bounds import MAX_ARTICLE_CHARS, MAX_ARTICLE_LINES, MAX_NUMBER_DIGITS, cut_at_break
+from rashomon.bounds import (
+    MAX_ARTICLE_CHARS,
+    MAX_ARTICLE_LINES,
+    MAX_NUMBER_DIGITS,
+    MAX_PARSE_TOKENS,
+    MAX_SENTENCE_CHARS,
+    cut_at_break,
+)
 from rashomon.clean import BEYOND_LENGTH_LIMIT, clean_article, readable_end
 from rashomon.model import Article, OffsetMap
 from rashomon.stories.features import StoryFeatures, extract_numbers, normalise_number
+
+from conftest import ROOT
+
+
+# A normal article needs about 0.7 GB of address space with the English models and the encoder loaded
+# (numpy and OpenBLAS reserve more than they touch; one BLAS thread keeps that small). Before the
+# bounds, the long word and the initials took 4 to 9 GB in the encoder, and 30,000 one-letter lines a
+# 3.6 GB paragraph-by-paragraph matrix.
+MEMORY_CAP = 3 * 1024**3
+# Far above what the cases need (well under a minute): only a hang trips it.
+HANG_GUARD_S = 900
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+              "RASHOMON_ENCODER_THREADS": "1"}
+
+
+def _run_capped(script: str) -> dict:
+    """Run ``script`` in a child process under MEMORY_CAP; its last stdout line is JSON."""
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT), **ONE_THREAD)
+    child = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], cwd=ROOT, env=env, preexec_fn=cap,
+                           capture_output=True, text=True, timeout=HANG_GUARD_S)
+    assert child.returncode == 0, child.stderr[-3000:]
+    return json.loads(child.stdout.strip().splitlines()[-1])
 
 
 BIG = "7" * 5_000
@@ -100,3 +139,81 @@ def test_an_offset_map_follows_its_pieces_when_they_change():
     assert offsets.to_original(2) == 12
     offsets.pieces.append((5, 20, 5, 5))  # grown
     assert offsets.to_original(6) == 21
+
+
+def test_the_parser_reads_a_bounded_number_of_tokens_and_no_overlong_stretch():
+    report = _run_capped("""
+        import json
+        from rashomon.analyze.doc import AnalysisDoc
+        from rashomon.analyze.sentences import split_sentences
+
+        commas = AnalysisDoc(text="A, " * 40_000, language="en")  # 80,000 tokens in 120,000 characters
+        split_sentences(commas)
+        punctuation = AnalysisDoc(text="It rained. " + "!?" * 2_000 + " It stopped.", language="en")
+        split_sentences(punctuation)
+        print(json.dumps({
+            "tokens": len(commas.parsed), "parsed": len(commas.parsed.text),
+            "sentences_end": commas.sentences[-1][1], "length": len(commas.text),
+            "punctuation_parsed": len(punctuation.parsed.text),
+            "punctuation_sentences": [punctuation.text[s:e][:12] for s, e in punctuation.sentences],
+        }))
+    """)
+    assert report["tokens"] <= MAX_PARSE_TOKENS < 80_000
+    # The rules take over where the parse stops: the sentences still cover the whole text.
+    assert report["parsed"] < report["length"] and report["sentences_end"] == report["length"] - 1
+    assert report["punctuation_parsed"] == len("It rained. ")
+    assert report["punctuation_sentences"][-1] == "It stopped."
+
+
+def test_analysis_components_stay_linear_on_long_repetitive_texts():
+    # Each of these took minutes to hours before (a scan of every sentence, mention, quote or digit for
+    # each one): a hang here is the failure. What they find is checked too.
+    report = _run_capped("""
+        import json, re
+        from rashomon.analyze.claims import find_claims
+        from rashomon.analyze.doc import AnalysisDoc
+        from rashomon.analyze.mentions import cluster_mentions
+        from rashomon.analyze.quantities import find_quantities
+        from rashomon.analyze.quotes import find_quotes
+        from rashomon.analyze.sentences import sentence_spans
+        from rashomon.model import Mention
+
+        out = {}
+        text = "a. " * 100_000  # every break withdrawn: one sentence
+        out["sentences"] = sentence_spans(text, "en")
+        text = "!?" * 100_000 + " Then it stopped."
+        out["exclamations"] = len(sentence_spans(text, "en"))
+
+        text = "Omar Smith met the press. Smith said that 275 fighters had left Raqqa on Sunday. " * 8_000
+        doc = AnalysisDoc(text=text, language="en")
+        doc.sentences = sentence_spans(text, "en")
+        doc.mentions = [Mention(m.start(), m.end(), m.group(), "person") for m in re.finditer(r"Omar Smith|Smith", text)]
+        cluster_mentions(doc)
+        find_quantities(doc)
+        find_quotes(doc)
+        find_claims(doc)
+        out["clusters"] = len({m.cluster for m in doc.mentions})
+        out["quotes"] = len(doc.quotes)
+        out["speakers"] = sorted({q.speaker for q in doc.quotes})
+        out["claims"] = len(doc.claims)
+        out["quantities"] = len(doc.quantities)
+
+        doc = AnalysisDoc(text="he said that it rained " * 10_000 + "«a " * 50_000, language="en")
+        doc.sentences = sentence_spans(doc.text, "en")
+        find_quotes(doc)
+        out["run_on_longest_quote"] = max(q.end - q.start for q in doc.quotes)
+
+        doc = AnalysisDoc(text="7" * 1_000_000 + " and 1,200 people", language="en")
+        find_quantities(doc)
+        out["digits"] = [q.text for q in doc.quantities]
+        print(json.dumps(out))
+    """)
+    assert report["sentences"] == [[0, 299_999]]
+    assert report["exclamations"] == 2
+    assert report["clusters"] == 1  # "Smith" is Omar Smith throughout
+    assert report["quotes"] == report["quantities"] == 8_000
+    assert report["claims"] == 16_000  # each quote's content, and each "Omar Smith met the press."
+    assert report["speakers"] == ["Smith"]
+    # A sentence without end is read in bounded pieces: no reported clause runs on to its end.
+    assert 0 < report["run_on_longest_quote"] <= MAX_SENTENCE_CHARS
+    assert report["digits"] == ["1,200"]
