@@ -38,6 +38,10 @@ MAX_SENTENCE_CHARS = 2_500
 # stops before the first stretch longer than this. Twice the longest in real text of a parsed
 # language (226 characters, a pasted script; URLs are under 200).
 MAX_PARSE_WORD_CHARS = 500
+# The sentence encoder reads at most this many characters of one text (a paragraph, a sentence, a
+# statement): its memory grows with the tokens of the longest text it is given (about 15 KB a token,
+# and some scripts have one token per character). Three times the longest real paragraph.
+MAX_ENCODED_CHARS = 20_000
 # A number written with more digits than this is an identifier, a hash or noise, not a quantity a
 # reader compares: quantities and story features skip it (Python refuses to convert strings of 4,301
 # digits or more to int, and a float overflows to infinity past 309).

@@ -31,7 +31,6 @@ from rashomon.stories.features import StoryFeatures, extract_numbers, normalise_
 
 from conftest import ROOT
 
-
 # A normal article needs about 0.7 GB of address space with the English models and the encoder loaded
 # (numpy and OpenBLAS reserve more than they touch; one BLAS thread keeps that small). Before the
 # bounds, the long word and the initials took 4 to 9 GB in the encoder, and 30,000 one-letter lines a
@@ -54,6 +53,9 @@ def _run_capped(script: str) -> dict:
                            capture_output=True, text=True, timeout=HANG_GUARD_S)
     assert child.returncode == 0, child.stderr[-3000:]
     return json.loads(child.stdout.strip().splitlines()[-1])
+
+
+# --------------------------------------------------------------------------- numbers
 
 
 BIG = "7" * 5_000
@@ -90,6 +92,9 @@ def test_a_grouped_number_too_long_to_be_a_count_is_no_quantity():
     find_quantities(doc)
     assert [doc.text[q.start : q.end] for q in doc.quantities] == ["25 million"]
     assert all(math.isfinite(q.value) for q in doc.quantities)
+
+
+# --------------------------------------------------------------------------- how much is read
 
 
 def test_cleaning_reads_up_to_the_length_limit_and_says_what_it_left():
@@ -139,6 +144,55 @@ def test_an_offset_map_follows_its_pieces_when_they_change():
     assert offsets.to_original(2) == 12
     offsets.pieces.append((5, 20, 5, 5))  # grown
     assert offsets.to_original(6) == 21
+
+
+# --------------------------------------------------------------------------- pathological texts, capped
+
+
+def test_pathological_texts_finish_within_a_memory_cap_and_say_how_much_they_read():
+    report = _run_capped("""
+        import json
+        from rashomon.model import Article
+        from rashomon.pipeline import STAGE_NAMES, AnalysisTask, analyze_batch
+
+        cases = {
+            # (text, language given; None: detected, as `rashomon analyze` does for a .txt file)
+            "long-word": (("abcdefghijklmnopqrstuvwxyz" * 20_000)[:500_000], "en"),
+            "initials": ("A. " * 100_000, None),
+            "short-lines": ("a\\n" * 30_000, "en"),
+            "digits": ("7" * 1_000_000, "en"),
+        }
+        out = {}
+        for name, (text, language) in cases.items():
+            given = {"language": language} if language else {}
+            article = Article(id=name, original=text, language=language, given=given)
+            a = analyze_batch(AnalysisTask([article], [STAGE_NAMES])).articles[0]
+            spans = [*a.sentences, *a.mentions, *a.quantities, *a.claims, *a.techniques, *a.paragraph_languages]
+            out[name] = {
+                "note": a.analysis_note, "text": len(a.text), "genre": a.genre,
+                "removed": [[r.start, r.end, r.reason] for r in a.removed],
+                "max_span_end": max((s.end for s in spans), default=0),
+                "sentences": len(a.sentences), "quantities": len(a.quantities),
+                "paragraph_languages": len(a.paragraph_languages),
+            }
+        print(json.dumps(out))
+    """)
+    word = report["long-word"]
+    assert word["note"] == "analysed the first 300,000 of 500,000 characters: the text is longer than 300,000 characters"
+    assert word["text"] == 300_000 and word["removed"] == [[300_000, 500_000, "beyond-length-limit"]]
+    assert 0 < word["max_span_end"] <= 300_000 and word["genre"]
+
+    initials = report["initials"]  # read whole (300,000 characters): the encoder reads a bounded part
+    assert initials["text"] == 299_999 and not initials["removed"] and initials["genre"]
+
+    lines = report["short-lines"]
+    assert lines["note"] == "analysed the first 9,999 of 60,000 characters: the text has more than 5,000 lines"
+    assert lines["sentences"] == lines["paragraph_languages"] == 5_000
+    assert lines["max_span_end"] <= 9_999
+
+    digits = report["digits"]
+    assert digits["note"].startswith("analysed the first 300,000 of 1,000,000 characters")
+    assert digits["quantities"] == 0 and digits["max_span_end"] <= 300_000
 
 
 def test_the_parser_reads_a_bounded_number_of_tokens_and_no_overlong_stretch():
