@@ -50,6 +50,12 @@ MAX_NUMBER_DIGITS = 100
 # most this many words; a longer run of number words is read in pieces of at most this length.
 MAX_NUMBER_WORDS = 20
 
+# The comparison of a story's sources reads at most this many statements (headline, quotes, claims)
+# of one article: it pairs every statement with every other of the story, so one article of 8,000
+# quotes would make tens of millions of pairs. Above the most of a real article (231 statements, from
+# the longest analysed, 47,000 characters).
+MAX_STATEMENTS_PER_ARTICLE = 300
+
 
 def cut_at_break(text: str, limit: int) -> int:
     """How much of ``text`` to read to keep at most ``limit`` characters: all of it when it fits, else up to
