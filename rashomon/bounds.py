@@ -7,6 +7,9 @@ come from real articles: the 1,622 articles of the SemEval-2023 Task 3 (six lang
 corpora are at most 47,473 characters long, have at most 430 lines, and no paragraph is longer than
 6,198 characters. Every bound sits well above those, so a real article is always read whole and its
 analysis does not depend on them.
+
+``rashomon bench hostile`` runs the pathological cases through every article stage and reports
+seconds and peak memory per case (docs/benchmarks.md, "Hostile input: pathological texts").
 """
 
 from __future__ import annotations
