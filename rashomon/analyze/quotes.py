@@ -413,10 +413,15 @@ class _Finder:
             self._named_quotes.append(q)
 
     def latest_quote_between(self, start: int, pos: int) -> Quote | None:
-        """The quote found last that starts in ``[start, pos)`` or ends in ``[start, pos]``, where ``start``
-        begins the sentence holding ``pos`` (so such a quote starts or ends in that sentence)."""
-        i = sentence_index(self.sentences, start)
-        candidates = self._quotes_in_sentence.get(i, []) if i >= 0 else range(len(self.quotes))
+        """The quote found last that starts in ``[start, pos)`` or ends in ``[start, pos]``.
+
+        When ``start`` begins the sentence holding ``pos`` (as for every cue), such a quote starts or
+        ends in that sentence, so only that sentence's quotes are read."""
+        i = sentence_index(self.sentences, pos)
+        if i >= 0 and self.sentences[i][0] == start:
+            candidates = self._quotes_in_sentence.get(i, [])
+        else:
+            candidates = range(len(self.quotes))
         for index in reversed(candidates):
             q = self.quotes[index]
             if start <= q.start < pos or start <= q.end <= pos:
