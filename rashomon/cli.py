@@ -573,6 +573,25 @@ def bench_clean(
         raise typer.Exit(2)
 
 
+@bench_app.command("hostile")
+def bench_hostile(
+    scale: float = typer.Option(1.0, "--scale", min=0.0001, help="Multiply every case's size (0.05 for a quick run)."),
+    cases: Optional[str] = typer.Option(None, "--cases", help="Comma-separated cases (default: all)."),
+    language: str = typer.Option("en", "--language", help="Language given with each text; 'auto' to detect it."),
+    timeout: float = typer.Option(1800.0, "--timeout", min=1.0, help="Seconds one case may take."),
+) -> None:
+    """Pathological texts through every article stage: seconds and peak memory per case."""
+    from rashomon.bench.hostile import run_hostile_bench
+
+    try:
+        run_hostile_bench(cases.split(",") if cases else None, scale=scale,
+                          language=None if language == "auto" else language, timeout=timeout,
+                          out=lambda line: out.print(line, markup=False, highlight=False))
+    except ValueError as problem:
+        err.print(f"error: {problem}", markup=False)
+        raise typer.Exit(2)
+
+
 @bench_app.command("api")
 def bench_api(
     articles: int = typer.Option(10_000, "--articles", min=2, help="Synthetic articles to store."),

@@ -52,10 +52,20 @@ class OffsetMap:
 
     pieces: list[tuple[int, int, int, int]] = field(default_factory=list)
 
+    def _starts(self) -> list[int]:
+        # Built once per map, not once per call: a text of 100,000 lines has 100,000 pieces, and
+        # mapping every paragraph's span rebuilt this list each time (quadratic). Rebuilt whenever
+        # ``pieces`` is replaced or grows; kept off the dataclass fields (not compared, not exported).
+        cached = self.__dict__.get("_starts_cache")
+        if cached is None or cached[0] is not self.pieces or len(cached[1]) != len(self.pieces):
+            cached = (self.pieces, [p[0] for p in self.pieces])
+            self.__dict__["_starts_cache"] = cached
+        return cached[1]
+
     def to_original(self, pos: int) -> int:
         if not self.pieces:
             return pos
-        starts = [p[0] for p in self.pieces]
+        starts = self._starts()
         i = max(0, bisect.bisect_right(starts, pos) - 1)
         c0, o0, clen, olen = self.pieces[i]
         offset = pos - c0
@@ -77,7 +87,7 @@ class OffsetMap:
         # a span ending inside a repaired stretch ("é" from "Ã©") covers all of it.
         if not self.pieces:
             return end
-        starts = [p[0] for p in self.pieces]
+        starts = self._starts()
         i = max(0, bisect.bisect_right(starts, end - 1) - 1)
         c0, o0, clen, olen = self.pieces[i]
         offset = end - c0
@@ -128,7 +138,8 @@ class Article:
     # see how sure the call is before trusting it.
     genre_confidence: float | None = None
     frames: list[str] = field(default_factory=list)  # SemEval-2023 Task 3 frames, e.g. "Security_and_defense"
-    # Why a layer is missing, e.g. "not analysed for language xx"; None when analysed.
+    # Why a layer is missing or partial, e.g. "not analysed for language xx", "analysed the first 300,000 of
+    # 49,000,000 characters: ..."; None when the whole text was analysed.
     analysis_note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:

@@ -12,10 +12,13 @@ from datetime import date
 from typing import Callable
 
 from rashomon.analyze.doc import AnalysisDoc, to_article
+from rashomon.clean import readable_end
 from rashomon.model import Article
 
 # Bump when a change alters output: stored articles are then re-analysed.
-VERSION = "1"
+# 2: the analysis note says how much of an over-long text was read; numbers of over 100 digits and
+# runs of over 20 number words are not read as one quantity (rashomon.bounds).
+VERSION = "2"
 
 # Languages with a sentence splitter, an entity recogniser, speech cues and
 # negation/hedge lists. Others are marked "not analysed".
@@ -52,15 +55,25 @@ def _published_date(published: str | None) -> date | None:
         return None
 
 
+def _length_note(article: Article, supported: bool) -> str | None:
+    """What part of a text longer than any news article the stages read (``rashomon.bounds``), in plain words."""
+    end, reason = readable_end(article.original)
+    if reason is None:
+        return None
+    return f"{'analysed' if supported else 'read'} the first {end:,} of {len(article.original):,} characters: {reason}"
+
+
 def analyze_article(article: Article) -> Article:
     """Fill every analysis layer of ``article`` (in original offsets)."""
     for layer in ("sentences", "mentions", "quotes", "quantities", "dates", "claims"):
         setattr(article, layer, [])
     language = article.language
-    if language not in SUPPORTED_LANGUAGES:
-        article.analysis_note = f"not analysed for language {language or 'unknown'}"
+    supported = language in SUPPORTED_LANGUAGES
+    notes = [] if supported else [f"not analysed for language {language or 'unknown'}"]
+    length_note = _length_note(article, supported)
+    article.analysis_note = "; ".join(notes + ([length_note] if length_note else [])) or None
+    if not supported:
         return article
-    article.analysis_note = None
     doc = AnalysisDoc(
         text=article.text,
         language=language,

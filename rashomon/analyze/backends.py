@@ -8,15 +8,19 @@ only, and a spaCy model costs seconds and ~100 MB.
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Callable
 
-# Longer texts are parsed up to a paragraph break below this; the rest is
-# handled by the rules. News articles are a few thousand characters, and spaCy
-# needs ~1 GB per 100,000 characters for the parser.
-MAX_PARSE_CHARS = 100_000
+from rashomon.bounds import MAX_PARSE_CHARS, MAX_PARSE_TOKENS, MAX_PARSE_WORD_CHARS, cut_at_break
+
+# Longer texts are parsed up to a paragraph break below MAX_PARSE_CHARS characters and
+# MAX_PARSE_TOKENS tokens, and before any whitespace-free stretch over MAX_PARSE_WORD_CHARS
+# (rashomon.bounds says why); the rest is handled by the rules.
+# Only from the start of a stretch: tried at every character of one, the search was quadratic.
+_OVERLONG_WORD = re.compile(rf"(?<!\S)\S{{{MAX_PARSE_WORD_CHARS + 1}}}")
 
 # spaCy pipes nobody downstream reads. The parser stays (sentences, negation in
 # claims) and so do tagger/morphologizer (the conditional mood in claims).
@@ -42,7 +46,16 @@ def _spacy_loader(package: str, language: str) -> Callable[[], Backend]:
             warnings.filterwarnings("ignore", message=r"\[W095\]")
             nlp = spacy.load(package, exclude=list(_SPACY_EXCLUDE))
         nlp.max_length = MAX_PARSE_CHARS + 1000
-        return Backend(language, "spacy", nlp, nlp)
+
+        def parse(text: str) -> Any:
+            doc = nlp.make_doc(text)
+            if len(doc) > MAX_PARSE_TOKENS:
+                # The parser's memory grows with tokens: a token-dense text is parsed only up to a
+                # paragraph break before its first token too many (or right before that token).
+                doc = nlp.make_doc(text[: cut_at_break(text, doc[MAX_PARSE_TOKENS].idx)])
+            return nlp(doc)
+
+        return Backend(language, "spacy", parse, nlp)
 
     return load
 
@@ -68,6 +81,10 @@ def _natasha_loader() -> Backend:
     def parse(text: str) -> NatashaDoc:
         doc = Doc(text)
         doc.segment(segmenter)
+        if len(doc.tokens) > MAX_PARSE_TOKENS:
+            # The tagger's memory grows with tokens, as spaCy's parser's does.
+            doc = Doc(text[: cut_at_break(text, doc.tokens[MAX_PARSE_TOKENS].start)])
+            doc.segment(segmenter)
         doc.tag_ner(ner)
         return NatashaDoc(doc, morph_vocab)
 
@@ -94,11 +111,19 @@ def backend_for(language: str) -> Backend:
 
 
 def parse_limit(text: str) -> int:
-    """How much of ``text`` the backend parses: all of it, or up to a paragraph break."""
-    if len(text) <= MAX_PARSE_CHARS:
-        return len(text)
-    cut = text.rfind("\n", 0, MAX_PARSE_CHARS)
-    return cut if cut > MAX_PARSE_CHARS // 2 else MAX_PARSE_CHARS
+    """How much of ``text`` the backend parses at most: all of it, or up to a paragraph break before
+    ``MAX_PARSE_CHARS`` or before a whitespace-free stretch of over ``MAX_PARSE_WORD_CHARS`` (fewer
+    characters still when the text has more tokens than the parser takes: see ``parsed_length``)."""
+    limit = cut_at_break(text, MAX_PARSE_CHARS)
+    overlong = _OVERLONG_WORD.search(text, 0, limit)
+    return cut_at_break(text, overlong.start()) if overlong else limit
+
+
+def parsed_length(parsed: Any) -> int:
+    """How many characters of the text the backend's document ``parsed`` covers (its text is a prefix)."""
+    if isinstance(parsed, NatashaDoc):
+        return len(parsed.doc.text)
+    return len(parsed.text)
 
 
 def parse(language: str, text: str) -> Any:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from rashomon.analyze.doc import AnalysisDoc
+from rashomon.analyze.doc import AnalysisDoc, SpanIndex
 from rashomon.lang.resources import word_list
 from rashomon.model import Claim
 
@@ -71,7 +71,9 @@ def _is_question(text: str) -> bool:
     return text.rstrip().rstrip("\"'”»“").endswith(("?", "؟"))
 
 
-def _claim(doc: AnalysisDoc, start: int, end: int, quote: int | None) -> Claim | None:
+def _claim(
+    doc: AnalysisDoc, start: int, end: int, quote: int | None, within: tuple[SpanIndex, SpanIndex, SpanIndex]
+) -> Claim | None:
     # Trim surrounding quote marks and spaces so the span is the assertion itself.
     while start < end and doc.text[start] in " \n\"'“”«»„‚‘’":
         start += 1
@@ -81,8 +83,7 @@ def _claim(doc: AnalysisDoc, start: int, end: int, quote: int | None) -> Claim |
     tokens = _tokens(text)
     if len(tokens) < MIN_CLAIM_WORDS or _is_question(text):
         return None
-    inside = lambda items: [i for i, x in enumerate(items) if start <= x.start and x.end <= end]  # noqa: E731
-    mention_ids, quantity_ids, date_ids = inside(doc.mentions), inside(doc.quantities), inside(doc.dates)
+    mention_ids, quantity_ids, date_ids = (items.within(start, end) for items in within)
     if not (mention_ids or quantity_ids or date_ids):
         return None
     negation_cues = _found_cues(tokens, doc.language, "negation.txt")
@@ -110,8 +111,9 @@ def find_claims(doc: AnalysisDoc) -> None:
     """One claim per quote's content, and one per other sentence that names something."""
     claims: list[Claim] = []
     quoted_sentences: set[int] = set()
+    within = (SpanIndex(doc.mentions), SpanIndex(doc.quantities), SpanIndex(doc.dates))
     for index, quote in enumerate(doc.quotes):
-        claim = _claim(doc, quote.start, quote.end, index)
+        claim = _claim(doc, quote.start, quote.end, index, within)
         if claim:
             claims.append(claim)
         # A sentence whose substance is a quote is that quote's claim, not the outlet's.
@@ -120,7 +122,7 @@ def find_claims(doc: AnalysisDoc) -> None:
     for index, (start, end) in enumerate(doc.sentences):
         if index in quoted_sentences:
             continue
-        claim = _claim(doc, start, end, None)
+        claim = _claim(doc, start, end, None, within)
         if claim:
             claims.append(claim)
     claims.sort(key=lambda c: (c.start, c.end))

@@ -7,10 +7,11 @@ to the original text once, at the end, so components never deal with offset maps
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Sequence
 
 from rashomon.model import Article, Claim, DateMention, Mention, Quantity, Quote, Span
 
@@ -32,10 +33,39 @@ class AnalysisDoc:
 
     def sentence_of(self, pos: int) -> int:
         """Index of the sentence holding cleaned position ``pos`` (-1 if none)."""
-        for i, (start, end) in enumerate(self.sentences):
-            if start <= pos < end:
-                return i
-        return -1
+        return sentence_index(self.sentences, pos)
+
+
+def sentence_index(sentences: list[tuple[int, int]], pos: int) -> int:
+    """Index of the first span of ``sentences`` holding ``pos`` (-1 if none).
+
+    Sentences come in text order without overlaps, so this is a binary search: components ask it
+    once per quote or cue, and a long text has tens of thousands of sentences.
+    """
+    i = bisect.bisect_right(sentences, (pos, _AFTER_ANY_END)) - 1
+    if i >= 0 and sentences[i][0] <= pos < sentences[i][1]:
+        return i
+    return -1
+
+
+# Greater than any end: (pos, _AFTER_ANY_END) sorts after every sentence starting at pos.
+_AFTER_ANY_END = float("inf")
+
+
+class SpanIndex:
+    """Which of ``items`` (anything with ``start`` and ``end``) lie inside a given span: a binary search
+    over their starts, since a long text has tens of thousands of claims and as many mentions."""
+
+    def __init__(self, items: Sequence) -> None:
+        self.items = items
+        self.order = sorted(range(len(items)), key=lambda i: items[i].start)
+        self.starts = [items[i].start for i in self.order]
+
+    def within(self, start: int, end: int) -> list[int]:
+        """Indices (ascending) of the items with ``start <= item.start`` and ``item.end <= end``."""
+        lo = bisect.bisect_left(self.starts, start)
+        hi = bisect.bisect_right(self.starts, end, lo)
+        return sorted(i for i in self.order[lo:hi] if self.items[i].end <= end)
 
 
 def _map_span(article: Article, start: int, end: int) -> tuple[int, int]:

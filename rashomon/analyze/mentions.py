@@ -14,6 +14,8 @@ every name found once recognised at its other occurrences.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -384,6 +386,7 @@ def _capitalised_candidates(doc: AnalysisDoc, start: int, end: int, cued_only: b
     text = doc.text
     tokens = _tokens(text, start, end)
     sentence_starts = {s for s, _ in doc.sentences}
+    occurrences = _occurrence_counter(text)
     found: list[_Candidate] = []
     i = 0
     while i < len(tokens):
@@ -436,14 +439,15 @@ def _capitalised_candidates(doc: AnalysisDoc, start: int, end: int, cued_only: b
         if len(words) == 2 and _genitive(words[0], text, doc.language):
             continue  # "Merkels Kurs": the name is found again as "Merkel" + s
         label = _label_run(words, before, after, title_before, at_sentence_start, rules)
-        if label == "person" and not title_before and after not in rules.speech and not _person_like(words, text, rules):
-            label = None
+        if label == "person" and not title_before and after not in rules.speech:
+            if not _person_like(words, occurrences, rules):
+                label = None
         if label:
             found.append(_Candidate(s, e, label, _PRIORITY_CUE if title_before else _PRIORITY_RULE))
     return found
 
 
-def _person_like(words: list[str], text: str, rules: _Rules) -> bool:
+def _person_like(words: list[str], occurrences, rules: _Rules) -> bool:
     """Whether an uncued run of capitalised words reads as a person's name.
 
     Where every noun is capitalised ("Tausende Hotelbetten", "Javits
@@ -454,11 +458,22 @@ def _person_like(words: list[str], text: str, rules: _Rules) -> bool:
     surname = words[-1]
     if any("-" in w for w in words) or any(len(w) > 14 for w in words):
         return False
-    if rules.noun_suffixes and surname.endswith(rules.noun_suffixes):
+    if not rules.noun_suffixes:
+        return True
+    if surname.endswith(rules.noun_suffixes):
         return False
-    alone = len(re.findall(rf"(?<!\w){re.escape(surname)}(?!\w)", text))
-    together = len(re.findall(rf"(?<!\w){re.escape(' '.join(words))}(?!\w)", text))
-    return alone > together or not rules.noun_suffixes
+    return occurrences(surname) > occurrences(" ".join(words))
+
+
+def _occurrence_counter(text: str):
+    """How often a word or phrase stands on its own in ``text``, each counted once per text (a long text
+    asks for the same surnames again and again)."""
+
+    @cache
+    def occurrences(phrase: str) -> int:
+        return len(re.findall(rf"(?<!\w){re.escape(phrase)}(?!\w)", text))
+
+    return occurrences
 
 
 def _genitive(word: str, text: str, language: str) -> bool:
@@ -697,9 +712,13 @@ def _select(candidates: list[_Candidate], text: str) -> list[_Candidate]:
     """
     chosen: list[_Candidate] = []
     taken = bytearray(len(text) + 1)
-    queue = sorted(candidates, key=lambda c: (-c.priority, -(c.end - c.start), c.start))
+    # A heap in the order a stable sort would give (the sequence number keeps ties in insertion order):
+    # popping the front of a sorted list and re-sorting it after each insertion was quadratic.
+    queue = [((-c.priority, -(c.end - c.start), c.start), n, c) for n, c in enumerate(candidates)]
+    heapq.heapify(queue)
+    added = len(queue)
     while queue:
-        c = queue.pop(0)
+        _, _, c = heapq.heappop(queue)
         if not any(taken[c.start : c.end]):
             chosen.append(c)
             taken[c.start : c.end] = b"\x01" * (c.end - c.start)
@@ -717,8 +736,10 @@ def _select(candidates: list[_Candidate], text: str) -> list[_Candidate]:
             piece = text[free:pos].strip(_EDGE_PUNCT)
             if piece and piece[0].isupper() and len(piece.split()) >= 2:
                 offset = text.index(piece, free)
-                queue.append(_Candidate(offset, offset + len(piece), c.label, _PRIORITY_RULE))
-                queue.sort(key=lambda x: (-x.priority, -(x.end - x.start), x.start))
+                piece_candidate = _Candidate(offset, offset + len(piece), c.label, _PRIORITY_RULE)
+                key = (-piece_candidate.priority, -len(piece), piece_candidate.start)
+                heapq.heappush(queue, (key, added, piece_candidate))
+                added += 1
     return sorted(chosen, key=lambda c: c.start)
 
 
@@ -727,6 +748,9 @@ def _acronym_candidates(doc: AnalysisDoc, chosen: list[_Candidate]) -> list[_Can
     text = doc.text
     rules = _rules(doc.language)
     found = []
+    # ``chosen`` is in text order without overlaps: the candidate at a position is a binary search away.
+    chosen_starts = [c.start for c in chosen]
+    recurring: set[str] = set()  # acronyms whose other occurrences are already candidates
     for m in _ACRONYM_DEF.finditer(text):
         acronym = m.group(1)
         letters = [ch.lower() for ch in acronym if ch.isupper()]
@@ -745,11 +769,26 @@ def _acronym_candidates(doc: AnalysisDoc, chosen: list[_Candidate]) -> list[_Can
         long_end = m.start()
         while long_end > first and text[long_end - 1].isspace():
             long_end -= 1
-        label = next((c.label for c in chosen if c.start <= first < c.end or first <= c.start < long_end), "organisation")
+        label = _label_at(chosen, chosen_starts, first, long_end)
         found.append(_Candidate(first, long_end, label, _PRIORITY_KNOWN))
+        if acronym in recurring:
+            # The same spans again, after the first definition's: they could only lose to those.
+            continue
+        recurring.add(acronym)
         for occurrence in re.finditer(rf"(?<!\w){re.escape(acronym)}(?!\w)", text):
             found.append(_Candidate(occurrence.start(), occurrence.end(), label, _PRIORITY_KNOWN))
     return found
+
+
+def _label_at(chosen: list[_Candidate], starts: list[int], first: int, end: int) -> str:
+    """The label of the chosen candidate holding ``first``, else of the first one starting in ``[first, end)``."""
+    i = bisect.bisect_right(starts, first) - 1
+    if i >= 0 and chosen[i].end > first:
+        return chosen[i].label
+    j = bisect.bisect_left(starts, first)
+    if j < len(chosen) and chosen[j].start < end:
+        return chosen[j].label
+    return "organisation"
 
 
 def _repeat_candidates(doc: AnalysisDoc, chosen: list[_Candidate]) -> list[_Candidate]:
@@ -793,7 +832,7 @@ def find_mentions(doc: AnalysisDoc) -> None:
     if doc.parsed is None and backend.parse is not None:
         doc.parsed = backends.parse(doc.language, doc.text)
     text = doc.text
-    parsed_end = backends.parse_limit(text) if doc.parsed is not None else 0
+    parsed_end = backends.parsed_length(doc.parsed) if doc.parsed is not None else 0
     candidates = _backend_candidates(doc, backend.kind) if doc.parsed is not None else []
     # Gazetteer places are added only where no recogniser looked: elsewhere the
     # recogniser's precision beats a word list's ("Nice", "Mobile").
@@ -822,10 +861,13 @@ def find_mentions(doc: AnalysisDoc) -> None:
 def _people_by_surname(mentions: list[Mention]) -> None:
     """A longer name ending in a known person's name is that person ("Rami Abdel Rahman" after "Abdel Rahman")."""
     people = {tuple(m.text.split()) for m in mentions if m.label == "person"}
+    # Ending in a person's name = one of its shorter endings is one: look those up (one per length a
+    # person's name has) rather than compare with every person.
+    lengths = sorted({len(p) for p in people})
     for m in mentions:
         words = tuple(m.text.split())
         if m.label != "person" and len(words) >= 2 and words[0][:1].isupper():
-            if any(len(p) < len(words) and words[-len(p) :] == p for p in people):
+            if any(words[-n:] in people for n in lengths if 0 < n < len(words)):
                 m.label = "person"
 
 
@@ -879,6 +921,22 @@ def cluster_mentions(doc: AnalysisDoc) -> None:
                 union(by_key[variant], i)
                 break
     longer = [i for i, m in enumerate(mentions) if m.label in ("person", "organisation") and len(keys[i].split()) >= 2]
+    # Every lookup below goes through an index built once (a long text has tens of thousands of
+    # mentions; scanning them all for each one was quadratic). Index lists hold mention indices in
+    # ascending order, so "nearest earlier" is a binary search.
+    ending_with: dict[tuple[str, ...], list[int]] = {}  # last one or two words -> longer mentions ending so
+    org_words: dict[str, list[int]] = {}  # word -> longer organisation mentions with that word
+    for j in longer:
+        split = keys[j].split()
+        for k in (1, 2):
+            if len(split) > k:
+                ending_with.setdefault(tuple(split[-k:]), []).append(j)
+        if mentions[j].label == "organisation":
+            for word in dict.fromkeys(mentions[j].text.split()):
+                org_words.setdefault(word, []).append(j)
+    full_names: dict[tuple[tuple[str, ...], str], tuple[list[int], int]] = {}
+    spelt_by: dict[str, list[int]] | None = None  # initials -> (the first two) mentions of 2+ words spelling them
+    org_heads = _rules(doc.language).org_heads
     for i, m in enumerate(mentions):
         words = keys[i].split()
         if not words:
@@ -887,30 +945,38 @@ def cluster_mentions(doc: AnalysisDoc) -> None:
             # The full name this shorter one ends with ("Alloush" → "Omar Alloush",
             # "the Observatory" → "Syrian Observatory for Human Rights"): nearest
             # earlier first, else a later one when only one fits.
-            matches = [
-                j
-                for j in longer
-                if j != i
-                and len(keys[j].split()) > len(words)
-                and keys[j].split()[-len(words) :] == words
-                and (mentions[j].label == "person" or (mentions[j].label == m.label and len(words) == 1))
-            ]
-            earlier = [j for j in matches if j < i]
+            view = (tuple(words), m.label if len(words) == 1 else "person")
+            if view not in full_names:
+                fits = [
+                    j
+                    for j in ending_with.get(view[0], ())
+                    if mentions[j].label == "person" or (mentions[j].label == m.label and len(words) == 1)
+                ]
+                full_names[view] = (fits, len({keys[j] for j in fits}))
+            matches, distinct = full_names[view]
+            earlier = bisect.bisect_left(matches, i)  # matches[:earlier] come before i (i itself is never one)
             if earlier:
-                union(earlier[-1], i)
-            elif len({keys[j] for j in matches}) == 1:
+                union(matches[earlier - 1], i)
+            elif distinct == 1:
                 union(matches[0], i)
-        if len(words) == 1 and m.label == "organisation" and m.text in _rules(doc.language).org_heads:
+        if len(words) == 1 and m.label == "organisation" and m.text in org_heads:
             # "the Observatory" after "Syrian Observatory for Human Rights".
-            heads = [j for j in longer[::-1] if j < i and mentions[j].label == "organisation" and m.text in mentions[j].text.split()]
-            if heads:
-                union(heads[0], i)
+            heads = org_words.get(m.text, [])
+            before = bisect.bisect_left(heads, i)
+            if before:
+                union(heads[before - 1], i)
         if _is_acronym(m.text) and m.text.isupper():
+            if spelt_by is None:
+                spelt_by = {}
+                for j, other in enumerate(mentions):
+                    if len(keys[j].split()) >= 2:
+                        first_two = spelt_by.setdefault(_initials(other.text, doc.language), [])
+                        if len(first_two) < 2:
+                            first_two.append(j)
             target = m.text.casefold().replace(".", "")
-            for j, other in enumerate(mentions):
-                if j != i and len(keys[j].split()) >= 2 and _initials(other.text, doc.language) == target:
-                    union(j, i)
-                    break
+            j = next((j for j in spelt_by.get(target, ()) if j != i), None)
+            if j is not None:
+                union(j, i)
     clusters: dict[int, int] = {}
     for i, m in enumerate(mentions):
         m.cluster = clusters.setdefault(find(i), len(clusters))

@@ -22,18 +22,22 @@ What a quantity is:
 Not quantities: years (four plain digits in ``dates.YEAR_RANGE``), anything inside
 a date expression (the date finder's spans, shared through its cache), clock
 times, codes glued to letters ("COVID-19", "5G", "F-16"), ordinals ("1st",
-"15.", "3-й"), long digit strings and phone numbers, and a lone "one"/"un"/"ein"
+"15.", "3-й"), long digit strings and phone numbers, numbers of more than
+``rashomon.bounds.MAX_NUMBER_DIGITS`` digits, and a lone "one"/"un"/"ein"
 (an article or pronoun far more often than a count).
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from rashomon.analyze.dates import YEAR_RANGE, date_spans
+from rashomon.bounds import MAX_NUMBER_DIGITS, MAX_NUMBER_WORDS
 from rashomon.analyze.doc import AnalysisDoc
 from rashomon.lang.resources import data_lines, valued_words
 from rashomon.model import Quantity
@@ -76,7 +80,9 @@ _PHONE = re.compile(
     r"\+\d[\d ()-]{6,}\d"  # +7 495 123-45-67
     r"|(?<!\d)\d{2,4}(?:-\d{2,4}){2,}(?!\d)"  # 123-45-67
     r"|(?<![\d,.])0\d{1,4}[ /-]\d{3,}"  # 0211 8700
-    r"|\d+(?:/\d+)+(?:-\d+)?"  # 01/53427-275, 4/2020
+    # Only from the first digit of a run: tried inside a long digit string, \d+ backtracked over the
+    # rest of it at every position (a 40,000-digit string took 40 s).
+    r"|(?<!\d)\d+(?:/\d+)+(?:-\d+)?"  # 01/53427-275, 4/2020
 )
 
 
@@ -223,7 +229,27 @@ def _parse_digits(m: re.Match, lang: _Language) -> float:
     return float(text.replace(",", "."))
 
 
-def _digit_numbers(t: str, lang: _Language, blocked: list[tuple[int, int]]) -> list[_Num]:
+class _Blocked:
+    """Spans numbers must stay out of (dates, phone numbers), asked about in O(log n) per number."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        # reach[i]: the furthest end among the first i + 1 spans (spans may overlap one another).
+        self.reach = list(itertools.accumulate((e for _, e in spans), max))
+        self.start_set = set(self.starts)
+        self.end_set = {e for _, e in spans}
+
+    def overlaps(self, start: int, end: int) -> bool:
+        before_end = bisect.bisect_left(self.starts, end)  # the spans starting before ``end``
+        return before_end > 0 and self.reach[before_end - 1] > start
+
+    def dash_joined(self, t: str, start: int, end: int) -> bool:
+        """Whether a span ends right before a dash before ``start``, or starts right after one after ``end``."""
+        return (start - 1 in self.end_set and t[start - 1] in "-–") or (end + 1 in self.start_set and t[end] in "-–")
+
+
+def _digit_numbers(t: str, lang: _Language, blocked: _Blocked) -> list[_Num]:
     found = []
     for m in lang.digits.finditer(t):
         n_start, n_end = m.span("num")
@@ -243,10 +269,10 @@ def _digit_numbers(t: str, lang: _Language, blocked: list[tuple[int, int]]) -> l
             if unit is None:
                 continue  # "5G", "1st", "3e", "2017г"
         start = m.start("cur") if m.group("cur") else n_start
-        if any(s < end and start < e for s, e in blocked):
+        if blocked.overlaps(start, end):
             continue
         # The other end of a span of days: "Jan. 5-25", "5-25 janvier".
-        if any(e == start - 1 and t[e] in "-–" or s == end + 1 and t[end] in "-–" for s, e in blocked):
+        if blocked.dash_joined(t, start, end):
             continue
         plain = raw_text.isdigit() and not (m.group("scale") or m.group("pct") or m.group("cur") or unit)
         if plain and len(raw_text) == 4 and YEAR_RANGE[0] <= int(raw_text) <= YEAR_RANGE[1]:
@@ -274,6 +300,8 @@ def _is_word(t: str, i: int) -> bool:
 def _rejected(t: str, start: int, end: int, m: re.Match, lang: _Language) -> bool:
     """Codes, ordinals, times, phone numbers and identifiers."""
     raw = t[start:end]
+    if sum(ch.isdigit() for ch in raw) > MAX_NUMBER_DIGITS:
+        return True  # noise, not a count (and a float overflows to infinity past 309 digits)
     before = t[start - 1] if start else ""
     if before in "-–" and start >= 2 and t[start - 2].isalpha():
         return True  # COVID-19, Su-24
@@ -326,7 +354,7 @@ def _word_value(phrase: str, code: str) -> float | None:
     return total + current
 
 
-def _word_numbers(t: str, lang: _Language, blocked: list[tuple[int, int]]) -> list[_Num]:
+def _word_numbers(t: str, lang: _Language, blocked: _Blocked) -> list[_Num]:
     if lang.number_words is None:
         return []
     tokens = []  # (start of the word, end, start of its glued "و")
@@ -350,7 +378,9 @@ def _word_numbers(t: str, lang: _Language, blocked: list[tuple[int, int]]) -> li
     for run in runs:
         i = 0
         while i < len(run):
-            for k in range(len(run), i, -1):
+            # Longest phrase first, but no longer than a number is ever written: a run of 100,000
+            # number words would otherwise be valued prefix by prefix (cubic).
+            for k in range(min(len(run), i + MAX_NUMBER_WORDS), i, -1):
                 start, end = run[i][0], run[k - 1][1]
                 phrase = " ".join(t[start:end].split())
                 for glue in (c for c in lang.connectors if len(c) == 1 and not c.isascii()):
@@ -361,9 +391,7 @@ def _word_numbers(t: str, lang: _Language, blocked: list[tuple[int, int]]) -> li
             else:
                 i += 1
                 continue
-            if not (k - i == 1 and value <= 1) and not _word_rejected(t, end) and not any(
-                s < end and start < e for s, e in blocked
-            ):
+            if not (k - i == 1 and value <= 1) and not _word_rejected(t, end) and not blocked.overlaps(start, end):
                 found.append(_Num(start, end, value, value))
             i = k
     return found
@@ -464,8 +492,9 @@ def _counted_by_rule(t: str, end: int, num: _Num, lang: _Language) -> tuple[int,
 class _ParseIndex:
     """Noun chunks of a spaCy parse, by token, built once per document."""
 
-    def __init__(self, parsed: Any):
+    def __init__(self, parsed: Any, text: str):
         self.parsed = parsed
+        self.text = text  # the parse's text: spaCy's Doc.text joins every token again on each call
         self.chunk_of: dict[int, tuple[int, int]] = {}
         self.chunk_at: dict[int, int] = {}
         for chunk in parsed.noun_chunks:
@@ -513,7 +542,7 @@ class _ParseIndex:
         if not tokens or len(tokens) > MAX_PARSED_COUNTED_TOKENS or any(tok.is_sent_start for tok in tokens[1:]):
             return None
         first, last = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-        return (first, last) if any(c.isalpha() for c in self.parsed.text[first:last]) else None
+        return (first, last) if any(c.isalpha() for c in self.text[first:last]) else None
 
 
 def _parse_index(doc: AnalysisDoc) -> _ParseIndex | None:
@@ -521,7 +550,7 @@ def _parse_index(doc: AnalysisDoc) -> _ParseIndex | None:
     if parsed is None or not hasattr(parsed, "noun_chunks") or getattr(parsed, "text", None) != doc.text:
         return None
     try:
-        return _ParseIndex(parsed)
+        return _ParseIndex(parsed, doc.text)
     except (ValueError, NotImplementedError, AttributeError):
         return None  # a pipeline without a parser, or a language without chunk rules
 
@@ -530,9 +559,9 @@ def find_quantities(doc: AnalysisDoc) -> None:
     lang = _language(doc.language)
     t = doc.text.translate(_NORMALISE)
     blocked = date_spans(doc) + [m.span() for m in _PHONE.finditer(t)]
-    digits = _digit_numbers(t, lang, blocked)
+    digits = _digit_numbers(t, lang, _Blocked(blocked))
     # A scale word after digits ("1.5 million") is part of that number, not one of its own.
-    words = _word_numbers(t, lang, blocked + [(n.start, n.end) for n in digits])
+    words = _word_numbers(t, lang, _Blocked(blocked + [(n.start, n.end) for n in digits]))
     nums = sorted(digits + words, key=lambda n: n.start)
     index = _parse_index(doc)
     linkers = lang.linker or _OF

@@ -18,11 +18,14 @@ The steps:
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from rashomon.analyze.doc import AnalysisDoc
+from rashomon.analyze.doc import AnalysisDoc, sentence_index
+from rashomon.bounds import MAX_SENTENCE_CHARS
 from rashomon.lang.resources import data_lines
 from rashomon.model import Mention, Quote
 
@@ -49,6 +52,10 @@ _SHORT_QUOTE_WORDS = 3
 _MAX_SPEAKER_WORDS = 12
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+# What ends the clause before a speaker (a dash opening the stretch is handled apart).
+_CLAUSE_MARK = re.compile(r"[,;:\[\]\"“”«»„]|\s[—–]\s|\s-\s")
+# A clause ending in a coordinating word, where a new cue starts a new clause ("…, and said that").
+_JOINED_CLAUSE = re.compile(r"(?:,|\s)(?:and|but|et|mais|y|pero|und|aber|и|а|но|و)\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟。])[\"'”»“’)]*\s+|\n+")
 _ARABIC_PROCLITICS = ("و", "ف")
 _DETERMINERS = {
@@ -131,7 +138,38 @@ def _lexicon(language: str) -> _Lexicon:
 # ------------------------------------------------------------------ direct quotes
 
 
-def _opens(text: str, i: int, stack: list[tuple[str, int]]) -> bool:
+class _OpenMarks:
+    """The quotation marks open at a point of the text, innermost last, counted per mark: the marks
+    are asked about at every character, and hundreds can be open at once («a «a «a …)."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[str, int]] = []
+        self.count: dict[str, int] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.stack)
+
+    def push(self, mark: str, pos: int) -> None:
+        self.stack.append((mark, pos))
+        self.count[mark] = self.count.get(mark, 0) + 1
+
+    def pop(self) -> tuple[str, int]:
+        mark, pos = self.stack.pop()
+        self.count[mark] -= 1
+        return mark, pos
+
+    def clear(self) -> None:
+        self.stack.clear()
+        self.count.clear()
+
+    def has(self, mark: str) -> bool:
+        return self.count.get(mark, 0) > 0
+
+    def marks(self) -> list[str]:
+        return [mark for mark, n in self.count.items() if n]
+
+
+def _opens(text: str, i: int, stack: _OpenMarks) -> bool:
     mark = text[i]
     if mark not in _PAIRS:
         return False
@@ -145,9 +183,9 @@ def _opens(text: str, i: int, stack: list[tuple[str, int]]) -> bool:
         prev = text[i - 1] if i else " "
         return not prev.isalnum()
     if mark == "»":  # German »…« only when no « is open
-        return not any(m == "«" for m, _ in stack)
+        return not stack.has("«")
     if mark == "›":
-        return not any(m == "‹" for m, _ in stack)
+        return not stack.has("‹")
     return True
 
 
@@ -164,22 +202,22 @@ def _closes(text: str, i: int, opener: str) -> bool:
 def _direct_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of the content of every outermost quotation, marks excluded."""
     spans: list[tuple[int, int]] = []
-    stack: list[tuple[str, int]] = []
+    stack = _OpenMarks()
     i = 0
     while i < len(text):
         ch = text[i]
-        if ch == "\n" and i + 1 < len(text) and text[i + 1] == "\n" or (stack and i - stack[0][1] > _MAX_QUOTE):
+        if ch == "\n" and i + 1 < len(text) and text[i + 1] == "\n" or (stack and i - stack.stack[0][1] > _MAX_QUOTE):
             # A paragraph ends every open quotation: news style reopens it in the next one.
             stack.clear()
-        elif stack and any(_closes(text, i, m) for m, _ in stack):
+        elif stack and any(_closes(text, i, m) for m in stack.marks()):
             # Close the innermost matching mark, dropping unclosed marks inside it.
-            while stack and not _closes(text, i, stack[-1][0]):
+            while stack and not _closes(text, i, stack.stack[-1][0]):
                 stack.pop()
             _, pos = stack.pop()
             if not stack and i > pos + 1:
                 spans.append((pos + 1, i))
         elif ch in _PAIRS and _opens(text, i, stack):
-            stack.append((ch, i))
+            stack.push(ch, i)
         elif ch == "\n" and stack:
             # A line break inside a quotation: keep it open only if the next line reopens it.
             nxt = text[i + 1 : i + 2]
@@ -187,6 +225,54 @@ def _direct_spans(text: str) -> list[tuple[int, int]]:
                 stack.clear()
         i += 1
     return spans
+
+
+class _Quotations:
+    """The direct quotations of a text (outermost, in text order, never overlapping) and the lookups
+    the speech cues need, as binary searches: scanning them all for each cue was quadratic."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = spans
+        self.starts = [a for a, _ in spans]
+        self.ends = [b for _, b in spans]
+
+    def __iter__(self):
+        return iter(self.spans)
+
+    def holding(self, pos: int) -> bool:
+        """Whether ``pos`` lies inside a quotation."""
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i >= 0 and pos < self.ends[i]
+
+    def last_end_before(self, pos: int) -> int | None:
+        """The end of the last quotation closing before ``pos``."""
+        i = bisect.bisect_left(self.ends, pos)
+        return self.ends[i - 1] if i else None
+
+    def last_closing(self, floor: int, pos: int, skip) -> tuple[int, int] | None:
+        """The last quotation ending in ``[floor, pos]`` that is not in ``skip``."""
+        i = bisect.bisect_right(self.ends, pos) - 1
+        while i >= 0 and self.ends[i] >= floor:
+            if self.spans[i] not in skip:
+                return self.spans[i]
+            i -= 1
+        return None
+
+    def first_opening_after(self, pos: int, skip) -> tuple[int, int] | None:
+        """The first quotation starting after ``pos`` that is not in ``skip``."""
+        for i in range(bisect.bisect_right(self.starts, pos), len(self.spans)):
+            if self.spans[i] not in skip:
+                return self.spans[i]
+        return None
+
+    def within(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The quotations lying in ``[start, end]``."""
+        out = []
+        for i in range(bisect.bisect_left(self.starts, start), len(self.spans)):
+            if self.ends[i] > end:
+                break
+            out.append(self.spans[i])
+        return out
 
 
 # ------------------------------------------------------------------ helpers
@@ -198,7 +284,7 @@ def _words(text: str) -> list[str]:
 
 def _sentences(doc: AnalysisDoc) -> list[tuple[int, int]]:
     if doc.sentences:
-        return doc.sentences
+        return _in_pieces(doc.text, doc.sentences)
     out, start = [], 0
     for m in _SENTENCE_END.finditer(doc.text):
         if m.start() > start:
@@ -206,7 +292,48 @@ def _sentences(doc: AnalysisDoc) -> list[tuple[int, int]]:
         start = m.end()
     if start < len(doc.text):
         out.append((start, len(doc.text)))
+    return _in_pieces(doc.text, out)
+
+
+def _in_pieces(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``sentences`` with any longer than ``MAX_SENTENCE_CHARS`` cut in pieces of at most that (at a space
+    when one lies in the second half): every cue reads its sentence, so one endless sentence made the
+    finder quadratic, and each reported clause could run to its end."""
+    if all(end - start <= MAX_SENTENCE_CHARS for start, end in sentences):
+        return sentences
+    out = []
+    for start, end in sentences:
+        while end - start > MAX_SENTENCE_CHARS:
+            cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
+            cut = cut if cut > 0 else start + MAX_SENTENCE_CHARS
+            out.append((start, cut))
+            start = cut
+        out.append((start, end))
     return out
+
+
+def _first_char(text: str, start: int, end: int) -> str:
+    """The first non-space character of ``text[start:end]`` ("" if none)."""
+    while start < end and text[start].isspace():
+        start += 1
+    return text[start] if start < end else ""
+
+
+def _last_char(text: str, start: int, end: int) -> str:
+    """The last non-space character of ``text[start:end]`` ("" if none)."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return text[end - 1] if end > start else ""
+
+
+def _last_word_start(text: str, start: int, end: int) -> str:
+    """The first character of the last whitespace-separated word of ``text[start:end]`` ("" if none)."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    word_start = end
+    while word_start > start and not text[word_start - 1].isspace():
+        word_start -= 1
+    return text[word_start] if word_start < end else ""
 
 
 def _strip_span(text: str, start: int, end: int, chars: str = " \t\n,;:—–-") -> tuple[int, int]:
@@ -242,7 +369,23 @@ class _Finder:
         self.lex = _lexicon(doc.language)
         self.sentences = _sentences(doc)
         self.mentions = sorted(doc.mentions, key=lambda m: m.start)
+        # Lookups below are binary searches: they run once or more per speech cue, and a long text has
+        # tens of thousands of cues, sentences and mentions. Mentions never overlap, so their ends
+        # are in order too.
+        self._mention_starts = [m.start for m in self.mentions]
+        self._mention_ends = [m.end for m in self.mentions]
+        self._mentions_disjoint = all(a <= b for a, b in zip(self._mention_ends, self._mention_starts[1:]))
         self.quotes: list[Quote] = []
+        # Quotes by the sentences their start and end fall in, and the quotes with a resolved speaker,
+        # both in the order found: "the latest quote such that ..." looks only where one can be.
+        self._quotes_in_sentence: dict[int, list[int]] = {}
+        self._named_quotes: list[Quote] = []
+        # Mention indices (and their ends) by label group, by title word beside them, by cluster: built
+        # on first use, for "the last such mention before here".
+        self._people: dict[tuple[str, ...], dict] = {}
+        self._titled: dict | None = None
+        self._cluster_mentions: dict | None = None
+        self._commas: list[int] | None = None
         self.spacy = doc.parsed if doc.parsed is not None and hasattr(doc.parsed, "char_span") else None
         self.dets = _DETERMINERS.get(self.lang, set())
         self.connectors = _CONNECTORS.get(self.lang, set())
@@ -250,13 +393,57 @@ class _Finder:
     # ---------------------------------------------------------- lookups
 
     def sentence(self, pos: int) -> tuple[int, int]:
-        for s, e in self.sentences:
-            if s <= pos < e:
-                return s, e
-        return 0, len(self.text)
+        i = sentence_index(self.sentences, pos)
+        return self.sentences[i] if i >= 0 else (0, len(self.text))
 
     def mentions_in(self, start: int, end: int) -> list[Mention]:
-        return [m for m in self.mentions if m.start < end and start < m.end]
+        if not self._mentions_disjoint:
+            return [m for m in self.mentions if m.start < end and start < m.end]
+        first = bisect.bisect_right(self._mention_ends, start)
+        last = bisect.bisect_left(self._mention_starts, end, lo=first)
+        return self.mentions[first:last]
+
+    def _add(self, q: Quote) -> None:
+        index = len(self.quotes)
+        self.quotes.append(q)
+        for i in dict.fromkeys((sentence_index(self.sentences, q.start), sentence_index(self.sentences, q.end))):
+            if i >= 0:
+                self._quotes_in_sentence.setdefault(i, []).append(index)
+        if q.speaker_cluster >= 0 and q.speaker_end is not None:
+            self._named_quotes.append(q)
+
+    def latest_quote_between(self, start: int, pos: int) -> Quote | None:
+        """The quote found last that starts in ``[start, pos)`` or ends in ``[start, pos]``.
+
+        When ``start`` begins the sentence holding ``pos`` (as for every cue), such a quote starts or
+        ends in that sentence, so only that sentence's quotes are read."""
+        i = sentence_index(self.sentences, pos)
+        if i >= 0 and self.sentences[i][0] == start:
+            candidates = self._quotes_in_sentence.get(i, [])
+        else:
+            candidates = range(len(self.quotes))
+        for index in reversed(candidates):
+            q = self.quotes[index]
+            if start <= q.start < pos or start <= q.end <= pos:
+                return q
+        return None
+
+    def _mentions_by(self, keys) -> dict:
+        """``{key: (mention indices, their ends)}`` for each key ``keys(mention)`` gives, in text order."""
+        index: dict = {}
+        for i, m in enumerate(self.mentions):
+            for key in keys(m):
+                indices, ends = index.setdefault(key, ([], []))
+                indices.append(i)
+                ends.append(m.end)
+        return index
+
+    @staticmethod
+    def _last_by(index: dict, key, pos: int) -> int:
+        """The last mention under ``key`` of a ``_mentions_by`` index ending by ``pos``; -1 if none."""
+        indices, ends = index.get(key, ((), ()))
+        k = bisect.bisect_right(ends, pos)
+        return indices[k - 1] if k else -1
 
     def is_role(self, word: str) -> bool:
         w = _norm(word, self.lang)
@@ -296,21 +483,25 @@ class _Finder:
 
     def _boundary_left(self, lo: int, end: int) -> int:
         """Start of the clause holding the phrase that ends at ``end``."""
-        seg = self.text[lo:end]
-        cut = 0
-        for m in re.finditer(r"[,;:\[\]\"“”«»„]|\s[—–]\s|^[—–-]\s|\s-\s", seg):
+        # Read in place (pos/endpos), not on a copy of the stretch: it is read once per cue.
+        text = self.text
+        cut = lo
+        if lo + 1 < end and text[lo] in "—–-" and text[lo + 1].isspace():
+            cut = lo + 2  # a dash opening the stretch
+        for m in _CLAUSE_MARK.finditer(text, cut, end):
             cut = m.end()
-        for m in _WORD.finditer(seg):
+        # No word runs across a clause mark, so the words from it on are the words that can move the start.
+        for m in _WORD.finditer(text, cut, end):
             w = _norm(m.group(), self.lang)
-            if m.start() >= cut and w in self.lex.boundaries:
+            if w in self.lex.boundaries:
                 cut = m.end()
-            elif w in ("and", "et", "y", "und", "и") and m.start() >= cut:
+            elif w in ("and", "et", "y", "und", "и"):
                 # "and" joins two speakers ("DeFazio and Thompson") but ends a clause before one.
-                after = seg[m.end() :].lstrip()
-                before = seg[: m.start()].rstrip()
-                if not (after[:1].isupper() and before[-1:].isalpha() and before.split()[-1][:1].isupper()):
+                after = _first_char(text, m.end(), end)
+                before = _last_char(text, lo, m.start())
+                if not (after.isupper() and before.isalpha() and _last_word_start(text, lo, m.start()).isupper()):
                     cut = m.end()
-        return lo + cut
+        return cut
 
     def speaker_left(self, lo: int, cue_start: int) -> _Speaker | None:
         text = self.text
@@ -498,33 +689,45 @@ class _Finder:
         close = re.match(r"[»\"”]", text[end:end + 1])
         return medium, end + (1 if close else 0)
 
-    def clause_end(self, start: int, sent_end: int, direct: list[tuple[int, int]]) -> int:
+    def clause_end(self, start: int, sent_end: int, direct: _Quotations) -> int:
         """Where a reported clause stops: the sentence end, or a coordinated new cue ("…, adding that")."""
         text = self.text
         end = sent_end
         if self.lex.cue_re is not None:
             for m in self.lex.cue_re.finditer(text, start, sent_end):
-                if any(a <= m.start() < b for a, b in direct):
+                if direct.holding(m.start()):
                     continue
-                before = text[start:m.start()].rstrip()
-                if before.endswith((",", ";", "—", "–")) or re.search(r"(?:,|\s)(?:and|but|et|mais|y|pero|und|aber|и|а|но|و)\s*$", before):
+                # What comes before the cue, read in place: the cues of a long sentence each read it.
+                before_end = m.start()
+                while before_end > start and text[before_end - 1].isspace():
+                    before_end -= 1
+                if (before_end > start and text[before_end - 1] in ",;—–") or _JOINED_CLAUSE.search(
+                        text, max(start, before_end - 16), before_end):
                     end = m.start()
                     break
                 # A new speaker after a comma: "…, the official later told X that …".
-                comma = before.rfind(",")
-                if comma >= 0 and len(_words(before[comma:])) <= 6:
-                    sp = self.speaker_left(start + comma + 1, m.start())
+                comma = self._last_comma(start, before_end)
+                if comma >= 0 and not self._more_words_than(comma, before_end, 6):
+                    sp = self.speaker_left(comma + 1, m.start())
                     if sp is not None and not sp.pronoun:
-                        end = start + comma
+                        end = comma
                         break
         colon = text.find(": ", start, end)
         if colon >= 0 and text[colon + 2 : colon + 3] in _QUOTE_CHARS:
             end = colon
         e = _strip_span(text, start, end, " \t\n,;:—–-.")[1]
         for word in ("and", "but", "et", "mais", "y", "pero", "und", "aber", "и", "а", "но"):
-            if text[start:e].lower().endswith(" " + word):
+            # The clause's last few characters are enough to tell how it ends.
+            if text[max(start, e - 16):e].lower().endswith(" " + word):
                 e = _strip_span(text, start, e - len(word), " \t\n,;:—–-")[1]
         return e
+
+    def _last_comma(self, start: int, end: int) -> int:
+        """The position of the last comma in ``text[start:end]``, -1 if none."""
+        if self._commas is None:
+            self._commas = [m.start() for m in re.finditer(",", self.text)]
+        i = bisect.bisect_left(self._commas, end) - 1
+        return self._commas[i] if i >= 0 and self._commas[i] >= start else -1
 
     # ---------------------------------------------------------- resolution
 
@@ -571,14 +774,23 @@ class _Finder:
 
     def titled_person(self, title: str, pos: int, window: int = 3) -> int:
         """The cluster of the nearest person before ``pos`` named next to the word ``title``."""
-        for m in reversed(self.mentions):
-            if m.end > pos or m.label != "person" or m.cluster < 0:
-                continue
-            before = [_norm(w, self.lang) for w in _words(self.text[max(0, m.start - 60):m.start])][-window:]
-            after = [_norm(w, self.lang) for w in _words(self.text[m.end:m.end + 60])][:window]
-            if title in before or title in after:
-                return m.cluster
-        return -1
+        if not self._mentions_disjoint:
+            for m in reversed(self.mentions):
+                if m.end <= pos and m.label == "person" and m.cluster >= 0 and title in self._words_beside(m, window):
+                    return m.cluster
+            return -1
+        if self._titled is None:
+            # Each person's neighbouring words, read once (asked per cue, they were read again each time).
+            self._titled = self._mentions_by(
+                lambda m: self._words_beside(m, window) if m.label == "person" and m.cluster >= 0 else ()
+            )
+        i = self._last_by(self._titled, title, pos)
+        return self.mentions[i].cluster if i >= 0 else -1
+
+    def _words_beside(self, m: Mention, window: int) -> set[str]:
+        before = [_norm(w, self.lang) for w in _words(self.text[max(0, m.start - 60):m.start])][-window:]
+        after = [_norm(w, self.lang) for w in _words(self.text[m.end:m.end + 60])][:window]
+        return set(before) | set(after)
 
     def _plural(self, sp: _Speaker) -> bool:
         return _norm(self.text[sp.start:sp.end], self.lang) in self.lex.plural_pronouns
@@ -591,12 +803,19 @@ class _Finder:
         """
         labels = ("organisation", "group", "person") if plural else ("person",)
         best, best_pos = -1, -1
-        for m in reversed(self.mentions):
-            if m.end <= pos and m.label in labels and m.cluster >= 0:
-                best, best_pos = m.cluster, m.end
-                break
-        for q in reversed(self.quotes):
-            if q.speaker_cluster >= 0 and q.speaker_end is not None and q.speaker_end <= pos:
+        if self._mentions_disjoint:
+            if labels not in self._people:
+                self._people[labels] = self._mentions_by(lambda m: (0,) if m.label in labels and m.cluster >= 0 else ())
+            i = self._last_by(self._people[labels], 0, pos)
+            if i >= 0:
+                best, best_pos = self.mentions[i].cluster, self.mentions[i].end
+        else:
+            for m in reversed(self.mentions):
+                if m.end <= pos and m.label in labels and m.cluster >= 0:
+                    best, best_pos = m.cluster, m.end
+                    break
+        for q in reversed(self._named_quotes):
+            if q.speaker_end <= pos:
                 if q.speaker_end > best_pos:
                     best = q.speaker_cluster
                 break
@@ -618,34 +837,42 @@ class _Finder:
         speaker = self.text[sp.start:sp.end] if sp.end > sp.start else None
         if sp.implicit and cluster >= 0:
             # Nothing is written for a dropped subject: name the antecedent instead.
-            antecedent = next((m for m in reversed(self.mentions) if m.cluster == cluster and m.end <= sp.start), None)
-            speaker = antecedent.text if antecedent else None
+            speaker = self._antecedent(cluster, sp.start)
         return Quote(start=start, end=end, text=self.text[start:end], direct=direct, speaker=speaker,
                      speaker_start=None if sp.implicit else sp.start, speaker_end=None if sp.implicit else sp.end,
                      speaker_cluster=cluster, role=sp.role, medium=medium, cue=cue)
+
+    def _antecedent(self, cluster: int, pos: int) -> str | None:
+        """The text of the last mention of ``cluster`` ending by ``pos``."""
+        if not self._mentions_disjoint:
+            m = next((m for m in reversed(self.mentions) if m.cluster == cluster and m.end <= pos), None)
+            return m.text if m else None
+        if self._cluster_mentions is None:
+            self._cluster_mentions = self._mentions_by(lambda m: (m.cluster,))
+        i = self._last_by(self._cluster_mentions, cluster, pos)
+        return self.mentions[i].text if i >= 0 else None
 
     # ---------------------------------------------------------- main pass
 
     def run(self) -> list[Quote]:
         text = self.text
-        direct = _direct_spans(text)
+        direct = _Quotations(_direct_spans(text))
         attributed: dict[tuple[int, int], Quote] = {}
         merged: set[tuple[int, int]] = set()
         cues = [] if self.lex.cue_re is None else [
-            m for m in self.lex.cue_re.finditer(text) if not any(a <= m.start() < b for a, b in direct)
+            m for m in self.lex.cue_re.finditer(text) if not direct.holding(m.start())
         ]
         for m in cues:
             kind = m.lastgroup or "verb"
             cue = re.sub(r"\s+", " ", m.group())
             s_start, s_end = self.sentence(m.start())
-            prev = next((q for q in reversed(self.quotes) if s_start <= q.start < m.start() or s_start <= q.end <= m.start()), None)
+            prev = self.latest_quote_between(s_start, m.start())
             if kind == "according":
                 self._according(m, cue, s_start, s_end, direct, merged)
                 continue
             # 1. A quote closing just before the cue: '"...," X said' / '«…», a déclaré X'.
-            before = [d for d in direct if d[1] <= m.start() and d not in attributed and d[1] >= s_start - 2000]
-            if before:
-                d = before[-1]
+            d = direct.last_closing(s_start - 2000, m.start(), attributed)
+            if d is not None:
                 gap = text[d[1] + 1 : m.start()]
                 g_end = self._trim_left(d[1] + 1, _strip_span(text, d[1] + 1, m.start(), " \t\n")[1])[1]
                 gap_ok = re.fullmatch(r"\s*[,.!?…]?\s*(?:[—–-]\s*)?", text[d[1] + 1 : g_end]) is not None
@@ -662,12 +889,13 @@ class _Finder:
                         q = self.make(d[0], d[1], True, sp, cue, medium)
                         if q:
                             attributed[d] = q
-                            self.quotes.append(q)
+                            self._add(q)
                         continue
             if kind == "after":
                 continue
             # The speaker: on the left (SVO) or after the verb (VSO, inversion).
-            lo = max(s_start, max((b + 1 for a, b in direct if b < m.start()), default=s_start))
+            closed = direct.last_end_before(m.start())
+            lo = max(s_start, closed + 1 if closed is not None else s_start)
             if prev is not None and prev.end < m.start() and not prev.direct:
                 lo = max(lo, prev.end)
             sp_left = self.speaker_left(lo, m.start())
@@ -696,15 +924,15 @@ class _Finder:
             if sp is None and inherit is None:
                 continue
             # 2. A quote opening just after: 'X said: "..."', 'X told AFP on Sunday: “…”'.
-            after = next((d for d in direct if d[0] > pos and d not in attributed), None)
-            if after is not None:
+            after = direct.first_opening_after(pos, attributed)
+            if after is not None and not self._more_words_than(pos, after[0] - 1, 4):
                 gap = text[pos : after[0] - 1]
-                if (len(_words(gap)) <= 4 and re.search(r"[:,]\s*$|^\s*$", gap) and not re.search(r"[.!?]\s", gap)
+                if (re.search(r"[:,]\s*$|^\s*$", gap) and not re.search(r"[.!?]\s", gap)
                         and not any(_norm(w, self.lang) in self.lex.that for w in _words(gap))):
                     q = self.make(after[0], after[1], True, sp, cue, medium, inherit)
                     if q:
                         attributed[after] = q
-                        self.quotes.append(q)
+                        self._add(q)
                     continue
             # 3. Indirect: the clause after the complementiser (or a bare clause, a colon).
             c0 = self._content_start(m, pos, s_end)
@@ -713,8 +941,8 @@ class _Finder:
                 if len(_words(text[c0:c1])) >= 2:
                     q = self.make(c0, c1, False, sp, cue, medium, inherit)
                     if q:
-                        self.quotes.append(q)
-                        merged.update(d for d in direct if c0 <= d[0] and d[1] <= c1 + 1)
+                        self._add(q)
+                        merged.update(direct.within(c0, c1 + 1))
                     continue
             # 4. Content before a sentence-final cue: "Daesh is finished, he said." / "…, — заявил Надь."
             tail = text[(sp.end_all if sp and sp.end_all > m.end() else m.end()) : s_end]
@@ -727,7 +955,7 @@ class _Finder:
                         dash = bool(re.match(r"\s*[—–-]", text[s_start:c0 + 1]))
                         q = self.make(c0, c1, dash, sp, cue, medium, inherit)
                         if q:
-                            self.quotes.append(q)
+                            self._add(q)
         self._continuations(direct, attributed, merged)
         self.quotes.sort(key=lambda q: (q.start, q.end))
         return self._dedupe()
@@ -769,7 +997,7 @@ class _Finder:
         return None
 
     def _according(self, m: re.Match, cue: str, s_start: int, s_end: int,
-                   direct: list[tuple[int, int]], merged: set) -> None:
+                   direct: _Quotations, merged: set) -> None:
         text = self.text
         sp = self.speaker_right(m.end(), s_end)
         if sp is None:
@@ -788,39 +1016,72 @@ class _Finder:
                 c0, c1 = sp.end_all, s_end
         q = self.make(c0, c1, False, sp, cue)
         if q and len(_words(q.text)) >= 2:
-            self.quotes.append(q)
-            merged.update(d for d in direct if c0 <= d[0] and d[1] <= c1 + 1)
+            self._add(q)
+            merged.update(direct.within(c0, c1 + 1))
 
     def _continuations(self, direct, attributed, merged) -> None:
         """Quotation marks without a cue right after a quote by the same speaker continue it."""
+        # Each check below looks up the quotes found before this pass (scanning them all for every
+        # quotation was quadratic). A continuation added here is direct and ends before every later
+        # quotation starts, so it holds none of them; it only joins "the quotes before" a later one.
+        found = list(self.quotes)
+        by_start = sorted(range(len(found)), key=lambda k: found[k].start)
+        starts = [found[k].start for k in by_start]
+        reach = list(itertools.accumulate((found[k].end for k in by_start), max))
+        nearest_end = list(itertools.accumulate((found[k].end for k in reversed(by_start)), min))[::-1]
+        directs = sorted((k for k, q in enumerate(found) if q.direct), key=lambda k: (found[k].end, k))
+        taken = 0  # directs[:taken] end before the current quotation
+        last_found: Quote | None = None  # of those, the one ending last (found first on ties)
+        last_added: Quote | None = None  # continuations come in text order, after every quote found
         for d in direct:
             if d in attributed or d in merged:
                 continue
-            if any(q.start <= d[0] and d[1] <= q.end + 1 for q in self.quotes):
-                continue
-            if len(_words(self.text[d[0]:d[1]])) <= _SHORT_QUOTE_WORDS:
+            k = bisect.bisect_right(starts, d[0])
+            if k and reach[k - 1] >= d[1] - 1:
+                continue  # inside a quote (one starting by d[0] and ending by d[1] - 1)
+            if not self._more_words_than(d[0], d[1], _SHORT_QUOTE_WORDS):
                 continue  # a scare quote or a title
-            prev = [q for q in self.quotes if q.end <= d[0] and q.direct]
-            if not prev:
+            while taken < len(directs) and found[directs[taken]].end <= d[0]:
+                if last_found is None or found[directs[taken]].end > last_found.end:
+                    last_found = found[directs[taken]]
+                taken += 1
+            # The direct quote before it that ends last, the first in the list on ties.
+            last = last_found
+            if last_added is not None and (last is None or last_added.end > last.end):
+                last = last_added
+            if last is None:
                 continue
-            last = max(prev, key=lambda q: q.end)
-            between = self.text[last.end : d[0]]
+            k = bisect.bisect_right(starts, last.end)
+            between_quote = (k < len(starts) and nearest_end[k] <= d[0]) or (
+                last_added is not None and last_added.start > last.end)
             # The same paragraph, with at most the previous quote's cue sentence between.
-            if len(_words(between)) <= 12 and "\n\n" not in between and not any(
-                    q.start > last.end and q.end <= d[0] for q in self.quotes):
+            if (not self._more_words_than(last.end, d[0], 12) and self.text.find("\n\n", last.end, d[0]) < 0
+                    and not between_quote):
                 q = Quote(start=d[0], end=d[1], text=self.text[d[0]:d[1]], direct=True, speaker=last.speaker,
                           speaker_start=last.speaker_start, speaker_end=last.speaker_end,
                           speaker_cluster=last.speaker_cluster, role=last.role, medium=last.medium, cue=last.cue)
-                self.quotes.append(q)
+                self._add(q)
                 attributed[d] = q
+                last_added = q
+
+    def _more_words_than(self, start: int, end: int, n: int) -> bool:
+        """Whether ``text[start:end]`` has more than ``n`` words (counting stops there)."""
+        return next(itertools.islice(_WORD.finditer(self.text, start, end), n, None), None) is not None
 
     def _dedupe(self) -> list[Quote]:
+        """The quotes (sorted by start, then end) that no other one holds."""
+        # Kept quotes start at or before the next one, so one of them holds it when the furthest end so
+        # far reaches its end; those it holds start where it does, at the top of the stack.
         out: list[Quote] = []
+        reach: list[int] = []
         for q in self.quotes:
-            if any(o.start <= q.start and q.end <= o.end for o in out if o is not q and (o.end - o.start) >= (q.end - q.start)):
+            if reach and reach[-1] >= q.end:
                 continue
-            out = [o for o in out if not (q.start <= o.start and o.end <= q.end)]
+            while out and out[-1].start == q.start:
+                out.pop()
+                reach.pop()
             out.append(q)
+            reach.append(max(reach[-1], q.end) if reach else q.end)
         return out
 
     # ---------------------------------------------------------- spaCy help

@@ -20,8 +20,9 @@ from rashomon.lang.resources import data_lines
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _LINE_BREAK = re.compile(r"\n\s*")
 # A rule-based break: terminal punctuation, closing quotes or brackets, space.
-# CJK full stops need no space after them.
-_RULE_BREAK = re.compile(r"[.!?…؟]+[\"'”»’)\]]*\s+(?=\S)|[。！？]+[”」』）]*\s*(?=\S)")
+# CJK full stops need no space after them. Each is tried only from the first mark of a run: from
+# every mark of "!?!?!?…" it backtracked over the rest of the run (quadratic), and found nothing more.
+_RULE_BREAK = re.compile(r"(?<![.!?…؟])[.!?…؟]+[\"'”»’)\]]*\s+(?=\S)|(?<![。！？])[。！？]+[”」』）]*\s*(?=\S)")
 _INITIAL = re.compile(r"^\(?[A-ZÀ-ÖØ-ÞА-ЯЁ]\.$")
 _OPENING = "\"'“„«‘‚(["
 # Quote marks that only ever open a quotation (“ closes one in German).
@@ -38,9 +39,36 @@ def _abbreviations(language: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(always), frozenset(ambiguous)
 
 
-def _last_word(piece: str) -> str:
-    words = piece.split()
-    return words[-1].lstrip(_OPENING).lower() if words else ""
+# No abbreviation or initial is longer than this; a longer word before a break is read as a plain word.
+_MAX_ABBREVIATION_CHARS = 64
+
+
+def _last_word(text: str, start: int, end: int) -> str:
+    """The last whitespace-separated word of ``text[start:end]``, opening quotes off, lower-cased.
+
+    Read backwards from ``end`` instead of splitting the piece: when breaks keep being withdrawn the
+    piece grows with every one ("a. a. a. …"), and splitting it each time was quadratic.
+    """
+    word_end = end
+    while word_end > start and text[word_end - 1].isspace():
+        word_end -= 1
+    word_start = word_end
+    while word_start > start and not text[word_start - 1].isspace():
+        word_start -= 1
+        if word_end - word_start > _MAX_ABBREVIATION_CHARS:
+            return ""
+    return text[word_start:word_end].lstrip(_OPENING).lower()
+
+
+def _last_char(text: str, start: int, end: int) -> str:
+    """The last non-space character of ``text[start:end]`` ("" if none)."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return text[end - 1] if end > start else ""
+
+
+def _has_alnum(text: str, start: int, end: int) -> bool:
+    return any(ch.isalnum() for ch in text[start:end])
 
 
 def _first_char(piece: str) -> str:
@@ -48,18 +76,20 @@ def _first_char(piece: str) -> str:
     return stripped[:1]
 
 
-def _joins(language: str, before: str, after: str) -> bool:
-    """Whether a proposed break between ``before`` and ``after`` is wrong."""
+def _joins(language: str, text: str, start: int, cut: int, after: str, before_has_alnum: bool) -> bool:
+    """Whether a proposed break at ``cut`` is wrong, between the piece ``text[start:cut]`` (which has a
+    letter or digit when ``before_has_alnum``) and ``after``."""
     if not any(ch.isalnum() for ch in after):
         return True
-    if not any(ch.isalnum() for ch in before):
+    if not before_has_alnum:
         # A lone opening quote or bullet belongs to what follows.
-        return not before.strip() or before.strip()[-1] not in _TERMINAL
+        last_char = _last_char(text, start, cut)
+        return not last_char or last_char not in _TERMINAL
     first = _first_char(after)
     if first.islower():
         return True
     always, ambiguous = _abbreviations(language)
-    last = _last_word(before)
+    last = _last_word(text, start, cut)
     if last in always:
         return True
     if last in ambiguous and (first.isdigit() or first.islower()):
@@ -94,7 +124,7 @@ def _rule_breaks(text: str, start: int, end: int) -> list[int]:
 def sentence_spans(text: str, language: str, parsed=None) -> list[tuple[int, int]]:
     """Sentences of ``text`` as ``(start, end)``, trimmed, covering every non-space character."""
     backend = backends.backend_for(language)
-    parsed_end = backends.parse_limit(text) if parsed is not None else 0
+    parsed_end = backends.parsed_length(parsed) if parsed is not None else 0
     proposed = set(_backend_breaks(parsed, backend.kind)) if parsed is not None else set()
     proposed.update(_rule_breaks(text, parsed_end, len(text)))
     # A single line break ends a headline, a byline or a list item (none has a
@@ -103,16 +133,21 @@ def sentence_spans(text: str, language: str, parsed=None) -> list[tuple[int, int
     forced = {m.end() for m in _PARAGRAPH_BREAK.finditer(text)}
     cuts = sorted((proposed | line_breaks | forced | {0, len(text)}))
     kept = [0]
+    # Whether the piece since the last kept break, text[kept[-1]:cut], has a letter or digit: kept up
+    # to date piece by piece, since that piece grows with every withdrawn break.
+    before_has_alnum = False
     for index in range(1, len(cuts) - 1):
         cut = cuts[index]
+        before_has_alnum = before_has_alnum or _has_alnum(text, cuts[index - 1], cut)
         if cut not in forced:
-            before, after = text[kept[-1] : cut], text[cut : cuts[index + 1]]
+            after = text[cut : cuts[index + 1]]
             if cut in line_breaks:
                 if _first_char(after).islower() or not any(ch.isalnum() for ch in after):
                     continue
-            elif _joins(language, before, after):
+            elif _joins(language, text, kept[-1], cut, after, before_has_alnum):
                 continue
         kept.append(cut)
+        before_has_alnum = False
     kept.append(len(text))
     kept = [_before_opening_quote(text, cut) for cut in kept]
     spans = []

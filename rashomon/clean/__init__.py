@@ -18,15 +18,16 @@ from rashomon.clean.boilerplate import BoilerplateRule, boilerplate_matcher, fol
 from rashomon.clean.builder import CleanTextBuilder
 from rashomon.clean.dateline import resolve_ambiguous
 from rashomon.clean.head import HeadFacts, read_head
-from rashomon.clean.lines import Line, continues, read_lines
+from rashomon.clean.lines import Line, continues, read_lines, readable_end
 from rashomon.clean.resources import data_fingerprint
 from rashomon.model import Article, OffsetMap, Removed
 
-__all__ = ["CODE_VERSION", "VERSION", "clean_article", "extract_metadata"]
+__all__ = ["BEYOND_LENGTH_LIMIT", "CODE_VERSION", "VERSION", "clean_article", "extract_metadata", "readable_end"]
 
 # Bump when the code changes what cleaning produces. The stage's VERSION adds a
 # fingerprint of every data file cleaning reads, so editing a pattern re-cleans.
-CODE_VERSION = "1"
+# 2: texts past rashomon.bounds' length limits are cleaned up to them only.
+CODE_VERSION = "2"
 VERSION = f"{CODE_VERSION}+{data_fingerprint()}"
 
 # Paragraphs shorter than this ("Reuters", "Photo", a subheading) may well repeat
@@ -68,10 +69,16 @@ class _Cleaned:
     facts: HeadFacts
 
 
-# clean_article and extract_metadata usually run back to back on the same text.
-@lru_cache(maxsize=16)
+# Stretches past what cleaning reads (``readable_end``) are recorded with this reason.
+BEYOND_LENGTH_LIMIT = "beyond-length-limit"
+
+
+# clean_article and extract_metadata run back to back on the same text. Two entries, not more: each
+# key holds an original alive, and an original can be 50 MB.
+@lru_cache(maxsize=2)
 def _clean(original: str, title_hint: str | None) -> _Cleaned:
-    lines = read_lines(original)
+    end, _ = readable_end(original)
+    lines = read_lines(original[:end] if end < len(original) else original)
     matcher = boilerplate_matcher()
     chrome = [_reason(matcher.match(line.text)) for line in lines]
     facts = read_head(lines, chrome, title_hint)
@@ -80,6 +87,8 @@ def _clean(original: str, title_hint: str | None) -> _Cleaned:
     paragraphs = _paragraphs(lines, reasons)
     kept = _drop_repeats(paragraphs, removed)
     text, offsets = _assemble(kept)
+    if end < len(original):
+        removed.append(Removed(end, len(original), BEYOND_LENGTH_LIMIT))
     removed.sort(key=lambda r: (r.start, r.end))
     return _Cleaned(text, tuple(offsets.pieces), tuple(removed), facts)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rashomon.bounds import MAX_ARTICLE_CHARS, MAX_ARTICLE_LINES, cut_at_break
 from rashomon.clean.builder import Piece
 from rashomon.clean.repair import repair
 
@@ -19,6 +20,7 @@ _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 # not a plain space (tab, NBSP, thin space...), becomes a single space. A BOM
 # inside text is invisible noise left by concatenated files.
 _SPACE_RUN = re.compile(r"[\s\ufeff]{2,}|[^\S ]|\ufeff")
+_CONTENT = re.compile(r"\S")
 
 
 @dataclass(slots=True)
@@ -46,6 +48,30 @@ def continues(previous: Line, line: Line) -> bool:
         and previous.text[-1] not in _SENTENCE_PUNCTUATION
         and line.text[0].islower()
     )
+
+
+def readable_end(original: str) -> tuple[int, str | None]:
+    """How much of ``original`` cleaning reads, and in plain words why it stops early (None when it reads
+    all of it, or all but trailing whitespace).
+
+    At most ``MAX_ARTICLE_CHARS`` characters (up to a line break when one lies in the second half) and
+    ``MAX_ARTICLE_LINES`` non-empty lines: a text beyond either is not one news article, and every stage
+    after cleaning costs per character or per paragraph.
+    """
+    end = cut_at_break(original, MAX_ARTICLE_CHARS)
+    lines = 0
+    line_start = 0
+    for brk in _LINE_BREAK.finditer(original, 0, end):
+        if _CONTENT.search(original, line_start, brk.start()):
+            lines += 1
+            if lines == MAX_ARTICLE_LINES:
+                if _CONTENT.search(original, brk.start()):
+                    return brk.start(), f"the text has more than {MAX_ARTICLE_LINES:,} lines"
+                break
+        line_start = brk.end()
+    if _CONTENT.search(original, end):
+        return end, f"the text is longer than {MAX_ARTICLE_CHARS:,} characters"
+    return end, None  # nothing but whitespace past the cut
 
 
 def read_lines(original: str) -> list[Line]:

@@ -24,7 +24,8 @@ from . import align, relations
 from .align import Statement, Vocabulary
 from .relations import Judgement
 
-CODE_VERSION = "5"
+# 6: an article gives at most rashomon.bounds.MAX_STATEMENTS_PER_ARTICLE statements.
+CODE_VERSION = "6"
 DATA_FILES = ("stopwords.txt", "denials.txt", "negation_determiners.txt", "discuss.txt", "antonyms.txt", "synonyms.txt", "negation.txt", "hedges.txt")
 TYPES = ("agree", "contradict", "discuss", "omission", "quote_drift")
 STANCES = ("asserts", "denies", "hedges")

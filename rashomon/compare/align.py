@@ -28,6 +28,8 @@ from typing import Sequence
 
 import numpy as np
 
+from rashomon.analyze.doc import SpanIndex
+from rashomon.bounds import MAX_STATEMENTS_PER_ARTICLE
 from rashomon.lang.resources import word_list
 from rashomon.model import Article, Entity
 
@@ -325,19 +327,24 @@ def statements(articles: Sequence[Article], entities: Sequence[Entity]) -> list[
             ))
 
         title = (article.title or "").strip()
+        # Statements are compared pair by pair across the story: an article gives at most this many.
+        room = MAX_STATEMENTS_PER_ARTICLE
         if title:
             at = article.original.find(title)
             make(f"h-{article.id}", "headline", title, at if at >= 0 else None, at + len(title) if at >= 0 else None,
                  None, None)
+            room -= 1
+        within = [SpanIndex(article.mentions), SpanIndex(article.quantities), SpanIndex(article.dates)]
         for n, q in enumerate(article.quotes):
             if n in claimed_quotes:
                 continue
-            mention_ids = [i for i, m in enumerate(article.mentions) if q.start <= m.start and m.end <= q.end]
-            quantity_ids = [i for i, x in enumerate(article.quantities) if q.start <= x.start and x.end <= q.end]
-            date_ids = [i for i, x in enumerate(article.dates) if q.start <= x.start and x.end <= q.end]
+            if room <= 0:
+                break
+            mention_ids, quantity_ids, date_ids = (items.within(q.start, q.end) for items in within)
             make(f"q-{article.id}-{n}", "quote", q.text, q.start, q.end, q.speaker_entity_id, q.speaker,
                  mention_ids, quantity_ids, date_ids)
-        for n, c in enumerate(article.claims):
+            room -= 1
+        for n, c in enumerate(article.claims[: max(room, 0)]):
             speaker = c.attributed_to
             if c.quote is not None and 0 <= c.quote < len(article.quotes):
                 speaker = speaker or article.quotes[c.quote].speaker_entity_id

@@ -2,7 +2,8 @@
 
 ``get_encoder()`` returns an object with ``name``, ``dim`` and
 ``encode(texts) -> np.ndarray`` of shape ``(len(texts), dim)``, float32,
-L2-normalised rows, so a dot product is a cosine.
+L2-normalised rows, so a dot product is a cosine. Each text is read up to
+``rashomon.bounds.MAX_ENCODED_CHARS`` characters.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from functools import lru_cache
 from typing import Iterable, Protocol, Sequence
 
 import numpy as np
+
+from rashomon.bounds import MAX_ENCODED_CHARS
 
 
 class Encoder(Protocol):
@@ -37,7 +40,10 @@ class USEEncoder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vecs = np.asarray(self._model.encode([t if t.strip() else "." for t in texts]), dtype=np.float32)
+        # Truncated: the encoder's memory grows with the tokens of the longest text (a 1 MB "word" took
+        # 9 GB), and no real paragraph or sentence comes near the bound.
+        bounded = [t[:MAX_ENCODED_CHARS] for t in texts]
+        vecs = np.asarray(self._model.encode([t if t.strip() else "." for t in bounded]), dtype=np.float32)
         norms = np.linalg.norm(vecs, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         return vecs / norms

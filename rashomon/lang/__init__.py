@@ -13,10 +13,12 @@ from functools import lru_cache
 # Aliased: the submodule rashomon.lang.resources would replace the name "resources" once imported.
 from importlib import resources as _package_files
 
+from rashomon.clean import readable_end
 from rashomon.model import Article, LangSpan
 
 # Bump when a change alters output: stored articles are then re-identified.
-VERSION = "1"
+# 2: an original that cleaning emptied is read only as far as cleaning reads it (rashomon.bounds).
+VERSION = "2"
 
 # Paragraphs shorter than this take the article's language: n-gram models guess
 # wildly on a headline or a byline.
@@ -61,7 +63,7 @@ def identify_article(article: Article) -> Article:
     Works on the cleaned text so that menus and footers don't vote; paragraph
     spans are reported in original offsets like every other span.
     """
-    body = article.text or article.original
+    body = _body(article)
     sample = f"{article.title}\n{body}" if article.title else body
     detected, _ = detect(sample[:5000])
     if not article.given.get("language"):
@@ -70,10 +72,18 @@ def identify_article(article: Article) -> Article:
     return article
 
 
+def _body(article: Article) -> str:
+    """The cleaned text, or the original when cleaning kept nothing (as much of it as cleaning would read)."""
+    if article.text:
+        return article.text
+    end, _ = readable_end(article.original)
+    return article.original[:end]
+
+
 def _paragraph_languages(article: Article, article_language: str | None) -> list[LangSpan]:
     spans: list[LangSpan] = []
     uses_clean_text = bool(article.text)
-    body = article.text if uses_clean_text else article.original
+    body = _body(article)
     for match in _PARAGRAPH.finditer(body):
         paragraph = match.group()
         language, confidence = article_language, 1.0

@@ -23,10 +23,12 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from rashomon.bounds import MAX_NUMBER_DIGITS
 from rashomon.embed import Encoder
 
 # Bump when a change alters the features: stored features are then recomputed.
-VERSION = "1"
+# 2: numbers of more than rashomon.bounds.MAX_NUMBER_DIGITS digits are no evidence (they crashed int()).
+VERSION = "2"
 
 TITLE_MAX_CHARS = 200
 LEAD_CHARS = 400
@@ -204,7 +206,7 @@ def guess_title(text: str) -> tuple[str, str]:
     after "|" dropped; failing that, the first sentence.
     """
     offset = 0
-    for line in text.split("\n")[:12]:
+    for line in text.split("\n", 12)[:12]:  # not every line: a text can have millions
         candidate = max(line.split(" | "), key=len).strip()
         if _looks_like_headline(candidate):
             return candidate, text[offset + len(line) :].strip()
@@ -436,7 +438,8 @@ _NUMBER = re.compile(r"(?<![\d.,])\d+(?:[.,'\u00a0\u202f]\d+|\s\d{3}(?!\d))*")
 def extract_numbers(text: str) -> frozenset[str]:
     """Numbers written in any common convention, normalised ("3,000" = "3.000" = "3000").
 
-    Single digits are left out: they are everywhere and often spelled as words.
+    Single digits are left out: they are everywhere and often spelled as words; so are numbers of
+    more than ``MAX_NUMBER_DIGITS`` digits (identifiers, noise).
     """
     text = unicodedata.normalize("NFKC", text)  # full-width digits
     found = {normalise_number(m.group()) for m in _NUMBER.finditer(text)}
@@ -444,6 +447,10 @@ def extract_numbers(text: str) -> frozenset[str]:
 
 
 def normalise_number(raw: str) -> str:
+    """One spelling per number; "" for a number of more than ``MAX_NUMBER_DIGITS`` digits, which no
+    reader compares (and which ``int`` refuses past 4,300 digits)."""
+    if sum(ch.isdigit() for ch in raw) > MAX_NUMBER_DIGITS:
+        return ""
     groups = re.split(r"[.,'\u00a0\u202f\s]", raw)
     if len(groups) > 1 and len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]):
         return str(int("".join(groups)))  # thousands separators, any convention
