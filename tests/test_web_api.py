@@ -143,7 +143,10 @@ def test_errors_are_json_with_status_and_name_the_input(server):
     status, data = server.post_json("/api/articles", {"articles": [{"text": "x"}] * 101})
     assert status == 422 and "articles" in data["error"]["message"]
     status, data = server.json("/api/articles", method="POST", body=b"{not json", headers={"Content-Type": "application/json"})
-    assert status == 400 and "not JSON" in data["error"]["message"]
+    assert status == 400 and "not valid JSON" in data["error"]["message"]
+    deep = b'{"text": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    status, data = server.json("/api/articles", method="POST", body=deep, headers={"Content-Type": "application/json"})
+    assert status == 400 and "nested deeper" in data["error"]["message"]
     status, data = server.json("/api/articles", method="POST", body=b"hello", headers={"Content-Type": "text/plain"})
     assert status == 415
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Annotated, Any, Iterator
 
@@ -10,6 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ..ingest.decoding import JsonProblem, parse_json
 from ..store import JobRecord, Store, StoryFilter
 from . import views
 from .exports import chunks
@@ -259,11 +259,12 @@ async def drain(request: Request) -> None:
 
 
 def parse_body(body: bytes) -> Any:
-    """A request's JSON body; 400 with one line when it is not JSON or nests too deep to be an article."""
+    """A request's JSON body, read as ingest reads untrusted JSON (depth bound, no NaN, bounded integers);
+    400 with one line when it is not JSON or nests too deep to be an article."""
     try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError, RecursionError) as error:
-        raise HTTPException(400, f"request body: not JSON ({error})")
+        return parse_json(body)
+    except JsonProblem as problem:
+        raise HTTPException(400, f"request body: {problem}")
 
 
 def validation_problems(error: ValidationError) -> str:
