@@ -1075,3 +1075,13 @@ def test_warc_response_without_a_target_uri_is_skipped(tmp_path: Path) -> None:
     path = tmp_path / "crawl.warc.gz"
     path.write_bytes(good_warc_member() + gzip.compress(record) + good_warc_member("urn:next", OTHER_STORY))
     assert [item.paths for item in read(path)] == [["urn:good"], ["urn:next"]]
+
+
+def test_warc_target_uri_with_spaces_is_read_without_echoing_it(tmp_path: Path) -> None:
+    # warcio logged such a URI whole on stderr: megabytes of article text, control characters included.
+    hostile = "https://planet.example/a b \x1b[2J" + "x" * 5000
+    (tmp_path / "a.warc.gz").write_bytes(good_warc_member(hostile) + good_warc_member("urn:next", STORY + " Second."))
+    result = run_cli("ingest", "a.warc.gz", "--db", "a.db", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    assert "xxxxx" not in result.stderr.decode() and "\x1b" not in result.stderr.decode()
+    assert result.stdout.decode().startswith("2 new article(s)")

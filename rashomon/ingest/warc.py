@@ -14,6 +14,7 @@ ingest hold more than a few records' worth of memory:
 
 from __future__ import annotations
 
+import logging
 import zlib
 from typing import Any, BinaryIO, Iterator
 
@@ -29,6 +30,10 @@ from rashomon.ingest.inflate import InflatingReader, OverLimit, inflate_body
 from rashomon.ingest.problems import IngestProblem, human_limit, over_limit
 from rashomon.ingest.records import build_article
 from rashomon.model import Article, Rejection
+
+# warcio logs every target URI holding a space whole (it can be megabytes of article text, control characters
+# included) on the terminal; the record is still read, and what we refuse gets our own one line instead.
+logging.getLogger("warcio.recordloader").setLevel(logging.ERROR)
 
 # Web servers refuse a request header line over 8 KiB (nginx) or 8,190 bytes (Apache), and responses are no
 # longer; archives also carry long WARC-Target-URI and Link lines. 64 KiB keeps every real line and refuses what is
