@@ -112,3 +112,52 @@ def test_articles_that_name_no_outlet_count_as_a_source_each(tmp_path):
     total, (summary,) = store.stories.summaries(StoryFilter())
     assert total == 1 and summary.sources == ["Daily Planet"] and summary.unnamed_sources == 2
     assert store.counts()["sources"] == 3
+
+
+def test_many_articles_and_stories_are_read_in_a_few_queries_in_the_order_asked(tmp_path):
+    from rashomon.store.db import MAX_BOUND
+
+    store = Store(tmp_path / "r.db")
+    n = 2 * MAX_BOUND + 1  # three chunks
+    store.articles.add([make_article(f"a{i}", f"Text {i}.", f"p{i}.txt") for i in range(n)])
+    store.stories.save_assignments([(f"a{i}", f"s{i % 7}", 1.0) for i in range(n)], {f"s{k}": f"S{k}" for k in range(7)})
+    wanted = [f"a{i}" for i in reversed(range(n))] + ["missing", "a3"]
+    statements: list[str] = []
+    store.db.set_trace_callback(statements.append)
+    found = store.articles.many(wanted)
+    stories = store.stories.many(["s6", "nope", "s0"])
+    store.db.set_trace_callback(None)
+    assert [a.id for a in found] == [i for i in wanted if i != "missing"]
+    assert found[-1].paths == ["p3.txt"] and found[0].paths == [f"p{n - 1}.txt"]
+    assert len(statements) == 3 * 2 + 2  # articles and their paths per chunk, then the stories' members and titles
+    assert [s.id for s in stories] == ["s6", "s0"] and stories[1] == store.stories.get("s0")
+
+
+def test_named_store_methods_replace_the_pipelines_raw_deletes(tmp_path):
+    store = Store(tmp_path / "r.db")
+    store.articles.add([make_article(), make_article("a2", "Other.")])
+    with store.transaction():
+        store.articles.mark_done("a1", {"entities": "1", "clean": "1"})
+    store.stories.save_assignments([("a1", "s1", 1.0), ("a2", "s1", 1.0)], {"s1": "S"})
+    with store.transaction():
+        store.articles.forget_run("a1", "entities")
+        store.stories.remove_member("a1")
+    assert store.articles.pending("entities", "1") == ["a1", "a2"]
+    assert store.articles.pending("clean", "1") == ["a2"]
+    assert store.stories.of_article("a1") is None and store.stories.get("s1").article_ids == ["a2"]
+
+
+def test_a_stored_comparison_is_a_record(tmp_path):
+    from rashomon.model import Proposition, Relation
+
+    store = Store(tmp_path / "r.db")
+    store.articles.add([make_article(), make_article("a2", "Other.")])
+    store.stories.save_assignments([("a1", "s1", 1.0), ("a2", "s1", 1.0)], {"s1": "S"})
+    proposition = Proposition("p1", "It rained", ["c-a1-0", "c-a2-0"], ["a1", "a2"], ["asserts", "denies"], ["rain"], "s1")
+    relation = Relation("r1", "contradict", ["c-a1-0", "c-a2-0"], ["a1", "a2"], 0.9, "negation-mismatch",
+                        ["negation-mismatch"], "p1", None, "s1", {"contradict": 0.9})
+    store.comparisons.save("s1", "v1", "fp", [proposition], [relation])
+    stored = store.comparisons.get("s1")
+    assert (stored.version, stored.fingerprint, stored.propositions, stored.relations) == ("v1", "fp", [proposition], [relation])
+    assert store.comparisons.states()["s1"] == stored.state
+    assert store.comparisons.get("s2") is None and store.comparisons.relations() == [relation]

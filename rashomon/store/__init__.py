@@ -15,10 +15,9 @@ killed halfway keeps every batch it committed and the next run resumes from ther
 from __future__ import annotations
 
 import sqlite3
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from rashomon.model import Article, Entity, Story
 from rashomon.store.articles import AddResult, ArticleTable
@@ -75,13 +74,11 @@ class Store:
     def schema_version(self) -> int:
         return self.database.schema_version
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         """One write transaction: all of it commits, or none of it. Each commit raises the store's ``revision``."""
-        with self.database.transaction() as connection:
-            yield connection
+        return self.database.transaction()
 
-    def snapshot(self):
+    def snapshot(self) -> AbstractContextManager[None]:
         """Every read inside sees the store as of one moment (WAL keeps it while writers go on)."""
         return self.database.snapshot()
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from rashomon.model import Story
-from rashomon.store.db import Database, marks
+from rashomon.store.db import Database, chunked, marks
 
 # Relation types that mean the sources (or one speaker) say opposite things.
 CONFLICT_TYPES = ("contradict", "quote_drift")
@@ -140,15 +140,25 @@ class StoryTable:
 
     def get(self, story_id: str) -> Story | None:
         """One story with its members in the order of ``all()``; reads only that story."""
-        row = self.database.execute("SELECT id, title FROM stories WHERE id = ?", (story_id,)).fetchone()
-        if row is None:
-            return None
-        members = self.database.column(
-            f"SELECT m.article_id FROM story_members m JOIN articles a ON a.id = m.article_id WHERE m.story_id = ? "
-            f"ORDER BY {_MEMBER_ORDER}",
-            (story_id,),
-        )
-        return Story(row["id"], row["title"], members) if members else None
+        found = self.many([story_id])
+        return found[0] if found else None
+
+    def many(self, story_ids: Iterable[str]) -> list[Story]:
+        """The stories among ``story_ids`` that have members, in the order given; two queries per chunk."""
+        wanted = list(dict.fromkeys(story_ids))
+        found: dict[str, Story] = {}
+        for chunk in chunked(wanted):
+            members: dict[str, list[str]] = {}
+            for row in self.database.execute(
+                f"SELECT m.story_id, m.article_id FROM story_members m JOIN articles a ON a.id = m.article_id "
+                f"WHERE m.story_id IN ({marks(chunk)}) ORDER BY {_MEMBER_ORDER}",
+                chunk,
+            ):
+                members.setdefault(row[0], []).append(row[1])
+            for row in self.database.execute(f"SELECT id, title FROM stories WHERE id IN ({marks(chunk)})", chunk):
+                if row["id"] in members:
+                    found[row["id"]] = Story(row["id"], row["title"], members[row["id"]])
+        return [found[i] for i in wanted if i in found]
 
     def find(self, prefix: str) -> list[Story]:
         """Stories whose id starts with ``prefix`` (users type short ids)."""

@@ -281,10 +281,7 @@ def entity_page(store: Store, entity_id: str) -> EntityPage:
     variants = [(text, n, sorted(languages[text])) for text, n in sorted(spellings.items(), key=lambda kv: (-kv[1], kv[0].casefold()))]
     by_id = {a.id: a for a in articles}
     stories = []
-    for story_id in store.entities.stories_mentioning(entity.id):
-        story = store.stories.get(story_id)
-        if story is None:
-            continue
+    for story in store.stories.many(store.entities.stories_mentioning(entity.id)):
         naming = [by_id[i] for i in story.article_ids if i in by_id]
         stories.append(EntityStory(story.id, story.title, len(story.article_ids),
                                    sorted({source_label(a)[0] for a in naming}, key=str.casefold)))
