@@ -187,7 +187,7 @@ def analyze(
             if stage not in STAGE_NAMES:
                 err.print(f"error: unknown stage {stage!r} (stages: {', '.join(STAGE_NAMES)})", markup=False)
                 raise typer.Exit(2)
-            store.forget_stage(stage)
+            store.articles.forget_stage(stage)
         if retry_failed:
             with store.transaction():
                 store.failures.clear_all()
@@ -204,11 +204,11 @@ def stories(db: str = DbOption) -> None:
     from rashomon.present.terminal import stories_lines, stories_table
 
     with _open_store(db) as store:
-        all_stories = store.stories()
+        all_stories = store.stories.all()
         if not all_stories:
             err.print(f"no stories in {db} yet: run `rashomon analyze PATH...` first", markup=False)
             raise typer.Exit(1)
-        articles = {a.id: a for a in store.articles()}
+        articles = {a.id: a for a in store.articles.all()}
         if out.is_terminal:
             out.print(stories_table(all_stories, articles))
         else:
@@ -219,7 +219,7 @@ def stories(db: str = DbOption) -> None:
 
 def _one_story(store, story_id: str):
     """The story whose id starts with ``story_id``; exits with one line when none or several match."""
-    matches = store.find_story(story_id)
+    matches = store.stories.find(story_id)
     if len(matches) != 1:
         problem = "no story" if not matches else f"{len(matches)} stories"
         err.print(f"{story_id}: {problem} with that id (see `rashomon stories`)", markup=False)
@@ -237,7 +237,7 @@ def show(
 
     with _open_store(db) as store:
         story = _one_story(store, story_id)
-        out.print(story_panel(story, store.articles(story.article_ids)))
+        out.print(story_panel(story, store.articles.many(story.article_ids)))
 
 
 @app.command()
@@ -257,11 +257,11 @@ def compare(
 
     with _open_store(db) as store:
         story = _one_story(store, story_id)
-        articles = store.articles(story.article_ids)
-        stored = store.comparison(story.id)
-        entities = [entity for entity, _ in store.entities()]
-        if stored and stored[0] == comparing.version():
-            _, _, propositions, relations = stored
+        articles = store.articles.many(story.article_ids)
+        stored = store.comparisons.get(story.id)
+        entities = store.entities.all()
+        if stored and stored.version == comparing.version():
+            propositions, relations = stored.propositions, stored.relations
         else:
             # Not compared yet (or by an older version): compare now, without writing.
             result = comparing.compare_story(articles, entities, story_id=story.id)
@@ -288,10 +288,10 @@ def export(
     if format not in writers:
         err.print(f"error: unknown format {format!r} (json, jsonl, csv)", markup=False)
         raise typer.Exit(2)
-    from rashomon.present.layers import export_from_store
+    from rashomon.present.layers import export_corpus
 
     with _open_store(db) as store:
-        doc = export_from_store(store)
+        doc = export_corpus(store.corpus())
     if out_file:
         with out_file.open("w", encoding="utf-8", newline="") as fh:
             writers[format](doc, fh)
@@ -307,9 +307,9 @@ def _write_report(store, path: Path) -> None:
     from rashomon.present.report import render_report
 
     generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    articles, stories = store.articles(), store.stories()
-    entities = [entity for entity, _ in store.entities()]
-    layers, panels = story_layers(store, stories, articles, entities)
+    corpus = store.corpus()
+    articles, stories, entities = corpus.articles, corpus.stories, corpus.entities
+    layers, panels = story_layers(stories, articles, entities, corpus.comparisons)
     from rashomon.present.persuasion import profiles_panels
 
     html = render_report(
@@ -372,11 +372,11 @@ def profiles(db: str = DbOption) -> None:
     from rashomon.persuasion.profiles import source_profiles
 
     with _open_store(db) as store:
-        articles = store.articles()
+        articles = store.articles.all()
         if not articles:
             err.print(f"no articles in {db} yet: run `rashomon analyze PATH...` first", markup=False)
             raise typer.Exit(1)
-        found = source_profiles(articles, store.stories(), [entity for entity, _ in store.entities()])
+        found = source_profiles(articles, store.stories.all(), store.entities.all())
     # One tab-separated line per source: the same on a terminal and in a pipe, ready for cut or a spreadsheet.
     print("source\tarticles\ttechniques_per_1000\tattributed_share\ttop_techniques\tquoted\tnaming")
     for p in found:

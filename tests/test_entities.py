@@ -207,32 +207,32 @@ def _store_article(aid: str, language: str, *names) -> Article:
 def test_resolve_store_is_incremental_with_stable_ids(tmp_path):
     path = tmp_path / "r.db"
     with Store(path) as store:
-        store.add_articles([
+        store.articles.add([
             _store_article("one", "en", ("Raqqa", L), ("Donald Trump", P), ("ISIS", O)),
             _store_article("two", "ar", ("الرقة", L), ("داعش", O)),
         ])
         assert resolve_store(store, encoder=False) == 2
-        first = {e.id: e for e, _ in store.entities()}
-        a1 = store.article("one")
+        first = {e.id: e for e in store.entities.all()}
+        a1 = store.articles.get("one")
         raqqa, trump, isis = (m.entity_id for m in a1.mentions)
-        assert store.article("two").mentions[0].entity_id == raqqa
-        assert store.article("two").mentions[1].entity_id == isis
-        assert set(store.articles_mentioning(raqqa)) == {"one", "two"}
+        assert store.articles.get("two").mentions[0].entity_id == raqqa
+        assert store.articles.get("two").mentions[1].entity_id == isis
+        assert set(store.entities.articles_mentioning(raqqa)) == {"one", "two"}
         assert resolve_store(store, encoder=False) == 0  # nothing new
 
     with Store(path) as store:  # a new process: state comes from the file
-        store.add_articles([_store_article("three", "ru", ("Ракке", L), ("Трампа", P), ("Мосул", L))])
+        store.articles.add([_store_article("three", "ru", ("Ракке", L), ("Трампа", P), ("Мосул", L))])
         assert resolve_store(store, encoder=False) == 1
-        three = store.article("three")
+        three = store.articles.get("three")
         assert three.mentions[0].entity_id == raqqa and three.mentions[1].entity_id == trump
-        after = {e.id: e for e, _ in store.entities()}
+        after = {e.id: e for e in store.entities.all()}
         assert set(first) <= set(after) and len(after) == len(first) + 1
         assert "Ракке" in after[raqqa].aliases
-        assert store.article("one").mentions[0].entity_id == raqqa  # old articles untouched
+        assert store.articles.get("one").mentions[0].entity_id == raqqa  # old articles untouched
 
         assert resolve_store(store, rebuild=True, encoder=False) == 3
-        assert store.article("one").mentions[0].entity_id == raqqa  # ids derive from names, not from history
-        assert {e.id for e, _ in store.entities()} == set(after)
+        assert store.articles.get("one").mentions[0].entity_id == raqqa  # ids derive from names, not from history
+        assert {e.id for e in store.entities.all()} == set(after)
 
 
 def test_many_articles_resolve_into_one_entity_per_name():

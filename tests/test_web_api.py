@@ -238,12 +238,12 @@ def test_fts_migration_backfills_and_stays_in_sync(tmp_path):
     raw.close()
     with Store(db) as store:
         assert store.schema_version == len(MIGRATIONS)
-        assert store.story_summaries(StoryFilter(query="zebra"))[0] == 1  # backfilled
-        store.add_articles([Article(id="a2", original="y", title="Giraffe news", text="")])
+        assert store.stories.summaries(StoryFilter(query="zebra"))[0] == 1  # backfilled
+        store.articles.add([Article(id="a2", original="y", title="Giraffe news", text="")])
         assert [r[0] for r in store.db.execute(
             "SELECT a.id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH 'giraffe'"
         )] == ["a2"]
-        article = store.article("a2")
+        article = store.articles.get("a2")
         article.text = "okapi sighted"
         with store.transaction():
             store.save_analysis(article, {})

@@ -104,7 +104,7 @@ def test_jobs_answered_202_survive_sigterm_and_kill_9(seeds_copy):
         finished = wait_for_jobs(base, jobs)
     assert {job["state"] for job in finished.values()} == {"done"}
     with Store(seeds_copy) as store:
-        titles = {a.title for a in store.articles()}
+        titles = {a.title for a in store.articles.all()}
         assert {record["title"] for record in posted} <= titles
         assert store.jobs.unfinished() == []
     assert not any((Path(f"{seeds_copy}.work") / "jobs").iterdir())  # every spool cleared once its job finished
@@ -173,7 +173,7 @@ def test_a_full_queue_answers_429_and_bodies_wait_on_disk_not_in_memory(tmp_path
 
 def test_every_error_is_json_with_the_security_headers(seeds_copy):
     with Store(seeds_copy) as store:
-        damaged = store.article_ids()[0]
+        damaged = store.articles.ids()[0]
     raw = sqlite3.connect(seeds_copy)
     raw.execute("UPDATE articles SET layers = '{not json' WHERE id = ?", (damaged,))
     raw.commit()

@@ -60,19 +60,19 @@ def build_corpus(db_path: str | Path, articles: int, seed: int = 7) -> tuple[int
     with Store(db_path) as store:
         for start in range(0, len(made), 500):
             chunk = made[start : start + 500]
-            store.add_articles(chunk)
+            store.articles.add(chunk)
             with store.transaction():
                 for article in chunk:
                     store.save_analysis(article, {})
-        store.save_entities([(e, {}) for e in entities])
-        store.save_story_assignments(assignments, titles)
+        store.entities.save([(e, {}) for e in entities])
+        store.stories.save_assignments(assignments, titles)
         for story_id, ids in members.items():
             claim_ids = [f"c-{i}-0" for i in ids]
             proposition = Proposition(f"p-{story_id}", "The convoy left the city", claim_ids, ids,
                                       ["asserts"] * (len(ids) - 1) + ["denies"], ["convoy"], story_id)
             relation = Relation(f"r-{story_id}", "contradict", claim_ids[:2], ids[:2], 0.8, "negation-mismatch",
                                 ["negation-mismatch"], proposition.id, None, story_id)
-            store.save_comparison(story_id, "bench", "bench", [proposition], [relation])
+            store.comparisons.save(story_id, "bench", "bench", [proposition], [relation])
     return len(members), list(members)
 
 

@@ -316,8 +316,8 @@ def check_items(items: list, store) -> list[str]:
             problems.append(f"not an Article or Rejection: {type(item).__name__}")
     if not problems:
         try:
-            store.add_articles([item for item in items if isinstance(item, Article)])
-            store.log_rejections([item for item in items if isinstance(item, Rejection)])
+            store.articles.add([item for item in items if isinstance(item, Article)])
+            store.articles.log_rejections([item for item in items if isinstance(item, Rejection)])
         except Exception as error:  # the property under test: anything here is a failure to report
             problems.append(f"could not be stored: {type(error).__name__}: {error}")
     return problems

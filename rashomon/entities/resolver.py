@@ -691,15 +691,15 @@ def resolve_store(store, *, rebuild: bool = False, batch_size: int = 256, encode
     Incremental by default: entities load from the store and only articles with a
     mention lacking an entity id are read into them. ``rebuild`` starts over.
     """
-    resolver = EntityResolver(encoder) if rebuild else EntityResolver.from_state(store.entities(), encoder)
+    resolver = EntityResolver(encoder) if rebuild else EntityResolver.from_state(store.entities.states(), encoder)
     if rebuild:
-        store.clear_entities()
+        store.entities.clear()
     # Pending: never resolved, resolved at an older version, or re-analysed since
     # (the pipeline forgets this stage for an article whose analysis re-ran).
-    ids = store.pending("entities", VERSION) if not rebuild else store.article_ids()
+    ids = store.articles.pending("entities", VERSION) if not rebuild else store.articles.ids()
     done = 0
     for start in range(0, len(ids), batch_size):
-        articles = store.articles(ids[start : start + batch_size])
+        articles = store.articles.many(ids[start : start + batch_size])
         if rebuild:
             for a in articles:
                 for m in a.mentions:
@@ -712,6 +712,6 @@ def resolve_store(store, *, rebuild: bool = False, batch_size: int = 256, encode
                 else:
                     store.save_analysis(a, {"entities": VERSION})
         done += len(articles)
-    store.save_entities(resolver.state(only_changed=not rebuild))
+    store.entities.save(resolver.state(only_changed=not rebuild))
     resolver.dirty.clear()
     return done

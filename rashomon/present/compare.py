@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..model import Article, Proposition, Relation, Story
+from ..store.comparisons import StoredComparison
 from .report import Panel, _source_label
 from .spans import Mark
 
@@ -65,15 +66,17 @@ def proposition_records(propositions: Iterable[Proposition]) -> list[dict[str, A
     ]
 
 
-def compare_sections(store, stories: Sequence[Story]) -> dict[str, list[dict[str, Any]]]:
+def compare_sections(
+    stories: Sequence[Story], comparisons: Mapping[str, StoredComparison]
+) -> dict[str, list[dict[str, Any]]]:
     """``relations`` and ``propositions`` for ``export_document(sections=...)``, stories in export order."""
     relations: list[Relation] = []
     propositions: list[Proposition] = []
     for story in stories:
-        stored = store.comparison(story.id)
+        stored = comparisons.get(story.id)
         if stored:
-            propositions.extend(stored[2])
-            relations.extend(stored[3])
+            propositions.extend(stored.propositions)
+            relations.extend(stored.relations)
     return {"relations": relation_records(relations), "propositions": proposition_records(propositions)}
 
 
@@ -245,16 +248,18 @@ def matrix_panel(story: Story, articles: Sequence[Article], propositions, relati
     return Panel("Where the sources agree and differ", html, lead=True)
 
 
-def comparison_panels(store, stories: Sequence[Story], articles: Sequence[Article]) -> tuple[dict[str, list[Panel]], dict[str, list[Mark]]]:
+def comparison_panels(
+    stories: Sequence[Story], articles: Sequence[Article], comparisons: Mapping[str, StoredComparison]
+) -> tuple[dict[str, list[Panel]], dict[str, list[Mark]]]:
     """Per story the matrix panel, and the anchored marks its cells link to."""
     by_id = {a.id: a for a in articles}
     panels: dict[str, list[Panel]] = {}
     marks: dict[str, list[Mark]] = {}
     for story in stories:
-        stored = store.comparison(story.id)
+        stored = comparisons.get(story.id)
         if not stored:
             continue
-        _, _, propositions, relations = stored
+        propositions, relations = stored.propositions, stored.relations
         members = [by_id[i] for i in story.article_ids if i in by_id]
         panel = matrix_panel(story, members, propositions, relations)
         if panel:

@@ -1,9 +1,19 @@
 """Schema versions, applied in order. Never edit a released step: add a new one.
 
-``PRAGMA user_version`` records how many steps a database has had.
+``PRAGMA user_version`` records how many steps a database has had. A step is a SQL script, or a
+function that rewrites rows over the open migration transaction (it must describe the rows it reads
+with its own constants, never with today's model classes, which later releases change).
 """
 
-MIGRATIONS: list[str] = [
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Callable, Union
+
+Step = Union[str, Callable[[sqlite3.Connection], None]]
+
+MIGRATIONS: list[Step] = [
     # 1: articles with their provenance, per-article stage bookkeeping, stories.
     """
     CREATE TABLE articles (
@@ -165,3 +175,67 @@ MIGRATIONS.append(
     INSERT INTO revision (id, value) VALUES (1, 0)
     """
 )
+
+# The field order in which schema 5 wrote each record with ``dataclasses.astuple`` (rashomon 870b427 and
+# before; older rows may be shorter: a field added at the end was absent from the rows written before it).
+_V5_FIELDS = {
+    "sentences": ("start", "end"),
+    "mentions": ("start", "end", "text", "label", "cluster", "entity_id"),
+    "quotes": ("start", "end", "text", "direct", "speaker", "speaker_start", "speaker_end", "speaker_cluster",
+               "speaker_entity_id", "role", "medium", "cue"),
+    "quantities": ("start", "end", "text", "value", "low", "high", "counted", "approximate"),
+    "dates": ("start", "end", "text", "value", "relative"),
+    "claims": ("start", "end", "text", "quote", "attributed_to", "speaker", "mention_ids", "quantity_ids", "date_ids",
+               "negated", "hedged", "hedges"),
+    "techniques": ("start", "end", "technique", "confidence", "paragraph", "cue"),
+}
+_V5_REMOVED = ("start", "end", "reason")
+_V5_PARAGRAPH_LANGUAGES = ("start", "end", "language", "confidence")
+
+
+def _named(rows: list, names: tuple[str, ...]) -> list[dict]:
+    """Positional rows as objects keyed by field name; a row already named is kept as it is."""
+    return [row if isinstance(row, dict) else dict(zip(names, row)) for row in rows]
+
+
+def _layers_by_name(db: sqlite3.Connection) -> None:
+    """6: every stored layer, removed span and paragraph language keyed by field name instead of position.
+
+    The comparison fingerprint of a story digests its members' layers as stored: a comparison (or a recorded
+    comparison failure) that was current before the rewrite is re-keyed to the new digest, so nothing is
+    recomputed that the rewrite did not change.
+    """
+    from rashomon.store.comparisons import member_digests
+
+    before = member_digests(db)
+    for row in db.execute("SELECT id, removed, paragraph_languages, layers FROM articles").fetchall():
+        layers = json.loads(row[3] or "{}")
+        for name, fields in _V5_FIELDS.items():
+            if name in layers:
+                layers[name] = _named(layers[name], fields)
+        db.execute(
+            "UPDATE articles SET removed = ?, paragraph_languages = ?, layers = ? WHERE id = ?",
+            (
+                json.dumps(_named(json.loads(row[1]), _V5_REMOVED), ensure_ascii=False),
+                json.dumps(_named(json.loads(row[2]), _V5_PARAGRAPH_LANGUAGES)),
+                json.dumps(layers, ensure_ascii=False),
+                row[0],
+            ),
+        )
+    after = member_digests(db)
+    for story_id, old in before.items():
+        new = after.get(story_id)
+        if new is None or new == old:
+            continue
+        db.execute(
+            "UPDATE story_comparisons SET fingerprint = ? WHERE story_id = ? AND fingerprint = ?", (new, story_id, old)
+        )
+        # A failed comparison is recorded at "<comparison version>:<fingerprint>" (pipeline.update_comparisons).
+        db.execute(
+            "UPDATE stage_failures SET version = substr(version, 1, length(version) - length(?)) || ? "
+            "WHERE subject = ? AND stage = 'compare' AND version LIKE '%:' || ?",
+            (old, new, story_id, old),
+        )
+
+
+MIGRATIONS.append(_layers_by_name)

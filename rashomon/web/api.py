@@ -165,7 +165,7 @@ def list_stories(store: StoreDep, params: Annotated[StoryListQuery, Query()]) ->
 
 @router.get("/stories/{story_id}", summary="One story: its articles, entities, quotes, claims and comparison")
 def get_story(store: StoreDep, story_id: ID) -> dict[str, Any]:
-    return views.story_record(store, _found(views.story_page, store, story_id))
+    return views.story_record(_found(views.story_page, store, story_id))
 
 
 @router.get("/articles/{article_id}", summary="One article: the export record plus every analysis span")

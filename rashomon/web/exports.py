@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from ..present.export import write_json
-from ..present.layers import export_from_store
+from ..present.layers import export_corpus
 from ..store import Store
 
 KEEP = 2  # exports kept on disk: the newest, and the one before it for requests still streaming it
@@ -43,7 +43,7 @@ class ExportCache:
             path = self.folder / f"export-{store.revision()}.json"
             partial = path.with_suffix(".partial")
             with open(partial, "w", encoding="utf-8") as out:
-                write_json(export_from_store(store), out)
+                write_json(export_corpus(store.corpus()), out)
         os.replace(partial, path)
         for old in sorted(self.folder.glob("export-*.json"), key=lambda p: p.stat().st_mtime)[:-KEEP]:
             old.unlink(missing_ok=True)

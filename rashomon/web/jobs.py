@@ -227,10 +227,10 @@ class JobQueue:
         summary = run_analysis(store, InProcess(), on_progress=progress)
         added = []
         for result in [*report.added, *report.duplicates]:
-            article = store.article(result.article_id)
+            article = store.articles.get(result.article_id)
             if article is not None:
                 added.append({"id": article.id, "title": article.title or "(untitled)",
-                              "story_id": store.story_of_article(article.id), "new": result.is_new})
+                              "story_id": store.stories.of_article(article.id), "new": result.is_new})
         progress.flush()
         store.jobs.finish(job.id, DONE, {"added": added, "summary": summary.lines(store.path)})
 

@@ -65,7 +65,7 @@ def story_list(request: Request, store: StoreDep, params: Annotated[StoryListQue
     def page_link(offset: int) -> str:
         return "/?" + urlencode({**kept, "offset": offset})
 
-    facets = store.facets()
+    facets = store.stories.facets()
     return render(
         request,
         "stories.html.j2",

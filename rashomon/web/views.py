@@ -21,7 +21,7 @@ from ..present.export import article_key, article_record
 from ..present.languages import lang_tag, language_name, text_dir
 from ..present.layers import story_layers
 from ..present.report import ArticleView, Panel, StoryView, article_view, build_views, parse_date, source_label
-from ..store import Store, StoryFilter, StorySummary
+from ..store import CONFLICT_TYPES, Store, StoredComparison, StoryFilter, StorySummary
 
 
 class NotFound(Exception):
@@ -55,7 +55,7 @@ def summary_record(summary: StorySummary) -> dict[str, Any]:
 
 
 def list_stories(store: Store, where: StoryFilter, *, limit: int, offset: int) -> tuple[int, list[StorySummary]]:
-    return store.story_summaries(where, limit=limit, offset=offset)
+    return store.stories.summaries(where, limit=limit, offset=offset)
 
 
 # ------------------------------------------------------------------ one story
@@ -93,11 +93,12 @@ class StoryPage:
     contradictions: int
     articles: list[Article] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
+    comparison: StoredComparison | None = None  # None: the story was never compared
 
 
 def _entities_of(store: Store, articles: list[Article]) -> list[Entity]:
     ids = [m.entity_id for a in articles for m in a.mentions if m.entity_id]
-    return list(store.entities_by_id(ids).values())
+    return list(store.entities.by_ids(ids).values())
 
 
 def _instant(published: str | None) -> datetime | None:
@@ -136,12 +137,13 @@ def timeline(view: StoryView, articles_by_id: dict[str, Article]) -> tuple[list[
 
 
 def story_page(store: Store, story_id: str) -> StoryPage:
-    story = store.story(story_id)
+    story = store.stories.get(story_id)
     if story is None:
         raise NotFound(f"story {story_id}: no such story")
-    articles = store.articles(story.article_ids)
+    articles = store.articles.many(story.article_ids)
     entities = _entities_of(store, articles)
-    layers, panels = story_layers(store, [story], articles, entities)
+    comparisons = store.comparisons.many([story.id])
+    layers, panels = story_layers([story], articles, entities, comparisons)
     (view,) = build_views(articles, [story], article_layers=layers, story_panels=panels)
     by_id = {a.id: a for a in articles}
     points, undated, span = timeline(view, by_id)
@@ -157,15 +159,17 @@ def story_page(store: Store, story_id: str) -> StoryPage:
         for e in sorted(entity_by_id.values(), key=lambda e: (-naming[e.id], e.name.casefold()))
         if naming[e.id]
     ][:40]
-    stored = store.comparison(story.id)
-    contradictions = sum(1 for r in (stored[3] if stored else []) if r.type in ("contradict", "quote_drift"))
-    return StoryPage(story, view, points, span, undated, chips, per_article, contradictions, articles, entities)
+    comparison = comparisons.get(story.id)
+    relations = comparison.relations if comparison else []
+    contradictions = sum(1 for r in relations if r.type in CONFLICT_TYPES)
+    return StoryPage(story, view, points, span, undated, chips, per_article, contradictions, articles, entities,
+                     comparison)
 
 
-def story_record(store: Store, page: StoryPage) -> dict[str, Any]:
+def story_record(page: StoryPage) -> dict[str, Any]:
     """The API's story: its members in display order, with the analysis and comparison of the story."""
-    stored = store.comparison(page.story.id)
-    propositions, relations = (stored[2], stored[3]) if stored else ([], [])
+    stored = page.comparison
+    propositions, relations = (stored.propositions, stored.relations) if stored else ([], [])
     ordered = [a.id for a in page.view.articles]
     by_id = {a.id: a for a in page.articles}
     return {
@@ -205,13 +209,14 @@ class ArticlePage:
 
 
 def article_page(store: Store, article_id: str) -> ArticlePage:
-    article = store.article(article_id)
+    article = store.articles.get(article_id)
     if article is None:
         raise NotFound(f"article {article_id}: no such article")
-    story_id = store.story_of_article(article.id)
-    story = store.story(story_id) if story_id else None
+    story_id = store.stories.of_article(article.id)
+    story = store.stories.get(story_id) if story_id else None
     entities = _entities_of(store, [article])
-    layers, _ = story_layers(store, [story] if story else [], [article], entities)
+    stories = [story] if story else []
+    layers, _ = story_layers(stories, [article], entities, store.comparisons.many(s.id for s in stories))
     marks = layers.get(article.id, [])
     view = article_view(article, "a", marks)
     counts = Counter(m.entity_id for m in article.mentions if m.entity_id)
@@ -258,11 +263,11 @@ class EntityPage:
 
 
 def entity_page(store: Store, entity_id: str) -> EntityPage:
-    entity = store.entity(entity_id)
+    entity = store.entities.get(entity_id)
     if entity is None:
         raise NotFound(f"entity {entity_id}: no such entity")
-    article_ids = store.articles_mentioning(entity.id)
-    articles = store.articles(article_ids)
+    article_ids = store.entities.articles_mentioning(entity.id)
+    articles = store.articles.many(article_ids)
     spellings: Counter[str] = Counter()
     languages: dict[str, set[str]] = defaultdict(set)
     for a in articles:
@@ -276,10 +281,7 @@ def entity_page(store: Store, entity_id: str) -> EntityPage:
     variants = [(text, n, sorted(languages[text])) for text, n in sorted(spellings.items(), key=lambda kv: (-kv[1], kv[0].casefold()))]
     by_id = {a.id: a for a in articles}
     stories = []
-    for story_id in store.stories_mentioning(entity.id):
-        story = store.story(story_id)
-        if story is None:
-            continue
+    for story in store.stories.many(store.entities.stories_mentioning(entity.id)):
         naming = [by_id[i] for i in story.article_ids if i in by_id]
         stories.append(EntityStory(story.id, story.title, len(story.article_ids),
                                    sorted({source_label(a)[0] for a in naming}, key=str.casefold)))
@@ -316,8 +318,8 @@ def sources_page(store: Store) -> SourcesPage:
     from ..persuasion.profiles import source_profiles
     from ..present.persuasion import profiles_panels
 
-    articles, stories = store.articles(), store.stories()
-    entities = [entity for entity, _ in store.entities()]
+    articles, stories = store.articles.all(), store.stories.all()
+    entities = store.entities.all()
     return SourcesPage(source_profiles(articles, stories, entities), profiles_panels(articles, stories, entities))
 
 
