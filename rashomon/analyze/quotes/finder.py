@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Sequence
 
 from rashomon.analyze.doc import AnalysisDoc, sentence_index
 from rashomon.analyze.quotes.marks import QUOTE_CHARS, Quotations, direct_spans
@@ -112,6 +113,7 @@ class QuoteFinder(SpeakerPhrases):
         When ``start`` begins the sentence holding ``pos`` (as for every cue), such a quote starts or
         ends in that sentence, so only that sentence's quotes are read."""
         i = sentence_index(self.sentences, pos)
+        candidates: Sequence[int]
         if i >= 0 and self.sentences[i][0] == start:
             candidates = self._quotes_in_sentence.get(i, [])
         else:
