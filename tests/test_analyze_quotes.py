@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from rashomon.analyze.doc import AnalysisDoc
-from rashomon.analyze.quotes import _direct_spans, find_quotes
+from rashomon.analyze.quotes import find_quotes
+from rashomon.analyze.quotes.marks import direct_spans as _direct_spans
 from rashomon.model import Article, Mention
 
 SEEDS = Path(__file__).resolve().parent.parent / "examples" / "seeds"

@@ -66,7 +66,7 @@ def test_italian_labels_name_nazis_and_nationalists_but_not_the_nation():
     assert labelled == ["nazisti", "nazionalisti"]
 
 
-def test_stage_version_changes_with_the_model_and_with_any_cue_list(tmp_path):
+def test_stage_version_changes_with_the_model_and_with_any_cue_or_name_list(tmp_path):
     import shutil
     from importlib import resources
 
@@ -80,8 +80,11 @@ def test_stage_version_changes_with_the_model_and_with_any_cue_list(tmp_path):
     with (copy / "pl" / "cues.txt").open("a", encoding="utf-8") as f:
         f.write("\nnowy*\n")
     after_cue = data_digest(copy)
+    with (copy / "xx" / "names.txt").open("a", encoding="utf-8") as f:
+        f.write("\nvan\n")
+    after_names = data_digest(copy)
     (copy / "persuasion.json").write_bytes((copy / "persuasion.json").read_bytes() + b" ")
-    assert len({before, after_cue, data_digest(copy)}) == 3
+    assert len({before, after_cue, after_names, data_digest(copy)}) == 4
 
 
 def test_technique_spans_point_at_the_right_characters():

@@ -8,21 +8,45 @@ without the resources to analyse them well get a note instead of wrong output.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from typing import Callable
 
 from rashomon.analyze.doc import AnalysisDoc, to_article
 from rashomon.clean import readable_end
+from rashomon.lang.defaults import digest_language_files
 from rashomon.model import Article
 
-# Bump when a change alters output: stored articles are then re-analysed.
+# Bump when a change alters output: stored articles are then re-analysed. The stage's VERSION adds a
+# digest of the per-language data files the analysis reads, so editing a word list or a trait re-analyses too.
 # 2: the analysis note says how much of an over-long text was read; numbers of over 100 digits and
 # runs of over 20 number words are not read as one quantity (rashomon.bounds).
-VERSION = "2"
+CODE_VERSION = "2"
+DATA_FILES = (
+    "abbreviations.txt",  # sentences
+    "mentions.txt",  # mentions
+    "known_names.tsv",
+    "speech_cues.txt",  # quotes
+    "speaker_roles.txt",
+    "language.txt",  # quotes' traits (rashomon.lang.defaults)
+    "numbers.txt",  # quantities
+    "dates.txt",  # dates
+    "negation.txt",  # claims
+    "hedges.txt",
+)
 
 # Languages with a sentence splitter, an entity recogniser, speech cues and
 # negation/hedge lists. Others are marked "not analysed".
 SUPPORTED_LANGUAGES = ("en", "fr", "es", "de", "ru", "ar")
+
+
+def _data_fingerprint() -> str:
+    digest = hashlib.sha256()
+    digest_language_files(digest, DATA_FILES)
+    return digest.hexdigest()[:12]
+
+
+VERSION = f"{CODE_VERSION}+{_data_fingerprint()}"
 
 
 def _components() -> list[tuple[str, Callable[[AnalysisDoc], None]]]:

@@ -13,14 +13,13 @@ import re
 from functools import cache
 
 from rashomon.analyze.doc import AnalysisDoc, SpanIndex
+from rashomon.lang import defaults as lang_defaults
 from rashomon.lang.resources import word_list
 from rashomon.model import Claim
 
 # Fewer words than this rarely assert anything checkable ("He added:").
 MIN_CLAIM_WORDS = 5
 _WORD = re.compile(r"\w+(?:['’]\w+)?|n't", re.UNICODE)
-# Arabic attaches conjunctions and prepositions to the next word.
-_ARABIC_PREFIXES = ("و", "ف", "ب", "ل")
 
 
 @cache
@@ -37,6 +36,12 @@ def _tokens(text: str) -> list[str]:
     return [t.lower() for t in _WORD.findall(text)]
 
 
+@cache
+def _cue_prefixes(language: str) -> frozenset[str]:
+    """Conjunctions and prepositions written joined to the next word (Arabic): a cue is also read without one."""
+    return lang_defaults.language(language).words("cue-prefixes")
+
+
 def _found_cues(tokens: list[str], language: str, name: str) -> list[str]:
     single, multi = _cues(language, name)
     found = []
@@ -45,7 +50,7 @@ def _found_cues(tokens: list[str], language: str, name: str) -> list[str]:
             found.append(token)
         elif token.endswith("n't") and "n't" in single:
             found.append("n't")
-        elif language == "ar" and token[:1] in _ARABIC_PREFIXES and token[1:] in single:
+        elif token[:1] in _cue_prefixes(language) and token[1:] in single:
             found.append(token[1:])
     for phrase in multi:
         n = len(phrase)

@@ -24,6 +24,7 @@ from functools import cache
 from rashomon.analyze import backends
 from rashomon.analyze.doc import AnalysisDoc
 from rashomon.disjoint import DisjointSets
+from rashomon.lang import defaults as lang_defaults
 from rashomon.lang.resources import data_lines
 from rashomon.model import Mention
 
@@ -477,7 +478,11 @@ def _occurrence_counter(text: str):
 
 
 def _genitive(word: str, text: str, language: str) -> bool:
-    return language == "de" and word.endswith("s") and re.search(rf"(?<!\w){re.escape(word[:-1])}(?!\w)", text) is not None
+    return (
+        lang_defaults.language(language).flag("genitive-s")
+        and word.endswith("s")
+        and re.search(rf"(?<!\w){re.escape(word[:-1])}(?!\w)", text) is not None
+    )
 
 
 def _uncased_candidates(doc: AnalysisDoc, start: int, end: int) -> list[_Candidate]:
@@ -633,7 +638,7 @@ def _trim(doc: AnalysisDoc, c: _Candidate) -> _Candidate | None:
                 changed = True
                 break
         m = _POSSESSIVE.search(text[start:end])
-        if m and doc.language == "en" and end - start > m.end() - m.start():
+        if m and lang_defaults.language(doc.language).flag("possessive-s") and end - start > m.end() - m.start():
             end = start + m.start()
             changed = True
         # A trailing full stop belongs to the name only when it abbreviates ("U.S.", "Jr.").
@@ -652,7 +657,7 @@ def _split_possessive(doc: AnalysisDoc, c: _Candidate) -> list[_Candidate]:
     """"Russia's Defense Ministry" is two names: Russia, and Defense Ministry."""
     span = doc.text[c.start : c.end]
     m = re.search(r"['’]s ", span)
-    if not m or doc.language != "en":
+    if not m or not lang_defaults.language(doc.language).flag("possessive-s"):
         return [c]
     _, places, _ = _name_index(doc.language)
     head = span[: m.start()]
@@ -810,7 +815,7 @@ def _repeat_candidates(doc: AnalysisDoc, chosen: list[_Candidate]) -> list[_Cand
     clitics = "|".join(re.escape(p) for p in rules.proclitics)
     prefix = f"(?:{clitics})?" if clitics else ""
     # German genitive: "Bidens", "Berlins".
-    suffix = "s?" if doc.language == "de" else ""
+    suffix = "s?" if lang_defaults.language(doc.language).flag("genitive-s") else ""
     alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
     pattern = re.compile(rf"(?<!\w){prefix}({alternatives}){suffix}(?!\w)")
     for m in pattern.finditer(text):
@@ -880,7 +885,8 @@ def _fold(text: str) -> str:
 def _lemma_key(doc: AnalysisDoc, mention: Mention) -> str:
     """A case-free, inflection-free key: natasha's lemmas for Russian, genitive -s off for German."""
     parsed = doc.parsed
-    if doc.language == "ru" and parsed is not None and hasattr(parsed, "morph_vocab"):
+    # Only a parse with a morphology vocabulary (natasha's) lemmatises.
+    if parsed is not None and hasattr(parsed, "morph_vocab"):
         words = []
         for word in mention.text.split():
             parses = parsed.morph_vocab.parse(word)

@@ -3,8 +3,8 @@
 Per-language data (``rashomon/lang/data/<code>/numbers.txt``, over the neutral
 ``xx`` file) gives digit grouping, scale words ("million", "млн"), number words,
 approximation and bound cues, range patterns and the words that end a counted
-phrase. Number words are valued by text2num where it knows the language and by
-a small additive parser over the data file's values elsewhere (ru, ar).
+phrase. Number words are valued by text2num where the file's ``[options]`` say
+``text2num yes`` and by a small additive parser over the file's values elsewhere (ru, ar).
 
 What a quantity is:
 
@@ -43,8 +43,6 @@ from rashomon.lang.resources import data_lines, valued_words
 from rashomon.model import Quantity
 
 NEUTRAL = "xx"
-# Languages text2num values number words for.
-TEXT2NUM_LANGUAGES = frozenset({"en", "fr", "es", "de", "it", "pt", "nl", "da"})
 MAX_COUNTED_WORDS = 4
 # Plain digit strings this long are identifiers, not counts ("Media ID: 55385332").
 MAX_PLAIN_DIGITS = 6
@@ -105,7 +103,6 @@ class _Language:
             # A language's format replaces the neutral one; every other list adds to it.
             s[section] = values if section == "format" else s.get(section, []) + values
         self.code = code
-        self.text2num = code in TEXT2NUM_LANGUAGES
         fmt = [line.split() for line in s.get("format", [])]
         thousands = "".join(re.escape(_SEPARATORS[v]) for k, v in fmt if k == "thousands")
         decimal = next((_SEPARATORS[v] for k, v in fmt if k == "decimal"), ".")
@@ -115,6 +112,8 @@ class _Language:
         self.ends_on = options.get("counted-ends-on", "")
         self.max_counted = int(options.get("counted-max-words", MAX_COUNTED_WORDS))
         self.ordinal_dot = options.get("ordinal-dot") == "yes"
+        # text2num values this language's number words (else the additive parser over [words] does).
+        self.text2num = options.get("text2num") == "yes"
 
         self.scales = valued_words(s.get("scales", []), float)
         glued = [w for w in self.scales if len(w) <= 2]

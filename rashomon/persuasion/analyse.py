@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rashomon.persuasion.cues import SECTION_TECHNIQUE, CueHit, section_words
+from rashomon.persuasion.cues import SECTION_TECHNIQUE, CueHit, name_words, section_words
 from rashomon.persuasion.model import ArticleFeatures, PersuasionModel, featurize, sentence_design, shipped_model
 
 # A strong cue's span is kept at this confidence at least.
 STRONG_CONFIDENCE = 0.6
 # A plain cue word makes a span where its paragraph scores at least this share of the threshold.
 CUE_SHARE_OF_THRESHOLD = 0.5
-_CONNECTORS = {"of", "for", "the", "and", "de", "du", "des", "la", "le", "for", "für", "der", "di", "del", "della"}
 _TOKEN = re.compile(r"[\w][\w\-'’.]*|\([A-Z]{2,}\)", re.UNICODE)
 
 
@@ -55,7 +54,7 @@ def _extend_right(text: str, end: int, limit: int) -> int:
         word = m.group()
         if word[:1].isupper() or word.startswith("("):
             last = m.end()
-        elif word.lower() not in _CONNECTORS:
+        elif word.lower() not in name_words("name-connectors"):
             break
         pos = m.end()
         taken += 1

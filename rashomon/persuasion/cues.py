@@ -6,7 +6,8 @@ marks a cue that flags its technique on its own ("so-called", "Takfiri").
 The lists live apart from ``rashomon/lang/data`` on purpose: cleaning hashes
 that folder into its stage version, and new cue words must not re-clean stores.
 The persuasion stage hashes them into its own version instead: cue counts are
-model features and cue words place spans.
+model features and cue words place spans. ``xx/names.txt`` holds the words
+around actors' names, read in every language (``name_words``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from rashomon.clean.resources import parse_data_file
+from rashomon.clean.resources import LANGUAGE_NEUTRAL, parse_data_file
 
 SECTIONS = ("labels", "doubt", "loaded", "intensifiers", "fear", "flag", "authority", "minimise")
 # The technique a cue section points at when it makes a span.
@@ -117,6 +118,17 @@ def section_words(language: str, section: str) -> frozenset[str]:
         if path.is_file():
             out.update(line.value.lower() for line in parse_data_file(code, path.read_text("utf-8")) if line.section == section)
     return frozenset(out)
+
+
+NAMES_FILE = "names.txt"
+
+
+@lru_cache(maxsize=None)
+def name_words(section: str) -> frozenset[str]:
+    """A list of ``xx/names.txt``: words around the names of actors, read in every language."""
+    path = resources.files("rashomon.persuasion").joinpath("data", LANGUAGE_NEUTRAL, NAMES_FILE)
+    return frozenset(line.value for line in parse_data_file(LANGUAGE_NEUTRAL, path.read_text("utf-8"))
+                     if line.section == section)
 
 
 def count_words(text: str) -> int:

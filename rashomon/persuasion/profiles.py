@@ -23,14 +23,9 @@ from dataclasses import dataclass, field
 
 from rashomon.analyze.quantities import number_words
 from rashomon.model import Article, Entity, Story
-from rashomon.persuasion.cues import count_words, find_cues, section_words
+from rashomon.persuasion.cues import count_words, find_cues, name_words, section_words
 
 _TOKEN = re.compile(r"[\w][\w\-'’]*", re.UNICODE)
-# Words that open a noun phrase: the descriptor starts after them.
-_DETERMINERS = frozenset(
-    "the a an this that these those its their his her our le la les l un une des du de ce cette ces "
-    "der die das den dem des ein eine einen dem il lo gli i una uno dei degli delle".split()
-)
 _MAX_MODIFIERS = 5
 # Technique spans about an actor: the ones that name or cast doubt on it.
 NAMING_TECHNIQUES = ("Name_Calling-Labeling", "Doubt", "Loaded_Language")
@@ -38,9 +33,6 @@ NAMING_TECHNIQUES = ("Name_Calling-Labeling", "Doubt", "Loaded_Language")
 
 def source_name(article: Article) -> str:
     return (article.source or "").strip() or "unknown source"
-
-
-_CONNECTORS = frozenset("of de des du di del della der von".split())
 
 
 def _measures(word: str, language: str) -> bool:
@@ -80,17 +72,17 @@ def _left_descriptor(text: str, start: int, floor: int, language: str) -> str:
             break
         word = m.group()
         lowered = word.lower()
-        if lowered in _DETERMINERS or word[:1].isdigit():
+        if lowered in name_words("descriptor-determiners") or word[:1].isdigit():
             break
         sentence_start = not text[floor : lo + m.start()].strip()
-        if lowered in _CONNECTORS and picked:
+        if lowered in name_words("descriptor-connectors") and picked:
             picked.append(word)
         elif _describes(word, language) or (word[:1].isupper() and not sentence_start and picked):
             picked.append(word)
         else:
             break
         cursor = m.start()
-    while picked and picked[-1].lower() in _CONNECTORS:
+    while picked and picked[-1].lower() in name_words("descriptor-connectors"):
         picked.pop()
     if not picked or not any(_describes(w, language) for w in picked):
         return ""

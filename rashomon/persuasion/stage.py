@@ -21,11 +21,11 @@ CODE_VERSION = "3"
 
 
 def data_digest(data) -> str:
-    """A short hash of the model and every cue list in ``data`` (a folder laid out as the package's)."""
+    """A short hash of the model and every cue and name list in ``data`` (a folder laid out as the package's)."""
     from rashomon.clean.resources import digest_code_files
 
     digest = hashlib.sha256(data.joinpath("persuasion.json").read_bytes())
-    digest_code_files(digest, data, ("cues.txt",))
+    digest_code_files(digest, data, ("cues.txt", "names.txt"))
     return digest.hexdigest()[:8]
 
 

@@ -13,22 +13,39 @@ different death tolls.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import struct
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from typing import Iterable, Sequence
 
 import numpy as np
 
 from rashomon.bounds import MAX_NUMBER_DIGITS
 from rashomon.embed import Encoder
+from rashomon.lang.defaults import digest_language_files
+from rashomon.lang.resources import data_lines
 
-# Bump when a change alters the features: stored features are then recomputed.
+# Bump when a change alters the features: stored features are then recomputed. VERSION adds a digest of the
+# name-key lists, so editing one recomputes them too.
 # 2: numbers of more than rashomon.bounds.MAX_NUMBER_DIGITS digits are no evidence (they crashed int()).
-VERSION = "2"
+CODE_VERSION = "2"
+# Per-script name-key lists (rashomon/lang/data/<code>/name_keys.txt): read for every word in that
+# script, whatever the article's language.
+NAME_KEY_FILE = "name_keys.txt"
+
+
+def _data_fingerprint() -> str:
+    digest = hashlib.sha256()
+    digest_language_files(digest, (NAME_KEY_FILE,))
+    return digest.hexdigest()[:12]
+
+
+VERSION = f"{CODE_VERSION}+{_data_fingerprint()}"
 
 TITLE_MAX_CHARS = 200
 LEAD_CHARS = 400
@@ -296,13 +313,18 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _KATAKANA_RUN = re.compile(r"[\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f]{2,}")
 _SENTENCE_BREAK = re.compile(r"[.!?:;\n\"«»“”„‹›()\[\]•|–—]")
-_ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال")
-_ARABIC_STOPWORDS = frozenset(
-    "في من على إلى الى عن مع هذا هذه ذلك التي الذي الذين كان كانت أن إن أو ثم قد لقد لم لن ما لا بعد قبل "
-    "بين حيث حتى عند كل أي غير بعض منذ خلال ضد وقال قال وقد فيه فيها عليه عليها وهو وهي هو هي نحو أيضا "
-    "وفي ومن التى الى إلي وأن وكان يكون تكون".split()
-)
-_HANGUL_PARTICLES = tuple("은는이가을를의에도와과로")
+
+
+@cache
+def _name_key_list(code: str, section: str) -> tuple[str, ...]:
+    """One section of a language's ``name_keys.txt``, in file order."""
+    return tuple(line.value for line in data_lines(code, NAME_KEY_FILE) if line.section == section)
+
+
+@cache
+def _arabic_not_names() -> frozenset[str]:
+    return frozenset(_name_key_list("ar", "not-names"))
+
 
 _TRANSLIT = {
     # Cyrillic (Russian, Ukrainian, Belarusian, Serbian, Bulgarian)
@@ -378,16 +400,16 @@ def _uncased_names(text: str) -> set[str]:
         if script == "arabic":
             keys.add(_arabic_key(word))
         elif script == "hangul" and len(word) >= 2:
-            keys.add(word[:-1] if len(word) > 2 and word.endswith(_HANGUL_PARTICLES) else word)
+            keys.add(word[:-1] if len(word) > 2 and word.endswith(_name_key_list("ko", "particles")) else word)
     keys.update(_KATAKANA_RUN.findall(text))
     keys |= _repeated_han_bigrams(text)
     return keys
 
 
 def _arabic_key(word: str) -> str:
-    if word in _ARABIC_STOPWORDS:
+    if word in _arabic_not_names():
         return ""
-    for prefix in _ARABIC_PREFIXES:
+    for prefix in _name_key_list("ar", "prefixes"):
         if word.startswith(prefix) and len(word) - len(prefix) >= 3:
             word = word[len(prefix) :]
             break
