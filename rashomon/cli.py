@@ -1,4 +1,8 @@
-"""The ``rashomon`` command line: each command a thin layer over the library."""
+"""The ``rashomon`` command line: each command a thin layer over the library.
+
+Longer than the ~400 lines a module keeps to: it is the one home of every command (the runtime's, ``rashomon bench``
+and ``rashomon train``), each a few lines of options over a library call, and splitting it would only scatter them.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,8 @@ app = typer.Typer(
 )
 bench_app = typer.Typer(help="Benchmarks on public datasets; each prints its headline figure as the last line.")
 app.add_typer(bench_app, name="bench")
+train_app = typer.Typer(help="Train the shipped models from public datasets (deterministic; a developer's step).")
+app.add_typer(train_app, name="train")
 
 # Messages are never wrapped: a log or a pipe gets one line per message, whatever the width.
 out = Console(soft_wrap=True)
@@ -416,15 +422,19 @@ def status(db: str = DbOption) -> None:
 def bench_similarity(
     pairs: Path = typer.Argument(..., exists=True, dir_okay=False, help="SemEval-2022 Task 8 pairs CSV."),
     cv: bool = typer.Option(False, "--cv", help="Also refit the combiner per fold and report out-of-fold pearson."),
+    model: Optional[Path] = typer.Option(None, "--model", exists=True, dir_okay=False,
+                                         help="A similarity model JSON (default: the shipped one)."),
     cache: Optional[Path] = typer.Option(
         None, "--cache", help="Keep encodings in this .npz between runs (same vectors, much faster reruns)."
     ),
 ) -> None:
     """Correlation of the story-membership score with human same-story judgements."""
-    from rashomon.bench.similarity import encoder_cached_in, run_similarity_bench
+    from rashomon.bench.similarity import run_similarity_bench
+    from rashomon.embed.cache import encoder_cached_in
+    from rashomon.stories.similarity import StorySimilarity
 
     with encoder_cached_in(cache) as encoder:
-        run_similarity_bench(str(pairs), cv=cv, encoder=encoder)
+        run_similarity_bench(str(pairs), cv=cv, encoder=encoder, similarity=StorySimilarity.load(model) if model else None)
 
 
 @bench_app.command("throughput")
@@ -444,9 +454,14 @@ def bench_analysis(
     gold: Path = typer.Option(None, "--gold", help="Gold JSONL (default: the one in tests/fixtures/gold)."),
     data: Path = typer.Option(None, "--data", help="Root of the datasets the gold refers to (default: ../shared/data)."),
     workers: int = WorkersOption,
+    system: Optional[Path] = typer.Option(None, "--system", exists=True, dir_okay=False,
+                                          help="Score this export JSON document instead of analysing the gold texts."),
 ) -> None:
     """Precision and recall of entity merging and quote attribution per language on a gold set."""
-    from rashomon.bench.analysis import DEFAULT_DATA_ROOT, DEFAULT_GOLD, GoldDataMissing, run_analysis_bench
+    import json
+
+    from rashomon.bench.analysis import run_analysis_bench
+    from rashomon.datasets.gold import DEFAULT_DATA_ROOT, DEFAULT_GOLD, GoldDataMissing
     from rashomon.pipeline import analyze_texts
     from rashomon.present.analysis import analysis_sections
     from rashomon.run import get_executor
@@ -461,6 +476,9 @@ def bench_analysis(
         doc.update(analysis_sections(articles, entities))
         return doc
 
+    if system is not None:
+        document = json.loads(system.read_text(encoding="utf-8"))
+        analyze_fn = lambda _items: document  # noqa: E731
     try:
         run_analysis_bench(gold or DEFAULT_GOLD, data or DEFAULT_DATA_ROOT, analyze_fn)
     except GoldDataMissing as missing:
@@ -468,9 +486,26 @@ def bench_analysis(
         raise typer.Exit(2)
 
 
+@bench_app.command("entities")
+def bench_entities(
+    gold: Path = typer.Option(None, "--gold", help="Gold JSONL (default: the one in tests/fixtures/gold)."),
+    data: Path = typer.Option(None, "--data", help="Root of the datasets the gold refers to (default: ../shared/data)."),
+    no_encoder: bool = typer.Option(False, "--no-encoder", help="Resolve without encoder vectors."),
+) -> None:
+    """The entity resolver alone on the gold set's mentions: merging precision and recall per language."""
+    from rashomon.bench.entities import run_entities_bench
+    from rashomon.datasets.gold import DEFAULT_DATA_ROOT, DEFAULT_GOLD, GoldDataMissing
+
+    try:
+        run_entities_bench(gold or DEFAULT_GOLD, data or DEFAULT_DATA_ROOT, False if no_encoder else None)
+    except GoldDataMissing as missing:
+        err.print(f"error: {missing}", markup=False)
+        raise typer.Exit(2)
+
+
 def _bench_encoder(cache: Optional[Path], inputs: str):
     """The encoder for a bench, kept in ``cache`` between runs when given; unreadable data is one error line."""
-    from rashomon.bench.similarity import bench_encoder
+    from rashomon.embed.cache import bench_encoder
 
     def refuse(problem: Exception) -> None:
         err.print(f"error: {inputs}: {problem}", markup=False)
@@ -673,6 +708,122 @@ def bench_corpus_from_pairs(
 
     n = corpus_from_pairs(str(pairs), str(out_file))
     out.print(f"wrote {n} articles to {out_file}", markup=False, highlight=False)
+
+
+CacheOption = typer.Option(None, "--cache", help="Keep encodings in this .npz between runs (same vectors, much faster reruns).")
+ModelOut = typer.Option(..., "--out", dir_okay=False, help="Where to write the model JSON.")
+
+
+def _save(model, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    model.save(path)
+    out.print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)", markup=False, highlight=False)
+
+
+@train_app.command("similarity")
+def train_similarity(
+    pairs: Path = typer.Argument(..., exists=True, dir_okay=False, help="SemEval-2022 Task 8 pairs CSV."),
+    out_path: Path = ModelOut,
+    folds: int = typer.Option(10, "--folds", min=2, help="Grouped folds for every choice."),
+    seed: int = typer.Option(0, "--seed", help="Fold seed."),
+    nested: bool = typer.Option(False, "--nested", help="Also rerun the search per outer fold (slow)."),
+    verbose: bool = typer.Option(False, "--verbose", help="Print every candidate spec."),
+    cache: Optional[Path] = CacheOption,
+) -> None:
+    """The story-similarity combiner (rashomon/stories/data/similarity.json)."""
+    from rashomon.learn.train_similarity import train
+
+    with _bench_encoder(cache, str(pairs)) as encoder:
+        similarity = train(pairs, encoder, folds, seed, nested=nested, verbose=verbose)
+    _save(similarity, out_path)
+
+
+@train_app.command("stance")
+def train_stance(
+    bodies: Path = typer.Argument(..., exists=True, dir_okay=False, help="FNC-1 bodies CSV (Body ID, articleBody)."),
+    stances: Path = typer.Argument(..., exists=True, dir_okay=False, help="FNC-1 stances CSV (Headline, Body ID, Stance)."),
+    out_path: Path = ModelOut,
+    seed: Optional[int] = typer.Option(None, "--seed", help="Split seed (the bench reads it from the model)."),
+    quiet: bool = typer.Option(False, "--quiet", help="Do not print every candidate of the search."),
+    cache: Optional[Path] = CacheOption,
+) -> None:
+    """The stance model (rashomon/compare/data/stance.json) on FNC-1's training release."""
+    from rashomon.datasets.fnc1 import SPLIT_SEED
+    from rashomon.learn.train_stance import train
+
+    with _bench_encoder(cache, f"{bodies} / {stances}") as encoder:
+        model = train(bodies, stances, encoder, SPLIT_SEED if seed is None else seed, verbose=not quiet)
+    _save(model, out_path)
+
+
+@train_app.command("persuasion")
+def train_persuasion(
+    data: Path = typer.Argument(..., exists=True, file_okay=False,
+                                help="The semeval2023-task3 folder (en/ fr/ ge/ it/ po/ ru/)."),
+    out_path: Path = ModelOut,
+    steps: int = typer.Option(300, "--steps", min=1, help="Adam steps of every fit."),
+    cache: Optional[Path] = CacheOption,
+) -> None:
+    """The persuasion model (rashomon/persuasion/data/persuasion.json): techniques, genre, frames."""
+    from rashomon.learn.train_persuasion import train
+
+    with _bench_encoder(cache, str(data)) as encoder:
+        model = train(data, encoder, steps=steps)
+    _save(model, out_path)
+
+
+@train_app.command("propaganda")
+def train_propaganda(
+    articles_dir: Path = typer.Argument(..., exists=True, file_okay=False, help="Folder of article<ID>.txt files."),
+    labels_dir: Path = typer.Argument(..., exists=True, file_okay=False,
+                                      help="Folder of *.task-flc-tc.labels files (id, technique, start, end)."),
+    out_path: Path = ModelOut,
+    steps: int = typer.Option(300, "--steps", min=1, help="Adam steps of every fit."),
+    cache: Optional[Path] = CacheOption,
+) -> None:
+    """The span technique classifier (rashomon/persuasion/data/propaganda.json) on PTC."""
+    from rashomon.learn.train_propaganda import train
+
+    with _bench_encoder(cache, f"{articles_dir} / {labels_dir}") as encoder:
+        model = train(articles_dir, labels_dir, encoder, steps=steps)
+    _save(model, out_path)
+
+
+@train_app.command("study-persuasion")
+def train_study_persuasion(
+    data: Path = typer.Argument(..., exists=True, file_okay=False,
+                                help="The semeval2023-task3 folder (en/ fr/ ge/ it/ po/ ru/)."),
+    lang: str = typer.Option(..., "--lang", help="The language to study (po or pl, en, ...)."),
+    folds: int = typer.Option(0, "--folds", min=0, help="Also cross-validate the shipped spec over this many folds."),
+    cache: Optional[Path] = CacheOption,
+) -> None:
+    """How far the technique model is from its ceiling in one language (a diagnostic; writes nothing)."""
+    from rashomon.learn.study_persuasion import study
+
+    if folds and folds < 3:
+        err.print("error: --folds needs at least 3 (one fold to score, one to choose thresholds, the rest to fit)",
+                  markup=False)
+        raise typer.Exit(2)
+    with _bench_encoder(cache, str(data)) as encoder:
+        scores = study(str(data), lang, encoder, folds=folds)
+    out.print(" ".join(f"{name}={value:.4f}" for name, value in scores.items()), markup=False, highlight=False)
+
+
+@train_app.command("audit-cues")
+def train_audit_cues(
+    data: Path = typer.Argument(..., exists=True, file_okay=False,
+                                help="The semeval2023-task3 folder (en/ fr/ ge/ it/ po/ ru/)."),
+    min_hits: int = typer.Option(15, "--min-hits", min=1, help="List only cue words with this many hits or more."),
+    worst: int = typer.Option(30, "--worst", min=0, help="How many cue words to list."),
+) -> None:
+    """How often each cue word sits inside an annotator's span of its technique (training articles only)."""
+    from rashomon.learn.audit_cues import cue_hit_rates, report
+
+    rates = cue_hit_rates(data)
+    if not rates:
+        err.print(f"error: no cue hits in articles with span files under {data}", markup=False)
+        raise typer.Exit(2)
+    report(rates, min_hits, worst)
 
 
 if __name__ == "__main__":

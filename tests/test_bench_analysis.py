@@ -12,17 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from rashomon.bench.analysis import (
-    GoldDataMissing,
-    gold_as_system,
-    gold_doc_from_record,
-    load_gold,
-    read_gold_records,
-    repair_text,
-    run_analysis_bench,
-    score,
-    speaker_string_matches,
-)
+from rashomon.bench.analysis import gold_as_system, run_analysis_bench, score, speaker_string_matches
+from rashomon.datasets import repair_text
+from rashomon.datasets.gold import GoldDataMissing, gold_doc_from_record, load_gold, read_gold_records
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "fixtures" / "gold" / "gold.jsonl"

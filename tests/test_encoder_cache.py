@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rashomon.bench.similarity import CachedEncoder, encoder_cached_in
+from rashomon.embed.cache import CachedEncoder, encoder_cached_in
 from rashomon.embed import get_encoder
 
 

@@ -37,7 +37,7 @@ def test_shipped_model_loads_and_predicts_every_technique_genre_and_frame():
     assert model.techniques.thresholds.shape == (len(TECHNIQUES),)
     text = "Brutal regime thugs crushed the protest.\n\nThe so-called experts lied again!\n\nOfficials said talks continue."
     (f,) = featurize([(text, "en")])
-    proba = model.paragraph_proba(f)
+    proba = model.predict_proba(f)
     assert proba.shape == (3, len(TECHNIQUES))
     assert np.all((proba >= 0) & (proba <= 1))
     # The split and its test scores are recorded in the artifact.
@@ -134,11 +134,9 @@ def _tiny_corpus(root):
 
 
 def test_training_runs_end_to_end_and_the_bench_prints_its_last_line(tmp_path):
-    from rashomon.learn.train_persuasion import main
-
     _tiny_corpus(tmp_path / "data")
     out = tmp_path / "model.json"
-    main(["--data", str(tmp_path / "data"), "--out", str(out), "--steps", "40"])
+    run_cli("train", "persuasion", str(tmp_path / "data"), "--out", str(out), "--steps", "40", cwd=tmp_path, check_ok=True)
     model = PersuasionModel.load(out)
     assert model.info["split"]["articles"]["test"] > 0
     # Gold spans: each labelled paragraph's first word, for its first technique.
@@ -167,7 +165,8 @@ def test_training_runs_end_to_end_and_the_bench_prints_its_last_line(tmp_path):
 def test_span_scores_count_where_the_shown_spans_sit():
     from types import SimpleNamespace
 
-    from rashomon.bench.persuasion import LabelledArticle, span_scores
+    from rashomon.bench.persuasion import span_scores
+    from rashomon.datasets.semeval2023 import LabelledArticle
     from rashomon.persuasion.analyse import TechniqueSpan
     from rashomon.persuasion.segment import paragraphs
 
@@ -211,41 +210,37 @@ def test_the_bench_refuses_data_it_cannot_score_in_one_line_and_exits_2(tmp_path
     assert "no span file article<ID>-labels-subtask-3.txt for any test article under" in line and str(empty) in line
 
 
-def test_language_study_prints_every_variant_on_the_held_out_split(tmp_path, capsys):
-    from rashomon.learn.study_persuasion import main
-
+def test_language_study_prints_every_variant_on_the_held_out_split(tmp_path):
     _tiny_corpus(tmp_path / "data")
-    main(["--data", str(tmp_path / "data"), "--lang", "fr"])
-    last = capsys.readouterr().out.strip().splitlines()[-1]
+    result = run_cli("train", "study-persuasion", str(tmp_path / "data"), "--lang", "fr", cwd=tmp_path, check_ok=True)
+    last = result.stdout.decode().strip().splitlines()[-1]
     scores = dict(item.split("=") for item in last.split())
     assert list(scores) == ["shipped-spec", "ceiling", "own-language", "weighted-x2", "weighted-x3", "cue-by-language"]
     # Thresholds chosen on the test split itself find the learnable loaded paragraphs.
     assert float(scores["ceiling"]) > 0.5
-    with pytest.raises(SystemExit, match="no test paragraphs in language 'de'"):
-        main(["--data", str(tmp_path / "data"), "--lang", "ge"])
+    refused = run_cli("train", "study-persuasion", str(tmp_path / "data"), "--lang", "ge", cwd=tmp_path)
+    assert refused.returncode == 2 and "no test paragraphs in language 'de'" in refused.stderr.decode()
 
 
-def test_language_study_cross_validates_over_folds_of_all_articles(tmp_path, capsys):
-    from rashomon.learn.study_persuasion import main
-
+def test_language_study_cross_validates_over_folds_of_all_articles(tmp_path):
     _tiny_corpus(tmp_path / "data")
-    main(["--data", str(tmp_path / "data"), "--lang", "en", "--folds", "3"])
-    captured = capsys.readouterr()
-    scores = dict(item.split("=") for item in captured.out.strip().splitlines()[-1].split())
-    folds = [float(f) for f in next(line for line in captured.err.splitlines() if line.startswith("cv folds")).split()[2:]]
+    result = run_cli("train", "study-persuasion", str(tmp_path / "data"), "--lang", "en", "--folds", "3",
+                     cwd=tmp_path, check_ok=True)
+    stdout, stderr = result.stdout.decode(), result.stderr.decode()
+    scores = dict(item.split("=") for item in stdout.strip().splitlines()[-1].split())
+    folds = [float(f) for f in next(line for line in stderr.splitlines() if line.startswith("cv folds")).split()[2:]]
     assert len(folds) == 3
     assert float(scores["cv-mean"]) == pytest.approx(sum(folds) / 3, abs=1e-4)
     # Every fold holds learnable loaded paragraphs, so each one finds them.
     assert min(folds) > 0.5
-    genre = [float(f) for f in next(line for line in captured.err.splitlines()
+    genre = [float(f) for f in next(line for line in stderr.splitlines()
                                     if line.startswith("genre cv folds")).split()[3:]]
     assert len(genre) == 3 and float(scores["genre-cv-mean"]) == pytest.approx(sum(genre) / 3, abs=1e-4)
     # The tiny corpus's genre follows its paragraphs (opinion pieces open on the other loaded sentence).
     assert min(genre) > 0.5
     # Two folds would leave nothing to fit on once one scores and one chooses thresholds.
-    with pytest.raises(SystemExit) as refused:
-        main(["--data", str(tmp_path / "data"), "--lang", "en", "--folds", "2"])
-    assert refused.value.code == 2 and "--folds needs at least 3" in capsys.readouterr().err
+    refused = run_cli("train", "study-persuasion", str(tmp_path / "data"), "--lang", "en", "--folds", "2", cwd=tmp_path)
+    assert refused.returncode == 2 and "--folds needs at least 3" in refused.stderr.decode()
 
 
 def test_propaganda_bench_prints_micro_f1(tmp_path):
@@ -381,9 +376,7 @@ def test_measuring_compounds_are_not_how_a_source_names_an_actor():
     assert _named("A 10-day pause of the US-backed SDF.", "en", ["SDF"])["SDF"] == {"US-backed": 1}
 
 
-def test_cue_audit_reports_how_often_each_cue_sits_in_a_gold_span(tmp_path, capsys):
-    from rashomon.learn.audit_cues import main
-
+def test_cue_audit_reports_how_often_each_cue_sits_in_a_gold_span(tmp_path):
     _tiny_corpus(tmp_path / "data")
     en = tmp_path / "data" / "en"
     spans = en / "train-labels-subtask-3-spans"
@@ -394,8 +387,7 @@ def test_cue_audit_reports_how_often_each_cue_sits_in_a_gold_span(tmp_path, caps
         if at >= 0:
             (spans / f"article{article_id}-labels-subtask-3.txt").write_text(
                 f"{article_id}\tDoubt\t{at}\t{at + 9}\n", encoding="utf-8")
-    main(["--data", str(tmp_path / "data"), "--min-hits", "1"])
-    out = capsys.readouterr().out
+    out = run_cli("train", "audit-cues", str(tmp_path / "data"), "--min-hits", "1", cwd=tmp_path, check_ok=True).stdout.decode()
     assert re.search(r"^en\s+doubt\s+Doubt\s+\d+\s+100\.0%$", out, re.M), out
     assert re.search(r"^\s+en labels\s+'traitors': 0\.0% of \d+$", out, re.M), out
     # French has no span files: none of its hits is counted.

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import run_cli
 
-from rashomon.bench.stance import fnc_score, macro_f1, read_fnc, rows_in, run_stance_bench, split_of
+from rashomon.bench.stance import run_stance_bench
 from rashomon.compare.stance import STANCES, StanceModel, StancePair, pair_reasons
+from rashomon.datasets.fnc1 import fnc_score, macro_f1, read_fnc, rows_in, split_of
 from rashomon.embed import get_encoder
 
 FNC = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "fnc1"
@@ -153,11 +155,9 @@ def _fixture(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def test_training_end_to_end_on_a_tiny_fixture(tmp_path):
-    from rashomon.learn.train_stance import main as train_main
-
     bodies_csv, stances_csv = _fixture(tmp_path)
     out = tmp_path / "model.json"
-    train_main(["--bodies", str(bodies_csv), "--stances", str(stances_csv), "--out", str(out), "--quiet"])
+    run_cli("train", "stance", str(bodies_csv), str(stances_csv), "--out", str(out), "--quiet", cwd=tmp_path, check_ok=True)
     data = json.loads(out.read_text("utf-8"))
     assert data["training"]["split"]["pairs"]["test"] > 0
     trained = StanceModel.load(out)

@@ -32,8 +32,8 @@ from typing import Sequence
 import numpy as np
 
 from rashomon.artifacts import load_json_artifact
-
 from rashomon.lang.resources import word_list
+from rashomon.linear import LinearModel, named_design
 
 STANCES = ("agree", "disagree", "discuss", "unrelated")
 RELATED = STANCES[:3]
@@ -298,69 +298,60 @@ def feature_matrix(prepared: Sequence[Prepared]) -> tuple[np.ndarray, dict[str, 
     return raw, blocks
 
 
+def batched_features(pairs: Sequence[StancePair], encoder=None, batch: int = 4000) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """``feature_matrix`` of many pairs, prepared in batches: one encoder call per batch (the encoder is slow per
+    call), without holding every text's vectors at once."""
+    raws, blocks = [], {}
+    for start in range(0, len(pairs), batch):
+        raw, block = feature_matrix(prepare(pairs[start : start + batch], encoder))
+        raws.append(raw)
+        for name, values in block.items():
+            blocks.setdefault(name, []).append(values)
+    return np.vstack(raws), {k: np.vstack(v) for k, v in blocks.items()}
+
+
 # --- the model ---------------------------------------------------------------------
 
 
-@dataclass
-class SoftmaxStage:
-    """``softmax(standardised(inputs + products) @ W + sum(block @ V_block) + b)``."""
+def stage_to_dict(stage: LinearModel) -> dict:
+    """A stage in the layout of the shipped artifact (8 decimals; 6 for the vector blocks)."""
+    return {
+        "classes": list(stage.classes),
+        "inputs": list(stage.inputs or []),
+        "products": [list(p) for p in stage.products],
+        "mean": _rounded(stage.mean),
+        "scale": _rounded(stage.scale),
+        "weights": [_rounded(row) for row in stage.weights],
+        "bias": _rounded(stage.bias),
+        "blocks": {name: [_rounded(row, 6) for row in m] for name, m in stage.blocks.items()},
+    }
 
-    classes: list[str]
-    inputs: list[str]
-    products: list[tuple[str, str]]
-    mean: np.ndarray
-    scale: np.ndarray
-    weights: np.ndarray  # (d, C)
-    bias: np.ndarray  # (C,)
-    blocks: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (dim, C), applied to raw block values
 
-    def design(self, raw: np.ndarray) -> np.ndarray:
-        return design_matrix(raw, self.inputs, self.products)
+def stage_from_dict(data: dict) -> LinearModel:
+    """A softmax stage over ``standardised(inputs + products)`` plus raw vector blocks."""
+    unknown = [n for n in data["inputs"] if n not in _INDEX] + [b for b in data["blocks"] if b not in VECTOR_BLOCKS]
+    if unknown:
+        raise ValueError(f"stance model reads features this code lacks: {unknown}; retrain it")
+    return LinearModel(
+        weights=np.asarray(data["weights"], dtype=np.float64).reshape(-1, len(data["classes"])),
+        bias=np.asarray(data["bias"], dtype=np.float64),
+        link="softmax",
+        classes=list(data["classes"]),
+        inputs=list(data["inputs"]),
+        products=[(a, b) for a, b in data["products"]],
+        mean=np.asarray(data["mean"], dtype=np.float64),
+        scale=np.asarray(data["scale"], dtype=np.float64),
+        blocks={k: np.asarray(v, dtype=np.float64) for k, v in data["blocks"].items()},
+    )
 
-    def logits(self, raw: np.ndarray, blocks: dict[str, np.ndarray]) -> np.ndarray:
-        z = ((self.design(raw) - self.mean) / self.scale) @ self.weights + self.bias
-        for name, matrix in self.blocks.items():
-            z = z + blocks[name] @ matrix
-        return z
 
-    def proba(self, raw: np.ndarray, blocks: dict[str, np.ndarray]) -> np.ndarray:
-        z = self.logits(raw, blocks)
-        z = z - z.max(axis=1, keepdims=True)
-        e = np.exp(z)
-        return e / e.sum(axis=1, keepdims=True)
-
-    def to_dict(self) -> dict:
-        return {
-            "classes": list(self.classes),
-            "inputs": list(self.inputs),
-            "products": [list(p) for p in self.products],
-            "mean": _rounded(self.mean),
-            "scale": _rounded(self.scale),
-            "weights": [_rounded(row) for row in self.weights],
-            "bias": _rounded(self.bias),
-            "blocks": {name: [_rounded(row, 6) for row in m] for name, m in self.blocks.items()},
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "SoftmaxStage":
-        unknown = [n for n in data["inputs"] if n not in _INDEX] + [b for b in data["blocks"] if b not in VECTOR_BLOCKS]
-        if unknown:
-            raise ValueError(f"stance model reads features this code lacks: {unknown}; retrain it")
-        return cls(
-            classes=list(data["classes"]),
-            inputs=list(data["inputs"]),
-            products=[(a, b) for a, b in data["products"]],
-            mean=np.asarray(data["mean"], dtype=np.float64),
-            scale=np.asarray(data["scale"], dtype=np.float64),
-            weights=np.asarray(data["weights"], dtype=np.float64).reshape(-1, len(data["classes"])),
-            bias=np.asarray(data["bias"], dtype=np.float64),
-            blocks={k: np.asarray(v, dtype=np.float64) for k, v in data["blocks"].items()},
-        )
+def stage_proba(stage: LinearModel, raw: np.ndarray, blocks: dict[str, np.ndarray]) -> np.ndarray:
+    """A stage's probabilities from raw features (``FEATURE_NAMES`` columns) and the vector blocks it reads."""
+    return stage.predict_proba(stage.design(raw, _INDEX), blocks)
 
 
 def design_matrix(raw: np.ndarray, inputs: Sequence[str], products: Sequence[tuple[str, str]]) -> np.ndarray:
-    columns = [raw[:, _INDEX[n]] for n in inputs] + [raw[:, _INDEX[a]] * raw[:, _INDEX[b]] for a, b in products]
-    return np.column_stack(columns) if columns else np.zeros((raw.shape[0], 0))
+    return named_design(raw, _INDEX, inputs, products)
 
 
 def _rounded(values, digits: int = 8) -> list[float]:
@@ -369,8 +360,8 @@ def _rounded(values, digits: int = 8) -> list[float]:
 
 @dataclass
 class StanceModel:
-    related: SoftmaxStage  # classes ("unrelated", "related")
-    stance: SoftmaxStage  # classes RELATED
+    related: LinearModel  # softmax over ("unrelated", "related")
+    stance: LinearModel  # softmax over RELATED
     info: dict = field(default_factory=dict)
 
     @classmethod
@@ -380,18 +371,19 @@ class StanceModel:
 
     @classmethod
     def from_dict(cls, data: dict) -> "StanceModel":
-        return cls(SoftmaxStage.from_dict(data["related"]), SoftmaxStage.from_dict(data["stance"]), data.get("training", {}))
+        return cls(stage_from_dict(data["related"]), stage_from_dict(data["stance"]), data.get("training", {}))
 
     def to_dict(self) -> dict:
-        return {"stances": list(STANCES), "related": self.related.to_dict(), "stance": self.stance.to_dict(), "training": self.info}
+        return {"stances": list(STANCES), "related": stage_to_dict(self.related), "stance": stage_to_dict(self.stance),
+                "training": self.info}
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8")
 
     def proba_from_features(self, raw: np.ndarray, blocks: dict[str, np.ndarray]) -> np.ndarray:
         """(n, 4) in STANCES order: P(related) times the stance split, and P(unrelated)."""
-        related = self.related.proba(raw, blocks)[:, self.related.classes.index("related")]
-        split = self.stance.proba(raw, blocks)
+        related = stage_proba(self.related, raw, blocks)[:, self.related.classes.index("related")]
+        split = stage_proba(self.stance, raw, blocks)
         out = np.zeros((raw.shape[0], len(STANCES)))
         for j, name in enumerate(self.stance.classes):
             out[:, STANCES.index(name)] = related * split[:, j]

@@ -1,6 +1,6 @@
 """How often each cue word sits inside an annotator's span of its technique.
 
-    python -m rashomon.learn.audit_cues --data ../shared/data/semeval2023-task3 [--min-hits 15] [--worst 30]
+    rashomon train audit-cues ../shared/data/semeval2023-task3 [--min-hits 15] [--worst 30]
 
 The cue lists (``rashomon/persuasion/data/<code>/cues.txt``) do two jobs: their
 counts are features of the paragraph model, and their hits become the spans a
@@ -15,13 +15,12 @@ least often: candidates to drop from the span rule or from the lists.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Sequence, TextIO
 
-from rashomon.bench.persuasion import SEMEVAL_LANGUAGES, read_gold_spans, read_language_dir, spans_meet, split_of
+from rashomon.datasets.semeval2023 import SEMEVAL_LANGUAGES, read_gold_spans, read_language_dir, spans_meet, split_of
 from rashomon.persuasion.cues import SECTION_TECHNIQUE, find_cues
 
 
@@ -61,19 +60,3 @@ def report(rates: dict[tuple[str, str, str], list[int]], min_hits: int = 15, wor
     print(f"cue words with {min_hits}+ hits that meet a gold span least often:", file=out)
     for share, negative_hits, (language, section, word) in frequent[:worst]:
         print(f"  {language} {section:13s} {word!r}: {share:.1%} of {-negative_hits}", file=out)
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", required=True, help="the SemEval-2023 Task 3 release (en/, fr/, ge/, ...)")
-    parser.add_argument("--min-hits", type=int, default=15, help="list only cue words with this many hits or more")
-    parser.add_argument("--worst", type=int, default=30, help="how many cue words to list")
-    args = parser.parse_args(argv)
-    rates = cue_hit_rates(args.data)
-    if not rates:
-        parser.exit(2, f"error: no cue hits in articles with span files under {args.data}\n")
-    report(rates, args.min_hits, args.worst)
-
-
-if __name__ == "__main__":
-    main()

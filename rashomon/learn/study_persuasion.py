@@ -1,6 +1,6 @@
 """How far can the persuasion model go in one language? A ceiling study on the held-out split.
 
-    python -m rashomon.learn.study_persuasion --data ../shared/data/semeval2023-task3 --lang pl \
+    rashomon train study-persuasion ../shared/data/semeval2023-task3 --lang pl [--folds 5] \
         [--cache /tmp/persuasion_enc.npz]
 
 Polish stays 0.10 below the SemEval anchors while the other languages reach
@@ -27,16 +27,15 @@ A developer's diagnostic, not a benchmark: nothing here changes the shipped mode
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
-from rashomon.bench.persuasion import SEMEVAL_LANGUAGES, in_part, iso_language, multilabel_scores, read_language_dir
-from rashomon.bench.splits import bucket
-from rashomon.learn.train_persuasion import Part, _argmax, choose_class_offsets, choose_thresholds, fit_linear, head_of
+from rashomon.datasets.semeval2023 import SEMEVAL_LANGUAGES, in_part, iso_language, multilabel_scores, read_language_dir
+from rashomon.datasets.splits import bucket
+from rashomon.learn.train_persuasion import Part, _argmax, choose_class_offsets, choose_thresholds
+from rashomon.linear import fit_adam
 from rashomon.persuasion.cues import SECTIONS
 from rashomon.persuasion.model import GENRES, TECHNIQUES, TRAINED_LANGUAGES, featurize, shipped_model
 
@@ -77,8 +76,8 @@ def cross_validated(articles, features, language: str, l2: float, weighting: str
             continue
         xt, yt, _ = rows(lambda f: f not in (k, thresholds_fold))
         xv, yv, _ = rows(lambda f: f == thresholds_fold)
-        head = head_of(fit_linear(xt, yt, l2, "sigmoid", weighting), TECHNIQUES, "sigmoid")
-        pred = head.proba(xs[target]) >= choose_thresholds(yv, head.proba(xv))
+        head = fit_adam(xt, yt, l2, "sigmoid", weighting, classes=TECHNIQUES)
+        pred = head.predict_proba(xs[target]) >= choose_thresholds(yv, head.predict_proba(xv))
         scores.append(multilabel_scores(ys[target], pred, TECHNIQUES)["micro_f1"])
     return scores
 
@@ -94,9 +93,9 @@ def cross_validated_genre(articles, features, l2: float, weighting: str, folds: 
             continue
         xt, yt = part(lambda f: f not in (k, offsets_fold)).article_xy("genre")
         xv, yv = part(lambda f: f == offsets_fold).article_xy("genre")
-        head = head_of(fit_linear(xt, yt, l2, "softmax", weighting), GENRES, "softmax")
-        offsets = choose_class_offsets(yv, head.logits(xv), GENRES)
-        scores.append(multilabel_scores(ys, _argmax(head.logits(xs) + offsets), GENRES)["macro_f1"])
+        head = fit_adam(xt, yt, l2, "softmax", weighting, classes=GENRES)
+        offsets = choose_class_offsets(yv, head.decision_function(xv), GENRES)
+        scores.append(multilabel_scores(ys, _argmax(head.decision_function(xs) + offsets), GENRES)["macro_f1"])
     return scores
 
 
@@ -117,14 +116,14 @@ def study(data_root: str, language: str, encoder=None, log=None, folds: int = 0)
     (xt, yt, lt), (xv, yv, lv), (xs, ys, ls) = part("train"), part("validation"), part("test")
     target = ls == language
     if not target.any():
-        raise SystemExit(f"{data_root}: no test paragraphs in language {language!r}")
+        raise ValueError(f"{data_root}: no test paragraphs in language {language!r}")
 
     def micro(pred: np.ndarray) -> float:
         return round(multilabel_scores(ys[target], pred, TECHNIQUES)["micro_f1"], 4)
 
     def fitted(x_train, y_train, x_val, x_test):
-        head = head_of(fit_linear(x_train, y_train, l2, "sigmoid", weighting), TECHNIQUES, "sigmoid")
-        return head.proba(x_val), head.proba(x_test)
+        head = fit_adam(x_train, y_train, l2, "sigmoid", weighting, classes=TECHNIQUES)
+        return head.predict_proba(x_val), head.predict_proba(x_test)
 
     scores: dict[str, float] = {}
     pv, ps = fitted(xt, yt, xv, xs)
@@ -155,23 +154,3 @@ def study(data_root: str, language: str, encoder=None, log=None, folds: int = 0)
             scores[f"{name}-mean"] = round(float(np.mean(per_fold)), 4)
             scores[f"{name}-sd"] = round(float(np.std(per_fold)), 4)
     return scores
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", required=True, help="the semeval2023-task3 folder (en/ fr/ ge/ it/ po/ ru/)")
-    parser.add_argument("--lang", required=True, help="the language to study (po or pl, en, ...)")
-    parser.add_argument("--cache", default=None, help="encoder cache .npz (as for training)")
-    parser.add_argument("--folds", type=int, default=0, help="also cross-validate the shipped spec over this many folds")
-    args = parser.parse_args(argv)
-    if args.folds and args.folds < 3:
-        parser.error("--folds needs at least 3 (one fold to score, one to choose thresholds, the rest to fit)")
-    from rashomon.bench.similarity import encoder_cached_in
-
-    with encoder_cached_in(args.cache) as encoder:
-        scores = study(args.data, args.lang, encoder, folds=args.folds)
-    print(" ".join(f"{name}={value:.4f}" for name, value in scores.items()))
-
-
-if __name__ == "__main__":
-    main()

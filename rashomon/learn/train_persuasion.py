@@ -1,13 +1,11 @@
 """Train the persuasion model (techniques per paragraph, genre, frames) on SemEval-2023 Task 3.
 
-    python -m rashomon.learn.train_persuasion --data ../shared/data/semeval2023-task3 \
+    rashomon train persuasion ../shared/data/semeval2023-task3 \
         --out rashomon/persuasion/data/persuasion.json [--cache /tmp/persuasion_enc.npz]
 
-(``rashomon train persuasion`` is not a command: training is a developer step.)
-
 Deterministic: the split is a hash of language and article id
-(``rashomon.bench.persuasion.split_of``); every fit is full-batch Adam from
-zero in numpy with a fixed number of steps, so the same data gives the same
+(``rashomon.datasets.semeval2023.split_of``); every fit is full-batch Adam from
+zero in numpy (``rashomon.linear.fit_adam``) with a fixed number of steps, so the same data gives the same
 weights. Articles split three ways per language: test (20%, never read here
 for fitting or choosing), validation (20% of the rest: the L2 strength, the
 class weighting and every threshold) and train. The chosen spec is refitted on
@@ -22,7 +20,6 @@ lets each language keep its own base rates.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from dataclasses import dataclass
@@ -31,7 +28,7 @@ from typing import Sequence
 
 import numpy as np
 
-from rashomon.bench.persuasion import (
+from rashomon.datasets.semeval2023 import (
     SEMEVAL_LANGUAGES,
     SPLIT_RULE,
     SPLIT_SEED,
@@ -44,94 +41,22 @@ from rashomon.bench.persuasion import (
     multilabel_scores,
     read_language_dir,
 )
+from rashomon.linear import ADAM_LEARNING_RATE, ADAM_STEPS, LinearModel, fit_adam, shift_thresholds
 from rashomon.persuasion.model import (
     FRAMES,
     GENRES,
     TECHNIQUES,
     ArticleFeatures,
-    LinearHead,
     PersuasionModel,
     article_design,
     featurize,
     paragraph_design,
 )
 
-STEPS = 300
-LEARNING_RATE = 0.05
+STEPS = ADAM_STEPS
 L2_GRID = (1e-2, 3e-2, 1e-1, 3e-1)
 WEIGHTINGS = ("none", "sqrt")
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.91, 0.025), 3)
-
-
-@dataclass
-class Fitted:
-    weights: np.ndarray  # on raw inputs (standardisation folded in)
-    bias: np.ndarray
-
-
-def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale < 1e-8] = 1.0
-    return mean, scale
-
-
-def fit_linear(x: np.ndarray, y: np.ndarray, l2: float, kind: str, weighting: str = "none",
-               steps: int = STEPS, lr: float = LEARNING_RATE) -> Fitted:
-    """Logistic regression (one-vs-rest sigmoid or softmax) by full-batch Adam from zero.
-
-    ``y`` is (n, C) 0/1. Weighting "sqrt" up-weights positives (sigmoid) or
-    rare classes (softmax) by the square root of their rarity: enough for rare
-    techniques to shape the fit, not so much that thresholds cannot undo it.
-    """
-    mean, scale = _standardise(x)
-    z = (x - mean) / scale
-    n, d = z.shape
-    c = y.shape[1]
-    y = y.astype(np.float64)
-    if weighting == "sqrt":
-        pos = np.clip(y.sum(axis=0), 1, None)
-        if kind == "sigmoid":
-            pos_weight = np.sqrt((n - pos) / pos)
-            sample = 1.0 + y * (pos_weight - 1.0)  # (n, C)
-        else:
-            per_class = np.sqrt(n / (c * pos))
-            sample = (y @ per_class)[:, None] * np.ones((1, c))
-    else:
-        sample = np.ones((n, c))
-    w = np.zeros((d, c))
-    b = np.zeros(c)
-    if kind == "sigmoid":
-        prior = np.clip(y.mean(axis=0), 1e-4, 1 - 1e-4)
-        b = np.log(prior / (1 - prior))
-    m_w = np.zeros_like(w); v_w = np.zeros_like(w); m_b = np.zeros_like(b); v_b = np.zeros_like(b)
-    beta1, beta2, eps = 0.9, 0.999, 1e-8
-    for step in range(1, steps + 1):
-        logits = z @ w + b
-        if kind == "sigmoid":
-            p = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
-            g = sample * (p - y) / n
-        else:
-            logits -= logits.max(axis=1, keepdims=True)
-            e = np.exp(logits)
-            p = e / e.sum(axis=1, keepdims=True)
-            g = sample[:, :1] * (p - y) / n
-        grad_w = z.T @ g + l2 * w
-        grad_b = g.sum(axis=0)
-        m_w = beta1 * m_w + (1 - beta1) * grad_w
-        v_w = beta2 * v_w + (1 - beta2) * grad_w**2
-        m_b = beta1 * m_b + (1 - beta1) * grad_b
-        v_b = beta2 * v_b + (1 - beta2) * grad_b**2
-        correction = np.sqrt(1 - beta2**step) / (1 - beta1**step)
-        w -= lr * correction * m_w / (np.sqrt(v_w) + eps)
-        b -= lr * correction * m_b / (np.sqrt(v_b) + eps)
-    folded = w / scale[:, None]
-    return Fitted(folded, b - mean @ folded)
-
-
-def head_of(fit: Fitted, classes: Sequence[str], kind: str, thresholds=None) -> LinearHead:
-    return LinearHead(list(classes), fit.weights, fit.bias, kind,
-                      None if thresholds is None else np.asarray(thresholds, dtype=np.float64))
 
 
 def choose_thresholds(gold: np.ndarray, proba: np.ndarray, passes: int = 3) -> np.ndarray:
@@ -173,7 +98,7 @@ def choose_thresholds(gold: np.ndarray, proba: np.ndarray, passes: int = 3) -> n
 OFFSET_GRID = (-1.0, -0.5, -0.25, 0.0, 0.25, 0.5, 1.0)
 
 
-def _decide_by_language(head: LinearHead, proba: np.ndarray, languages: np.ndarray) -> np.ndarray:
+def _decide_by_language(head: LinearModel, proba: np.ndarray, languages: np.ndarray) -> np.ndarray:
     out = np.zeros(proba.shape, dtype=bool)
     for lang in set(languages.tolist()):
         mask = languages == lang
@@ -187,8 +112,6 @@ def choose_language_offsets(gold: np.ndarray, proba: np.ndarray, languages: np.n
     One number per language, not per technique: validation holds 20-90
     articles a language, too few to tune 23 cuts each without chasing noise.
     """
-    from rashomon.persuasion.model import shift_thresholds
-
     offsets = {}
     for lang in sorted(set(languages.tolist())):
         mask = languages == lang
@@ -303,8 +226,7 @@ def train(data_root: str | Path, encoder=None, log=None, steps: int = STEPS,
     search = []
     for weighting in weightings:
         for l2 in l2_grid:
-            fit = fit_linear(xt, yt, l2, "sigmoid", weighting, steps)
-            proba = head_of(fit, TECHNIQUES, "sigmoid").proba(xv)
+            proba = fit_adam(xt, yt, l2, "sigmoid", weighting, steps, classes=TECHNIQUES).predict_proba(xv)
             thresholds = choose_thresholds(yv, proba)
             micro = multilabel_scores(yv, proba >= thresholds, TECHNIQUES)["micro_f1"]
             search.append({"l2": l2, "weighting": weighting, "validation_micro_f1": round(micro, 4)})
@@ -313,14 +235,15 @@ def train(data_root: str | Path, encoder=None, log=None, steps: int = STEPS,
                 best = (micro, l2, weighting, thresholds, proba)
     micro, l2, weighting, thresholds, val_proba = best
     offsets = choose_language_offsets(yv, val_proba, lv, thresholds)
-    val_head = head_of(Fitted(np.zeros((1, len(TECHNIQUES))), np.zeros(len(TECHNIQUES))), TECHNIQUES, "sigmoid", thresholds)
-    val_head.language_offsets = offsets
+    val_head = LinearModel(np.zeros((1, len(TECHNIQUES))), np.zeros(len(TECHNIQUES)), "sigmoid", list(TECHNIQUES),
+                           thresholds=thresholds, language_offsets=offsets)
     val_pred = _decide_by_language(val_head, val_proba, lv)
     val_per_language = _per_language(yv, val_pred, lv)
     print(f"language offsets {offsets}: validation micro-F1 {multilabel_scores(yv, val_pred, TECHNIQUES)['micro_f1']:.4f}", file=log)
     trainval = _concat([train_part, val_part])
     xa, ya, _ = trainval.paragraph_xy()
-    techniques = head_of(fit_linear(xa, ya, l2, "sigmoid", weighting, steps), TECHNIQUES, "sigmoid", thresholds)
+    techniques = fit_adam(xa, ya, l2, "sigmoid", weighting, steps, classes=TECHNIQUES)
+    techniques.thresholds = np.asarray(thresholds, dtype=np.float64)
     techniques.language_offsets = offsets
 
     # --- genre (softmax) and frames (multi-label) per article -----------------------
@@ -330,15 +253,14 @@ def train(data_root: str | Path, encoder=None, log=None, steps: int = STEPS,
         chosen = None
         for weighting_ in weightings:
             for l2_ in l2_grid:
-                fit_ = fit_linear(xt_, yt_, l2_ * 10, kind, weighting_, steps)
-                head_ = head_of(fit_, classes, kind)
-                proba_ = head_.proba(xv_)
+                head_ = fit_adam(xt_, yt_, l2_ * 10, kind, weighting_, steps, classes=classes)
+                proba_ = head_.predict_proba(xv_)
                 if kind == "sigmoid":
                     thr = choose_thresholds(yv_, proba_)
                     score = multilabel_scores(yv_, proba_ >= thr, classes)["micro_f1"]
                 else:
-                    thr = choose_class_offsets(yv_, head_.logits(xv_), classes)
-                    score = multilabel_scores(yv_, _argmax(head_.logits(xv_) + thr), classes)["macro_f1"]
+                    thr = choose_class_offsets(yv_, head_.decision_function(xv_), classes)
+                    score = multilabel_scores(yv_, _argmax(head_.decision_function(xv_) + thr), classes)["macro_f1"]
                 print(f"{what} l2={l2_ * 10:g} weighting={weighting_}: validation {score:.4f}", file=log)
                 if chosen is None or score > chosen[0] + 1e-9:
                     chosen = (score, l2_ * 10, weighting_, thr)
@@ -346,12 +268,13 @@ def train(data_root: str | Path, encoder=None, log=None, steps: int = STEPS,
         xa_, ya_ = trainval.article_xy(what)
         choice = {"l2": l2_, "weighting": weighting_, "validation": round(score, 4)}
         if kind == "softmax":
-            fit = fit_linear(xa_, ya_, l2_, kind, weighting_, steps)
+            head = fit_adam(xa_, ya_, l2_, kind, weighting_, steps, classes=classes)
             # The class offsets are folded into the bias: the artifact stays a plain softmax.
-            head = head_of(Fitted(fit.weights, fit.bias + thr), classes, kind)
+            head.bias = head.bias + thr
             choice["class_offsets"] = {c: float(o) for c, o in zip(classes, thr)}
         else:
-            head = head_of(fit_linear(xa_, ya_, l2_, kind, weighting_, steps), classes, kind, thr)
+            head = fit_adam(xa_, ya_, l2_, kind, weighting_, steps, classes=classes)
+            head.thresholds = np.asarray(thr, dtype=np.float64)
         return head, choice
 
     genre, genre_choice = article_search("genre", "softmax", GENRES)
@@ -359,7 +282,7 @@ def train(data_root: str | Path, encoder=None, log=None, steps: int = STEPS,
 
     # --- test, once -----------------------------------------------------------------
     xs, ys, ls = test_part.paragraph_xy()
-    test_pred = _decide_by_language(techniques, techniques.proba(xs), ls)
+    test_pred = _decide_by_language(techniques, techniques.predict_proba(xs), ls)
     test_scores = multilabel_scores(ys, test_pred, TECHNIQUES)
     gx, gy = test_part.article_xy("genre")
     fx, fy = test_part.article_xy("frames")
@@ -369,37 +292,18 @@ def train(data_root: str | Path, encoder=None, log=None, steps: int = STEPS,
                   "validation_percent": VALIDATION_PERCENT,
                   "articles": {"train": len(train_part.articles), "validation": len(val_part.articles),
                                "test": len(test_part.articles)}},
-        "fit": {"steps": steps, "learning_rate": LEARNING_RATE, "refit_on": "train+validation"},
+        "fit": {"steps": steps, "learning_rate": ADAM_LEARNING_RATE, "refit_on": "train+validation"},
         "techniques": {"chosen": {"l2": l2, "weighting": weighting, "validation_micro_f1": round(micro, 4),
                                   "language_offsets": offsets},
                        "search": search, "validation_per_language": val_per_language,
                        "test": {"micro_f1": round(test_scores["micro_f1"], 4), "macro_f1": round(test_scores["macro_f1"], 4),
                                 "per_language": _per_language(ys, test_pred, ls)}},
         "genre": {"chosen": genre_choice,
-                  "test_macro_f1": round(multilabel_scores(gy, genre.decide(genre.proba(gx)), GENRES)["macro_f1"], 4)},
+                  "test_macro_f1": round(multilabel_scores(gy, genre.decide(genre.predict_proba(gx)), GENRES)["macro_f1"], 4)},
         "frames": {"chosen": frames_choice,
-                   "test_micro_f1": round(multilabel_scores(fy, frames.decide(frames.proba(fx)), FRAMES)["micro_f1"], 4)},
+                   "test_micro_f1": round(multilabel_scores(fy, frames.decide(frames.predict_proba(fx)), FRAMES)["micro_f1"], 4)},
     }
     print(f"test: techniques micro-F1 {info['techniques']['test']['micro_f1']} macro-F1 "
           f"{info['techniques']['test']['macro_f1']}; genre macro-F1 {info['genre']['test_macro_f1']}; "
           f"frames micro-F1 {info['frames']['test_micro_f1']} ({time.time() - started:.0f}s)", file=log)
     return PersuasionModel(techniques, genre, frames, info)
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", required=True, help="the semeval2023-task3 folder (en/ fr/ ge/ it/ po/ ru/)")
-    parser.add_argument("--out", required=True)
-    parser.add_argument("--cache", default=None, help="encoder cache .npz")
-    parser.add_argument("--steps", type=int, default=STEPS)
-    args = parser.parse_args(argv)
-    from rashomon.bench.similarity import encoder_cached_in
-
-    with encoder_cached_in(args.cache) as encoder:
-        model = train(args.data, encoder, steps=args.steps)
-    model.save(args.out)
-    print(f"wrote {args.out}", file=sys.stderr)
-
-
-if __name__ == "__main__":
-    main()

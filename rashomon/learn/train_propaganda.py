@@ -1,27 +1,26 @@
 """Train the span technique classifier on SemEval-2020 Task 11 (PTC, subtask TC).
 
-    python -m rashomon.learn.train_propaganda \
-        --articles ../shared/data/ptc-semeval2020-task11/train-articles \
-        --labels ../shared/data/ptc-semeval2020-task11/train-labels-task-flc-tc \
+    rashomon train propaganda ../shared/data/ptc-semeval2020-task11/train-articles \
+        ../shared/data/ptc-semeval2020-task11/train-labels-task-flc-tc \
         --out rashomon/persuasion/data/propaganda.json [--cache /tmp/persuasion_enc.npz]
 
 Deterministic like ``train_persuasion``: articles split by a hash of their id
-(``rashomon.bench.propaganda.split_of``), full-batch Adam from zero, L2 and
+(``rashomon.datasets.ptc.split_of``), full-batch Adam from zero, L2 and
 class weighting chosen on validation spans, refit on train + validation, the
 test score computed once and recorded in the artifact.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
-from rashomon.bench.propaganda import SPLIT_RULE, SPLIT_SEED, TEST_PERCENT, VALIDATION_PERCENT, micro_f1, read_ptc, spans_in
-from rashomon.learn.train_persuasion import L2_GRID, STEPS, WEIGHTINGS, fit_linear, head_of
+from rashomon.datasets.ptc import SPLIT_RULE, SPLIT_SEED, TEST_PERCENT, VALIDATION_PERCENT, micro_f1, read_ptc, spans_in
+from rashomon.learn.train_persuasion import L2_GRID, STEPS, WEIGHTINGS
+from rashomon.linear import fit_adam
 from rashomon.persuasion.propaganda import PTC_TECHNIQUES, GivenSpan, PropagandaModel, span_design, top_labels
 
 
@@ -49,8 +48,8 @@ def train(articles_dir: str | Path, labels_dir: str | Path, encoder=None, log=No
     search = []
     for weighting in weightings:
         for l2 in l2_grid:
-            head = head_of(fit_linear(xt, yt, l2, "softmax", weighting, steps), PTC_TECHNIQUES, "softmax")
-            score = micro_f1(gold_v, top_labels(head.proba(xv), [len(g) for g in gold_v], PTC_TECHNIQUES))
+            head = fit_adam(xt, yt, l2, "softmax", weighting, steps, classes=PTC_TECHNIQUES)
+            score = micro_f1(gold_v, top_labels(head.predict_proba(xv), [len(g) for g in gold_v], PTC_TECHNIQUES))
             search.append({"l2": l2, "weighting": weighting, "validation_micro_f1": round(score, 4)})
             print(f"l2={l2:g} weighting={weighting}: validation micro-F1 {score:.4f}", file=log)
             if best is None or score > best[0] + 1e-9:
@@ -59,10 +58,10 @@ def train(articles_dir: str | Path, labels_dir: str | Path, encoder=None, log=No
     xa = np.vstack([xt, xv])
     _, yv = _xy(texts, parts["validation"], encoder)
     ya = np.vstack([yt, yv])
-    head = head_of(fit_linear(xa, ya, l2, "softmax", weighting, steps), PTC_TECHNIQUES, "softmax")
+    head = fit_adam(xa, ya, l2, "softmax", weighting, steps, classes=PTC_TECHNIQUES)
     xs, _ = _xy(texts, parts["test"], encoder)
     gold_s = [s.techniques for s in parts["test"]]
-    test = micro_f1(gold_s, top_labels(head.proba(xs), [len(g) for g in gold_s], PTC_TECHNIQUES))
+    test = micro_f1(gold_s, top_labels(head.predict_proba(xs), [len(g) for g in gold_s], PTC_TECHNIQUES))
     print(f"test micro-F1 {test:.4f}", file=log)
     info = {
         "data": "SemEval-2020 Task 11 (PTC) training release, technique classification",
@@ -74,23 +73,3 @@ def train(articles_dir: str | Path, labels_dir: str | Path, encoder=None, log=No
         "test": {"micro_f1": round(test, 4)},
     }
     return PropagandaModel(head, info)
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--articles", required=True)
-    parser.add_argument("--labels", required=True)
-    parser.add_argument("--out", required=True)
-    parser.add_argument("--cache", default=None)
-    parser.add_argument("--steps", type=int, default=STEPS)
-    args = parser.parse_args(argv)
-    from rashomon.bench.similarity import encoder_cached_in
-
-    with encoder_cached_in(args.cache) as encoder:
-        model = train(args.articles, args.labels, encoder, steps=args.steps)
-    model.save(args.out)
-    print(f"wrote {args.out}", file=sys.stderr)
-
-
-if __name__ == "__main__":
-    main()

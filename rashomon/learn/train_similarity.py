@@ -1,6 +1,6 @@
 """Train the story-similarity combiner on SemEval-2022 Task 8 style pairs.
 
-    python -m rashomon.learn.train_similarity PAIRS.csv --out rashomon/stories/data/similarity.json
+    rashomon train similarity PAIRS.csv --out rashomon/stories/data/similarity.json [--cache enc.npz]
 
 Deterministic: fixed fold seed, closed-form or Newton fits, no sampling.
 Every choice (projection, target, penalty, feature products, document metric)
@@ -15,8 +15,6 @@ search is small: a few dozen candidates).
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 import time
 from dataclasses import replace
@@ -26,13 +24,12 @@ from typing import Sequence
 
 import numpy as np
 
-from rashomon.bench.similarity import (
-    CV_FOLDS,
-    CV_SEED,
+from rashomon.datasets.semeval2022 import (
+    FOLD_SEED,
+    FOLDS,
     PairSet,
     baseline_scores,
     build_pair_set,
-    encoder_cached_in,
     print_breakdown,
     read_pairs,
 )
@@ -96,7 +93,7 @@ class FoldCache:
             model = fit_combiner(raw[train], overall[train], spec, doc_products[train])
             similarity = StorySimilarity(model, 0.5)
             test = ~train
-            scores[test] = similarity.scores_from_raw(raw[test], doc_products[test] if model.metric is not None else None)
+            scores[test] = similarity.scores_from_raw(raw[test], doc_products[test] if model.blocks else None)
         return scores
 
     def pearson(self, spec: CombinerSpec) -> float:
@@ -171,8 +168,8 @@ def _greedy_products(best: CombinerSpec, best_r: float, evaluate) -> tuple[Combi
 def train(
     pairs_path: str | Path,
     encoder: Encoder,
-    folds: int = CV_FOLDS,
-    seed: int = CV_SEED,
+    folds: int = FOLDS,
+    seed: int = FOLD_SEED,
     *,
     nested: bool = False,
     verbose: bool = False,
@@ -264,24 +261,3 @@ def _by_languages(pair_set: PairSet, scores: np.ndarray, target: np.ndarray) -> 
         languages: {"n": len(r), "pearson": round(pearson(scores[r], target[r]), 4)}
         for languages, r in sorted(rows.items(), key=lambda item: (-len(item[1]), item[0]))
     }
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("pairs", help="CSV of article pairs (SemEval-2022 Task 8 layout)")
-    parser.add_argument("--out", required=True, help="where to write the model JSON")
-    parser.add_argument("--folds", type=int, default=CV_FOLDS)
-    parser.add_argument("--seed", type=int, default=CV_SEED)
-    parser.add_argument("--cache", help="cache encodings in this .npz (development only)")
-    parser.add_argument("--nested", action="store_true", help="also rerun the search per outer fold (slow)")
-    parser.add_argument("--verbose", action="store_true", help="print every candidate spec")
-    args = parser.parse_args(argv)
-    with encoder_cached_in(args.cache) as encoder:
-        similarity = train(args.pairs, encoder, args.folds, args.seed, nested=args.nested, verbose=args.verbose)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(similarity.to_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
-
-
-if __name__ == "__main__":
-    main()

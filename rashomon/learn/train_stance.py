@@ -1,10 +1,10 @@
 """Train the stance model (agree / disagree / discuss / unrelated) on FNC-1.
 
-    python -m rashomon.learn.train_stance --bodies BODIES.csv --stances STANCES.csv \
+    rashomon train stance BODIES.csv STANCES.csv \
         --out rashomon/compare/data/stance.json [--cache enc.npz]
 
-Deterministic: the split is a hash of the body id (``rashomon.bench.stance.
-split_of``), the fits are L-BFGS from zero (scikit-learn, training only).
+Deterministic: the split is a hash of the body id (``rashomon.datasets.fnc1.
+split_of``), the fits are L-BFGS from zero (``rashomon.linear.fit_lbfgs``: scikit-learn, training only).
 Bodies split three ways: test (20%, never read here for fitting or choosing),
 validation (20% of the rest, for every choice) and train. The chosen spec is
 refitted on train + validation; the test scores recorded in the artifact are
@@ -19,38 +19,37 @@ counts in macro-F1.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
-from rashomon.bench.stance import (
+from rashomon.compare.stance import (
+    FEATURE_NAMES,
+    RELATED,
+    STANCES,
+    StanceModel,
+    batched_features,
+    design_matrix,
+    labels,
+)
+from rashomon.datasets.fnc1 import (
     SPLIT_RULE,
     SPLIT_SEED,
     TEST_PERCENT,
     VALIDATION_PERCENT,
     StanceRow,
+    confusion,
     fnc_score,
     macro_f1,
+    pairs_for,
     per_class,
-    confusion,
-    prepared_features,
     read_fnc,
     rows_in,
 )
-from rashomon.compare.stance import (
-    FEATURE_NAMES,
-    RELATED,
-    STANCES,
-    SoftmaxStage,
-    StanceModel,
-    design_matrix,
-    labels,
-)
+from rashomon.linear import LinearModel, fit_lbfgs
 
 # Products that let a linear stage see interactions the task is known to
 # have: a refuting or negation cue only matters where the text is on topic.
@@ -112,44 +111,15 @@ def _class_weights(y: np.ndarray, weighting: str) -> np.ndarray:
     return np.array([lookup[v] for v in y.tolist()])
 
 
-def fit_stage(data: Data, target: np.ndarray, classes: list[str], spec: StageSpec, products) -> SoftmaxStage:
-    """Weighted multinomial logistic regression, exported to numpy arrays."""
-    from sklearn.linear_model import LogisticRegression
-
+def fit_stage(data: Data, target: np.ndarray, classes: list[str], spec: StageSpec, products) -> LinearModel:
+    """Weighted multinomial logistic regression over all features (plus the chosen products and vector blocks)."""
     inputs = list(FEATURE_NAMES)
     chosen_products = list(products) if spec.products else []
     design = design_matrix(data.raw, inputs, chosen_products)
-    columns = [design] + [data.blocks[b] for b in spec.blocks]
-    x = np.hstack(columns)
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    scale = np.where(scale > 1e-12, scale, 1.0)
-    xs = (x - mean) / scale
-    model = LogisticRegression(C=spec.c, max_iter=2000, tol=1e-4)
-    model.fit(xs, target, sample_weight=_class_weights(target, spec.weighting))
-    coef = model.coef_.T  # (d, C') ; binary gives one column
-    bias = model.intercept_
-    if coef.shape[1] == 1:  # binary: logit of class 1 against class 0
-        coef = np.hstack([np.zeros_like(coef), coef])
-        bias = np.array([0.0, bias[0]])
-    d = design.shape[1]
-    stage_blocks, offset = {}, d
-    for name in spec.blocks:
-        width = data.blocks[name].shape[1]
-        w = coef[offset : offset + width] / scale[offset : offset + width, None]
-        # Blocks are read raw at inference: fold their standardisation into the bias.
-        bias = bias - (mean[offset : offset + width] / scale[offset : offset + width]) @ coef[offset : offset + width]
-        stage_blocks[name] = w
-        offset += width
-    return SoftmaxStage(
-        classes=classes,
-        inputs=inputs,
-        products=chosen_products,
-        mean=mean[:d],
-        scale=scale[:d],
-        weights=coef[:d],
-        bias=bias,
-        blocks=stage_blocks,
-    )
+    stage = fit_lbfgs(design, {name: data.blocks[name] for name in spec.blocks}, target, classes, spec.c,
+                      _class_weights(target, spec.weighting))
+    stage.inputs, stage.products = inputs, chosen_products
+    return stage
 
 
 UNRELATED = STANCES.index("unrelated")
@@ -239,7 +209,7 @@ def search(train: Data, validation: Data, out=None) -> tuple[StageSpec, StageSpe
 
 
 def _data(rows: Sequence[StanceRow], bodies: dict[str, str], encoder) -> Data:
-    raw, blocks = prepared_features(rows, bodies, encoder)
+    raw, blocks = batched_features(pairs_for(rows, bodies), encoder)
     return Data(raw, blocks, np.array([STANCES.index(r.stance) for r in rows]))
 
 
@@ -282,25 +252,3 @@ def train(bodies_csv, stances_csv, encoder, seed: int = SPLIT_SEED, out=sys.stdo
         if name in info:
             print(f"{name}: fnc={info[name]['fnc_relative']:.4f} macro_f1={info[name]['macro_f1']:.4f}", file=out)
     return final
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--bodies", required=True, help="FNC-1 bodies CSV")
-    parser.add_argument("--stances", required=True, help="FNC-1 stances CSV")
-    parser.add_argument("--out", required=True, help="where to write the model JSON")
-    parser.add_argument("--cache", help="encoder cache .npz (created if missing)")
-    parser.add_argument("--seed", type=int, default=SPLIT_SEED, help="split seed (the bench reads it from the model)")
-    parser.add_argument("--quiet", action="store_true")
-    args = parser.parse_args(argv)
-    from rashomon.bench.similarity import encoder_cached_in
-
-    with encoder_cached_in(args.cache) as encoder:
-        model = train(args.bodies, args.stances, encoder, args.seed, verbose=not args.quiet)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    model.save(args.out)
-    print(f"wrote {args.out} ({Path(args.out).stat().st_size / 1e6:.2f} MB)")
-
-
-if __name__ == "__main__":
-    main()

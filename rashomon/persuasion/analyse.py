@@ -134,7 +134,7 @@ def spans_of(text: str, f: ArticleFeatures, proba: np.ndarray, model: Persuasion
         if not missing:
             continue
         if len(para.sentences) > 1:
-            sentence_proba = model.techniques.proba(sentence_design(f, p))
+            sentence_proba = model.techniques.predict_proba(sentence_design(f, p))
         else:
             sentence_proba = proba[p : p + 1]
         for j in missing:
@@ -154,12 +154,12 @@ def analyse_text(text: str, language: str, model: PersuasionModel | None = None,
 def from_features(text: str, f: ArticleFeatures, model: PersuasionModel) -> Persuasion:
     if not f.paragraphs:
         return Persuasion()
-    proba = model.paragraph_proba(f)
+    proba = model.predict_proba(f)
     from rashomon.persuasion.model import article_design
 
     x = article_design([f])
-    genre_p = model.genre.proba(x)[0]
-    frame_p = model.frames.proba(x)[0]
+    genre_p = model.genre.predict_proba(x)[0]
+    frame_p = model.frames.predict_proba(x)[0]
     frames = [c for c, keep in zip(model.frames.classes, model.frames.decide(frame_p[None, :])[0]) if keep]
     g = int(np.argmax(genre_p))
     return Persuasion(

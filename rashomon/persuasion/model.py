@@ -1,6 +1,6 @@
 """How an article persuades: techniques per paragraph and span, genre, frames.
 
-Three linear heads over one feature set, trained by
+Three linear heads (``rashomon.linear.LinearModel``) over one feature set, trained by
 ``rashomon.learn.train_persuasion`` on SemEval-2023 Task 3 (en, fr, de, it,
 pl, ru) and stored as JSON (``data/persuasion.json``); inference is numpy only.
 
@@ -30,7 +30,7 @@ from typing import Sequence
 import numpy as np
 
 from rashomon.artifacts import load_json_artifact
-
+from rashomon.linear import LinearModel
 from rashomon.persuasion.cues import SECTIONS, CueHit, count_words, find_cues
 from rashomon.persuasion.segment import Paragraph, paragraphs
 
@@ -276,75 +276,10 @@ def f_text_slice(para: Paragraph, a: int, b: int) -> str:
 
 
 @dataclass
-class LinearHead:
-    """``x @ weights + bias`` on raw design rows (standardisation folded in at export)."""
-
-    classes: list[str]
-    weights: np.ndarray  # (d, C)
-    bias: np.ndarray  # (C,)
-    kind: str  # "sigmoid" (multi-label, thresholds) or "softmax"
-    thresholds: np.ndarray | None = None  # (C,) probabilities, sigmoid heads
-    # Per-language shift of every threshold in logit units, chosen on validation: languages
-    # were annotated with different densities, and one global cut serves none of them best.
-    language_offsets: dict[str, float] = field(default_factory=dict)
-
-    def logits(self, x: np.ndarray) -> np.ndarray:
-        return x @ self.weights + self.bias
-
-    def proba(self, x: np.ndarray) -> np.ndarray:
-        z = self.logits(x)
-        if self.kind == "softmax":
-            z = z - z.max(axis=1, keepdims=True)
-            e = np.exp(z)
-            return e / e.sum(axis=1, keepdims=True)
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
-
-    def decide(self, proba: np.ndarray, language: str | None = None) -> np.ndarray:
-        """Boolean (n, C): above each class's threshold (sigmoid) or the argmax (softmax)."""
-        if self.kind == "softmax":
-            out = np.zeros_like(proba, dtype=bool)
-            out[np.arange(len(proba)), proba.argmax(axis=1)] = True
-            return out
-        return proba >= self.thresholds_for(language)
-
-    def thresholds_for(self, language: str | None) -> np.ndarray:
-        offset = self.language_offsets.get(language or "", 0.0)
-        if not offset:
-            return self.thresholds
-        return shift_thresholds(self.thresholds, offset)
-
-    def to_dict(self, digits: int = 5) -> dict:
-        def r(values):
-            return [float(f"{float(v):.{digits}g}") for v in np.ravel(values)]
-
-        d = {"classes": list(self.classes), "kind": self.kind, "bias": r(self.bias),
-             "weights": [r(row) for row in self.weights]}
-        if self.thresholds is not None:
-            d["thresholds"] = [round(float(t), 4) for t in self.thresholds]
-        if self.language_offsets:
-            d["language_offsets"] = {k: round(float(v), 4) for k, v in sorted(self.language_offsets.items())}
-        return d
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "LinearHead":
-        return cls(list(d["classes"]), np.asarray(d["weights"], dtype=np.float64).reshape(-1, len(d["classes"])),
-                   np.asarray(d["bias"], dtype=np.float64), d["kind"],
-                   np.asarray(d["thresholds"], dtype=np.float64) if "thresholds" in d else None,
-                   dict(d.get("language_offsets", {})))
-
-
-def shift_thresholds(thresholds: np.ndarray, offset: float) -> np.ndarray:
-    """Thresholds moved by ``offset`` in logit units; "never" (above 1) stays never."""
-    t = np.clip(thresholds, 1e-6, 1 - 1e-6)
-    shifted = 1.0 / (1.0 + np.exp(-(np.log(t / (1 - t)) + offset)))
-    return np.where(thresholds > 1.0, thresholds, shifted)
-
-
-@dataclass
 class PersuasionModel:
-    techniques: LinearHead
-    genre: LinearHead
-    frames: LinearHead
+    techniques: LinearModel
+    genre: LinearModel
+    frames: LinearModel
     info: dict = field(default_factory=dict)
 
     @classmethod
@@ -354,8 +289,8 @@ class PersuasionModel:
             data.get("article_features", ())
         ) != ARTICLE_SCALARS + ARTICLE_BLOCKS:
             raise ValueError("persuasion model reads features this code lacks; retrain it")
-        return cls(LinearHead.from_dict(data["techniques"]), LinearHead.from_dict(data["genre"]),
-                   LinearHead.from_dict(data["frames"]), data.get("training", {}))
+        return cls(LinearModel.from_dict(data["techniques"]), LinearModel.from_dict(data["genre"]),
+                   LinearModel.from_dict(data["frames"]), data.get("training", {}))
 
     def to_dict(self) -> dict:
         return {
@@ -370,10 +305,11 @@ class PersuasionModel:
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8")
 
-    def paragraph_proba(self, f: ArticleFeatures) -> np.ndarray:
+    def predict_proba(self, f: ArticleFeatures) -> np.ndarray:
+        """(paragraphs, techniques) probabilities of one article."""
         if not f.paragraphs:
             return np.zeros((0, len(self.techniques.classes)))
-        return self.techniques.proba(paragraph_design(f.raw, f.blocks))
+        return self.techniques.predict_proba(paragraph_design(f.raw, f.blocks))
 
 
 @lru_cache(maxsize=1)

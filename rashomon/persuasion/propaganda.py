@@ -18,9 +18,9 @@ from typing import Sequence
 import numpy as np
 
 from rashomon.artifacts import load_json_artifact
-
+from rashomon.linear import LinearModel
 from rashomon.persuasion.cues import SECTIONS, count_words
-from rashomon.persuasion.model import LinearHead, text_stats
+from rashomon.persuasion.model import text_stats
 
 PTC_TECHNIQUES = (
     "Appeal_to_Authority",
@@ -112,7 +112,7 @@ def span_design(texts: dict[str, str], spans: Sequence[GivenSpan], encoder=None,
 
 @dataclass
 class PropagandaModel:
-    head: LinearHead
+    head: LinearModel
     info: dict
 
     @classmethod
@@ -120,14 +120,15 @@ class PropagandaModel:
         data = load_json_artifact("rashomon.persuasion", DEFAULT_MODEL, path)
         if tuple(data.get("features", ())) != SPAN_SCALARS + SPAN_BLOCKS:
             raise ValueError("propaganda model reads features this code lacks; retrain it")
-        return cls(LinearHead.from_dict(data["head"]), data.get("training", {}))
+        return cls(LinearModel.from_dict(data["head"]), data.get("training", {}))
 
     def save(self, path: str | Path) -> None:
         data = {"features": list(SPAN_SCALARS + SPAN_BLOCKS), "head": self.head.to_dict(), "training": self.info}
         Path(path).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8")
 
-    def proba(self, x: np.ndarray) -> np.ndarray:
-        return self.head.proba(x)
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        """(spans, techniques) probabilities from ``span_design`` rows."""
+        return self.head.predict_proba(x)
 
 
 def top_labels(proba: np.ndarray, counts: Sequence[int], classes: Sequence[str]) -> list[list[str]]:

@@ -13,11 +13,12 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from rashomon.linear import LinearModel, fit_newton, fit_ridge
 from rashomon.stories.features import StoryFeatures
 from rashomon.stories.similarity import (
+    DOC_PRODUCTS,
     FEATURE_NAMES,
     FeatureTable,
-    LinearModel,
     Projection,
     StorySimilarity,
     design_matrix,
@@ -146,18 +147,19 @@ def fit_combiner(
     y = target_values(overall, spec.target)
     penalties = np.array([spec.l2] * n_main + [spec.metric_l2 or 0.0] * (x.shape[1] - n_main))
     if spec.target == "regression":
-        weights, bias = _ridge(z, y, penalties)
+        weights, bias = fit_ridge(z, y, penalties)
         link, output_range = "identity", (-4.0, -1.0)
     else:
-        weights, bias = _logistic(z, y, penalties)
-        link, output_range = "logistic", (0.0, 1.0)
-    metric = None
+        weights, bias = fit_newton(z, y, penalties)
+        link, output_range = "sigmoid", (0.0, 1.0)
+    blocks = {}
     if use_metric:
         # Fold the metric block's standardisation into plain per-dimension weights.
         metric = weights[n_main:] / scale[n_main:]
         bias -= float(metric @ mean[n_main:])
-    inputs, products = list(spec.inputs), list(spec.products)
-    return LinearModel(inputs, products, mean[:n_main], scale[:n_main], weights[:n_main], bias, link, output_range, metric)
+        blocks[DOC_PRODUCTS] = metric
+    return LinearModel(weights[:n_main], bias, link, inputs=list(spec.inputs), products=list(spec.products),
+                       mean=mean[:n_main], scale=scale[:n_main], blocks=blocks, output_range=output_range)
 
 
 def pair_raw_features(
@@ -204,31 +206,6 @@ def cross_validated_scores(
         for row in np.flatnonzero(~train):
             scores[row] = similarity.score(features[left[row]], features[right[row]])
     return scores
-
-
-def _ridge(z: np.ndarray, y: np.ndarray, penalties: np.ndarray) -> tuple[np.ndarray, float]:
-    n, d = z.shape
-    design = np.column_stack([z, np.ones(n)])
-    penalty = np.diag(np.append(penalties, 0.0))
-    solution = np.linalg.solve(design.T @ design + penalty, design.T @ y)
-    return solution[:d], float(solution[d])
-
-
-def _logistic(z: np.ndarray, y: np.ndarray, penalties: np.ndarray, iterations: int = 100) -> tuple[np.ndarray, float]:
-    """L2-penalised logistic regression on soft or hard labels, by Newton's method."""
-    n, d = z.shape
-    design = np.column_stack([z, np.ones(n)])
-    penalty = np.diag(np.append(penalties, 0.0))
-    theta = np.zeros(d + 1)
-    for _ in range(iterations):
-        p = 1.0 / (1.0 + np.exp(-(design @ theta)))
-        gradient = design.T @ (p - y) + penalty @ theta
-        hessian = (design * (p * (1 - p))[:, None]).T @ design + penalty + 1e-9 * np.eye(d + 1)
-        step = np.linalg.solve(hessian, gradient)
-        theta -= step
-        if np.max(np.abs(step)) < 1e-10:
-            break
-    return theta[:d], float(theta[d])
 
 
 def out_of_fold(

@@ -14,6 +14,7 @@ little nonlinearity, standardisation, weights, the threshold and the date rule.
 from __future__ import annotations
 
 import base64
+import json
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,7 +24,7 @@ from typing import Sequence
 import numpy as np
 
 from rashomon.artifacts import load_json_artifact
-
+from rashomon.linear import LinearModel, named_design
 from rashomon.stories.features import StoryFeatures, published_day
 
 # Every raw pair feature this module computes; a model reads a subset by name.
@@ -233,76 +234,53 @@ def _same_language(lang_a: str | None, script_a: str, lang_b: str | None, script
 # --- The learned combiner ------------------------------------------------------
 
 
-@dataclass
-class LinearModel:
-    """``link(bias + weights . standardised(inputs + products) + metric . (a_doc * b_doc))``.
+# The combiner is a ``rashomon.linear.LinearModel`` with one output: ``link(bias + weights .
+# standardised(inputs + products) + metric . (a_doc * b_doc))``. ``link`` is "sigmoid" (the output is a
+# probability) or "identity" (a regression on -Overall, mapped linearly from ``output_range`` to [0, 1]). The
+# metric, when present, is the input block ``DOC_PRODUCTS``: it weighs each dimension of the projected document
+# vectors' elementwise product, a learned, diagonal refinement of their cosine, kept close to uniform by a strong
+# penalty in training.
+DOC_PRODUCTS = "a_doc*b_doc"
+_LINKS = {"logistic": "sigmoid", "identity": "identity"}  # the artifact's name -> rashomon.linear's
 
-    ``link`` is "logistic" (the output is a probability) or "identity" (a
-    regression on -Overall, mapped linearly from ``output_range`` to [0, 1]).
-    ``metric``, when present, weighs each dimension of the projected document
-    vectors' elementwise product: a learned, diagonal refinement of their
-    cosine, kept close to uniform by a strong penalty in training.
-    """
 
-    inputs: list[str]  # raw feature names, in FEATURE_NAMES
-    products: list[tuple[str, str]]
-    mean: np.ndarray
-    scale: np.ndarray
-    weights: np.ndarray
-    bias: float
-    link: str
-    output_range: tuple[float, float] = (0.0, 1.0)
-    metric: np.ndarray | None = None  # (dim,)
+def combiner_to_dict(model: LinearModel) -> dict:
+    """The combiner in the layout of the shipped artifact."""
+    metric = model.blocks.get(DOC_PRODUCTS)
+    return {
+        "inputs": list(model.inputs or []),
+        "products": [list(p) for p in model.products],
+        "mean": _rounded(model.mean),
+        "scale": _rounded(model.scale),
+        "weights": _rounded(model.weights),
+        "bias": round(float(model.bias), 8),
+        "link": next(name for name, link in _LINKS.items() if link == model.link),
+        "output_range": list(model.output_range),
+        "metric_float32_base64": _encode_floats(metric) if metric is not None else None,
+    }
 
-    def design(self, raw: np.ndarray) -> np.ndarray:
-        return design_matrix(raw, self.inputs, self.products)
 
-    def margin(self, raw: np.ndarray, doc_products: np.ndarray | None = None) -> np.ndarray:
-        """Linear score from raw features and, if the model has a metric, ``a_doc * b_doc`` rows."""
-        margin = self.bias + ((self.design(raw) - self.mean) / self.scale) @ self.weights
-        if self.metric is not None:
-            if doc_products is None:
-                raise ValueError("this model weighs document dimensions: pass doc_products")
-            margin = margin + doc_products @ self.metric
-        return margin
-
-    def to_dict(self) -> dict:
-        return {
-            "inputs": list(self.inputs),
-            "products": [list(p) for p in self.products],
-            "mean": _rounded(self.mean),
-            "scale": _rounded(self.scale),
-            "weights": _rounded(self.weights),
-            "bias": round(float(self.bias), 8),
-            "link": self.link,
-            "output_range": list(self.output_range),
-            "metric_float32_base64": _encode_floats(self.metric) if self.metric is not None else None,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "LinearModel":
-        unknown = [n for n in data["inputs"] if n not in _INDEX]
-        if unknown:
-            raise ValueError(f"similarity model reads features this code lacks: {unknown}; retrain it")
-        metric = data.get("metric_float32_base64")
-        return cls(
-            inputs=list(data["inputs"]),
-            products=[(a, b) for a, b in data["products"]],
-            mean=np.asarray(data["mean"], dtype=np.float64),
-            scale=np.asarray(data["scale"], dtype=np.float64),
-            weights=np.asarray(data["weights"], dtype=np.float64),
-            bias=float(data["bias"]),
-            link=data["link"],
-            output_range=(float(data["output_range"][0]), float(data["output_range"][1])),
-            metric=_decode_floats(metric).astype(np.float64) if metric else None,
-        )
+def combiner_from_dict(data: dict) -> LinearModel:
+    unknown = [n for n in data["inputs"] if n not in _INDEX]
+    if unknown:
+        raise ValueError(f"similarity model reads features this code lacks: {unknown}; retrain it")
+    metric = data.get("metric_float32_base64")
+    return LinearModel(
+        weights=np.asarray(data["weights"], dtype=np.float64),
+        bias=float(data["bias"]),
+        link=_LINKS[data["link"]],
+        inputs=list(data["inputs"]),
+        products=[(a, b) for a, b in data["products"]],
+        mean=np.asarray(data["mean"], dtype=np.float64),
+        scale=np.asarray(data["scale"], dtype=np.float64),
+        blocks={DOC_PRODUCTS: _decode_floats(metric).astype(np.float64)} if metric else {},
+        output_range=(float(data["output_range"][0]), float(data["output_range"][1])),
+    )
 
 
 def design_matrix(raw: np.ndarray, inputs: Sequence[str], products: Sequence[tuple[str, str]]) -> np.ndarray:
     """The chosen raw columns, then the named pairwise products."""
-    columns = [raw[:, _INDEX[name]] for name in inputs]
-    columns += [raw[:, _INDEX[x]] * raw[:, _INDEX[y]] for x, y in products]
-    return np.column_stack(columns) if columns else np.zeros((raw.shape[0], 0))
+    return named_design(raw, _INDEX, inputs, products)
 
 
 def _rounded(values: np.ndarray) -> list[float]:
@@ -345,7 +323,7 @@ class StorySimilarity:
     @classmethod
     def from_dict(cls, data: dict) -> "StorySimilarity":
         return cls(
-            model=LinearModel.from_dict(data["model"]),
+            model=combiner_from_dict(data["model"]),
             threshold=float(data["threshold"]),
             projection=Projection.from_dict(data["projection"]) if data.get("projection") else None,
             date_rule=DateRule(**data.get("date_rule", {})),
@@ -354,12 +332,15 @@ class StorySimilarity:
 
     def to_dict(self) -> dict:
         return {
-            "model": self.model.to_dict(),
+            "model": combiner_to_dict(self.model),
             "threshold": round(self.threshold, 6),
             "date_rule": {"grace_days": self.date_rule.grace_days, "per_log_day": self.date_rule.per_log_day},
             "training": self.info,
             "projection": self.projection.to_dict() if self.projection is not None else None,
         }
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
     def table(self, items: Sequence[StoryFeatures], max_chunks: int | None = None) -> FeatureTable:
         """Features stacked and projected the way this model reads them."""
@@ -380,7 +361,7 @@ class StorySimilarity:
         if len(table) == 0:
             return np.zeros(0, dtype=np.float64)
         raw = pair_features_table(one, table)
-        doc_products = table.docs * one.docs[0] if self.model.metric is not None else None
+        doc_products = table.docs * one.docs[0] if DOC_PRODUCTS in self.model.blocks else None
         penalty = self.date_rule.penalty(float(one.days[0]), table.days)
         return self.scores_from_raw(raw, doc_products, penalty)
 
@@ -388,13 +369,14 @@ class StorySimilarity:
         self, raw: np.ndarray, doc_products: np.ndarray | None = None, date_penalty: np.ndarray | None = None
     ) -> np.ndarray:
         """Scores from raw pair features (and ``a_doc * b_doc`` rows when the model has a metric)."""
-        margin = self.model.margin(raw, doc_products)
-        if self.model.link == "logistic":
-            if date_penalty is not None:
-                margin = margin - date_penalty
-            return 1.0 / (1.0 + np.exp(-margin))
-        low, high = self.model.output_range
-        scores = np.clip((margin - low) / (high - low), 0.0, 1.0)
+        if DOC_PRODUCTS in self.model.blocks and doc_products is None:
+            raise ValueError("this model weighs document dimensions: pass doc_products")
+        blocks = {DOC_PRODUCTS: doc_products} if DOC_PRODUCTS in self.model.blocks else None
+        margin = self.model.decision_function(self.model.design(raw, _INDEX), blocks)
+        if self.model.link == "sigmoid":
+            # The date penalty is in logit units: it lowers the margin before the link.
+            return self.model.proba_of(margin - date_penalty if date_penalty is not None else margin)
+        scores = self.model.proba_of(margin)
         return scores * np.exp(-date_penalty) if date_penalty is not None else scores
 
     def is_same_story(self, score: float) -> bool:

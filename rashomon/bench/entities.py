@@ -1,20 +1,20 @@
-"""The resolver alone on the gold set: gold mentions in (no clusters), merging scored.
-
-    python -m rashomon.entities.evaluate [--gold GOLD.jsonl] [--data DATA_ROOT] [--no-encoder]
+"""The resolver alone on the gold set, gold mentions in (no clusters), merging scored: ``rashomon bench entities``.
 
 Feeds every gold mention as a ``Mention`` with ``cluster=-1`` and the gold type
 as label, so detection is perfect and the scores are the resolver's merging
-alone (rashomon.bench.analysis's pairwise entity-merge metric).
+alone (``rashomon.bench.analysis``'s pairwise entity-merge metric). The last line is
+``resolved in <s>s; entity_merge_f1=<f>``.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
-from typing import Sequence
+from pathlib import Path
+from typing import TextIO
 
-from rashomon.bench.analysis import DEFAULT_DATA_ROOT, DEFAULT_GOLD, load_gold, score
+from rashomon.bench.analysis import Report, score
+from rashomon.datasets.gold import DEFAULT_DATA_ROOT, DEFAULT_GOLD, load_gold
 from rashomon.entities.resolver import EntityResolver
 from rashomon.model import Article, Mention
 
@@ -45,23 +45,16 @@ def evaluate(gold_path=DEFAULT_GOLD, data_root=DEFAULT_DATA_ROOT, encoder=None):
     return score(gold, system), elapsed, articles, resolver
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--gold", default=str(DEFAULT_GOLD))
-    parser.add_argument("--data", default=str(DEFAULT_DATA_ROOT))
-    parser.add_argument("--no-encoder", action="store_true")
-    args = parser.parse_args(argv)
-    report, elapsed, _, _ = evaluate(args.gold, args.data, False if args.no_encoder else None)
-    print(f"{'lang':<6} {'goldpairs':>9} {'syspairs':>8} {'P':>6} {'R':>6} {'F1':>6}")
+def run_entities_bench(gold_path: str | Path = DEFAULT_GOLD, data_root: str | Path = DEFAULT_DATA_ROOT,
+                       encoder=None, out: TextIO = sys.stdout) -> Report:
+    """Print merging P/R/F1 per language, across languages and overall; ``encoder=False`` resolves without one."""
+    report, elapsed, _, _ = evaluate(gold_path, data_root, encoder)
+    print(f"{'lang':<6} {'goldpairs':>9} {'syspairs':>8} {'P':>6} {'R':>6} {'F1':>6}", file=out)
     rows = sorted(report.languages.items()) + [("all", report.overall)]
     for lang, s in rows:
         m = s.merge
-        print(f"{lang:<6} {m.n_gold:>9} {m.n_pred:>8} {m.precision:>6.3f} {m.recall:>6.3f} {m.f1:>6.3f}")
+        print(f"{lang:<6} {m.n_gold:>9} {m.n_pred:>8} {m.precision:>6.3f} {m.recall:>6.3f} {m.f1:>6.3f}", file=out)
     c = report.merge_cross_language
-    print(f"{'xlang':<6} {c.n_gold:>9} {c.n_pred:>8} {c.precision:>6.3f} {c.recall:>6.3f} {c.f1:>6.3f}")
-    print(f"resolved in {elapsed:.2f}s; entity_merge_f1={report.entity_merge_f1:.4f}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    print(f"{'xlang':<6} {c.n_gold:>9} {c.n_pred:>8} {c.precision:>6.3f} {c.recall:>6.3f} {c.f1:>6.3f}", file=out)
+    print(f"resolved in {elapsed:.2f}s; entity_merge_f1={report.entity_merge_f1:.4f}", file=out)
+    return report
