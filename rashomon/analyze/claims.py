@@ -13,7 +13,7 @@ import re
 from functools import cache
 
 from rashomon.analyze.doc import AnalysisDoc, SpanIndex
-from rashomon.lang.resources import word_list
+from rashomon.resources import word_list
 from rashomon.model import Claim
 
 # Fewer words than this rarely assert anything checkable ("He added:").

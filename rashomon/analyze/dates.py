@@ -38,7 +38,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from rashomon.analyze.doc import AnalysisDoc
-from rashomon.lang.resources import data_lines, valued_words
+from rashomon.resources import data_lines, valued_words
 from rashomon.model import DateMention
 
 NEUTRAL = "xx"

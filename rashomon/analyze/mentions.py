@@ -24,7 +24,7 @@ from functools import cache
 from rashomon.analyze import backends
 from rashomon.analyze.doc import AnalysisDoc
 from rashomon.disjoint import DisjointSets
-from rashomon.lang.resources import data_lines
+from rashomon.resources import data_lines
 from rashomon.model import Mention
 
 LABELS = ("person", "organisation", "place", "group", "other")

@@ -39,7 +39,7 @@ from typing import Any
 from rashomon.analyze.dates import YEAR_RANGE, date_spans
 from rashomon.bounds import MAX_NUMBER_DIGITS, MAX_NUMBER_WORDS
 from rashomon.analyze.doc import AnalysisDoc
-from rashomon.lang.resources import data_lines, valued_words
+from rashomon.resources import data_lines, valued_words
 from rashomon.model import Quantity
 
 NEUTRAL = "xx"

@@ -26,7 +26,7 @@ from functools import cache
 
 from rashomon.analyze.doc import AnalysisDoc, sentence_index
 from rashomon.bounds import MAX_SENTENCE_CHARS
-from rashomon.lang.resources import data_lines
+from rashomon.resources import data_lines
 from rashomon.model import Mention, Quote
 
 # Opening mark -> the marks that may close it. Straight double quotes pair with

@@ -19,7 +19,7 @@ from rashomon.clean.builder import CleanTextBuilder
 from rashomon.clean.dateline import resolve_ambiguous
 from rashomon.clean.head import HeadFacts, read_head
 from rashomon.clean.lines import Line, continues, read_lines, readable_end
-from rashomon.clean.resources import data_fingerprint
+from rashomon.resources import digest_data_files, lang_data_dir, package_data_dir
 from rashomon.model import Article, OffsetMap, Removed
 
 __all__ = ["BEYOND_LENGTH_LIMIT", "CODE_VERSION", "VERSION", "clean_article", "extract_metadata", "readable_end"]
@@ -28,7 +28,10 @@ __all__ = ["BEYOND_LENGTH_LIMIT", "CODE_VERSION", "VERSION", "clean_article", "e
 # fingerprint of every data file cleaning reads, so editing a pattern re-cleans.
 # 2: texts past rashomon.bounds' length limits are cleaned up to them only.
 CODE_VERSION = "2"
-VERSION = f"{CODE_VERSION}+{data_fingerprint()}"
+# Every data file cleaning reads: the boilerplate patterns (shared language data) and its own dateline words and
+# outlet-name suffixes (clean/data).
+DATA_FILES = ("boilerplate.txt", "dateline.txt", "site_suffix.txt")
+VERSION = CODE_VERSION + "+" + digest_data_files((lang_data_dir(), package_data_dir("clean")), DATA_FILES, chars=12)
 
 # Paragraphs shorter than this ("Reuters", "Photo", a subheading) may well repeat
 # legitimately, so only longer ones are collapsed.

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from rashomon.clean.resources import DataLine, lang_data_dir, read_data_files
+from rashomon.resources import DataLine, lang_data_dir, read_data_files
 
 BOILERPLATE_FILE = "boilerplate.txt"
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from rashomon.clean.boilerplate import fold
-from rashomon.clean.resources import LANGUAGE_NEUTRAL, clean_data_dir, data_codes, read_data_files
+from rashomon.resources import LANGUAGE_NEUTRAL, data_codes, package_data_dir, read_data_files
 
 DATELINE_FILE = "dateline.txt"
 
@@ -214,13 +214,13 @@ def _dateline_or_none(date: dt.date | None) -> Dateline | None:
 
 @cache
 def date_vocabulary() -> DateVocabulary:
-    codes = [code for code in data_codes(clean_data_dir(), DATELINE_FILE) if code != LANGUAGE_NEUTRAL]
+    codes = [code for code in data_codes(package_data_dir("clean"), DATELINE_FILE) if code != LANGUAGE_NEUTRAL]
     months: dict[str, set[int]] = {}
     weekdays: set[str] = set()
     words: set[str] = set()
     for code in codes:
         _add_locale_names(code, months, weekdays, words)
-    for line in read_data_files(clean_data_dir(), DATELINE_FILE):
+    for line in read_data_files(package_data_dir("clean"), DATELINE_FILE):
         entry = fold(line.value).rstrip(".")
         if line.section == "months":
             number, _, name = line.value.partition(" ")

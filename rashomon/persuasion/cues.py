@@ -14,9 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-from rashomon.clean.resources import parse_data_file
+from rashomon.resources import package_data_dir, read_data_file
 
 SECTIONS = ("labels", "doubt", "loaded", "intensifiers", "fear", "flag", "authority", "minimise")
 # The technique a cue section points at when it makes a span.
@@ -52,11 +51,8 @@ class CueHit:
 
 
 def _parse(code: str) -> list[Cue]:
-    path = resources.files("rashomon.persuasion").joinpath("data").joinpath(code).joinpath("cues.txt")
-    if not path.is_file():
-        return []
     cues = []
-    for line in parse_data_file(code, path.read_text("utf-8")):
+    for line in read_data_file(package_data_dir("persuasion"), code, "cues.txt"):
         value, strong = line.value, False
         if value.endswith(" !"):
             value, strong = value[:-2].strip(), True
@@ -113,9 +109,7 @@ def section_words(language: str, section: str) -> frozenset[str]:
     codes = (language,) if language in CUE_LANGUAGES else CUE_LANGUAGES
     out: set[str] = set()
     for code in codes:
-        path = resources.files("rashomon.persuasion").joinpath("data").joinpath(code).joinpath("cues.txt")
-        if path.is_file():
-            out.update(line.value.lower() for line in parse_data_file(code, path.read_text("utf-8")) if line.section == section)
+        out.update(line.value.lower() for line in read_data_file(package_data_dir("persuasion"), code, "cues.txt") if line.section == section)
     return frozenset(out)
 
 

@@ -17,7 +17,7 @@ from typing import Sequence
 
 import numpy as np
 
-from rashomon.artifacts import load_json_artifact
+from rashomon.resources import load_json_artifact
 
 from rashomon.persuasion.cues import SECTIONS, count_words
 from rashomon.persuasion.model import LinearHead, text_stats

@@ -22,7 +22,7 @@ from typing import Sequence
 
 import numpy as np
 
-from rashomon.artifacts import load_json_artifact
+from rashomon.resources import load_json_artifact
 
 from rashomon.stories.features import StoryFeatures, published_day
 
