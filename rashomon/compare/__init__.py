@@ -25,7 +25,8 @@ from .align import Statement, Vocabulary
 from .relations import Judgement
 
 # 6: an article gives at most rashomon.bounds.MAX_STATEMENTS_PER_ARTICLE statements.
-CODE_VERSION = "6"
+# 7: a statement's source is its article's outlet (model.Article.outlet): unnamed articles of one site are one source.
+CODE_VERSION = "7"
 DATA_FILES = ("stopwords.txt", "denials.txt", "negation_determiners.txt", "discuss.txt", "antonyms.txt", "synonyms.txt", "negation.txt", "hedges.txt")
 TYPES = ("agree", "contradict", "discuss", "omission", "quote_drift")
 STANCES = ("asserts", "denies", "hedges")

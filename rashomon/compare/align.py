@@ -280,10 +280,6 @@ def _alias_pattern(entities: Sequence[Entity]) -> tuple[re.Pattern | None, dict[
     return re.compile(r"(?<!\w)(" + "|".join(re.escape(a) for a in alternatives) + r")(?!\w)"), owner
 
 
-def _source(article: Article) -> str:
-    return (article.source or "").strip() or article.id
-
-
 def statements(articles: Sequence[Article], entities: Sequence[Entity]) -> list[Statement]:
     """Every statement of the story's articles, in article order then position."""
     # Only the story's own entities: the corpus's thousands would make one huge pattern per story.
@@ -301,7 +297,7 @@ def statements(articles: Sequence[Article], entities: Sequence[Entity]) -> list[
 
     for article in articles:
         language = article.language or "xx"
-        source = _source(article)
+        source = article.outlet
         claimed_quotes = {c.quote for c in article.claims if c.quote is not None}
 
         def make(sid, kind, text, start, end, speaker, speaker_name, mention_ids=(), quantity_ids=(), date_ids=()):
@@ -450,7 +446,7 @@ def candidates(items: Sequence[Statement], vocab: Vocabulary) -> list[Candidate]
         same_article = a.article_id == b.article_id
         if same_article and not (a.speaker and a.speaker == b.speaker):
             continue
-        if not same_article and a.source == b.source and a.source != a.article_id:
+        if not same_article and a.source == b.source:
             continue  # one outlet's two articles are not two sources
         cos = float(matrix[i, j]) if matrix is not None else 0.0
         shared_stems: set[str] = set()
