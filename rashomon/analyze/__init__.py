@@ -8,12 +8,12 @@ without the resources to analyse them well get a note instead of wrong output.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Callable
 
 from rashomon.analyze.doc import AnalysisDoc, to_article
 from rashomon.clean import readable_end
 from rashomon.model import Article
+from rashomon.text import published_date
 
 # Bump when a change alters output: stored articles are then re-analysed.
 # 2: the analysis note says how much of an over-long text was read; numbers of over 100 digits and
@@ -46,15 +46,6 @@ def _components() -> list[tuple[str, Callable[[AnalysisDoc], None]]]:
     ]
 
 
-def _published_date(published: str | None) -> date | None:
-    if not published:
-        return None
-    try:
-        return date.fromisoformat(published[:10])
-    except ValueError:
-        return None
-
-
 def _length_note(article: Article, supported: bool) -> str | None:
     """What part of a text longer than any news article the stages read (``rashomon.bounds``), in plain words."""
     end, reason = readable_end(article.original)
@@ -78,7 +69,7 @@ def analyze_article(article: Article) -> Article:
         text=article.text,
         language=language,
         title=article.title,
-        published=_published_date(article.published),
+        published=published_date(article.published),
     )
     for _, component in _components():
         component(doc)

@@ -9,16 +9,15 @@ parse has them, negation dependencies and the conditional mood.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 from rashomon.analyze.doc import AnalysisDoc, SpanIndex
 from rashomon.resources import word_list
+from rashomon.text import CONTRACTED_WORD
 from rashomon.model import Claim
 
 # Fewer words than this rarely assert anything checkable ("He added:").
 MIN_CLAIM_WORDS = 5
-_WORD = re.compile(r"\w+(?:['’]\w+)?|n't", re.UNICODE)
 # Arabic attaches conjunctions and prepositions to the next word.
 _ARABIC_PREFIXES = ("و", "ف", "ب", "ل")
 
@@ -34,7 +33,7 @@ def _cues(language: str, name: str) -> tuple[frozenset[str], tuple[tuple[str, ..
 
 
 def _tokens(text: str) -> list[str]:
-    return [t.lower() for t in _WORD.findall(text)]
+    return [t.lower() for t in CONTRACTED_WORD.findall(text)]
 
 
 def _found_cues(tokens: list[str], language: str, name: str) -> list[str]:

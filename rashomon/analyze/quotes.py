@@ -27,6 +27,7 @@ from functools import cache
 from rashomon.analyze.doc import AnalysisDoc, sentence_index
 from rashomon.bounds import MAX_SENTENCE_CHARS
 from rashomon.resources import data_lines
+from rashomon.text import LETTER_WORD
 from rashomon.model import Mention, Quote
 
 # Opening mark -> the marks that may close it. Straight double quotes pair with
@@ -51,7 +52,6 @@ _MAX_QUOTE = 2000
 _SHORT_QUOTE_WORDS = 3
 _MAX_SPEAKER_WORDS = 12
 
-_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 # What ends the clause before a speaker (a dash opening the stretch is handled apart).
 _CLAUSE_MARK = re.compile(r"[,;:\[\]\"“”«»„]|\s[—–]\s|\s-\s")
 # A clause ending in a coordinating word, where a new cue starts a new clause ("…, and said that").
@@ -279,7 +279,7 @@ class _Quotations:
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(text)
+    return LETTER_WORD.findall(text)
 
 
 def _sentences(doc: AnalysisDoc) -> list[tuple[int, int]]:
@@ -491,7 +491,7 @@ class _Finder:
         for m in _CLAUSE_MARK.finditer(text, cut, end):
             cut = m.end()
         # No word runs across a clause mark, so the words from it on are the words that can move the start.
-        for m in _WORD.finditer(text, cut, end):
+        for m in LETTER_WORD.finditer(text, cut, end):
             w = _norm(m.group(), self.lang)
             if w in self.lex.boundaries:
                 cut = m.end()
@@ -537,11 +537,11 @@ class _Finder:
         if self.lang in ("ru", "ar", "de") and len(_words(text[s0:s1])) > 3:
             # Without capitals to end a leading adverbial ("Во время обращения понтифик"),
             # the speaker starts at its first name or role word.
-            anchors = [w.start() for w in _WORD.finditer(text, s0, s1) if self.is_role(w.group()) or self.is_institution(w.group())]
+            anchors = [w.start() for w in LETTER_WORD.finditer(text, s0, s1) if self.is_role(w.group()) or self.is_institution(w.group())]
             anchors += [mm.start for mm in self.mentions_in(s0, s1) if mm.start >= s0]
             if anchors and min(anchors) > s0:
                 a = min(anchors)
-                prev_word = list(_WORD.finditer(text, s0, a))
+                prev_word = list(LETTER_WORD.finditer(text, s0, a))
                 if prev_word and _norm(prev_word[-1].group(), self.lang) in self.dets:
                     a = prev_word[-1].start()
                 s0 = a
@@ -560,12 +560,12 @@ class _Finder:
         p = pos + (m.end() if m else 0)
         # Time words may stand between the verb and its subject ("dijo el lunes el presidente").
         while True:
-            w = _WORD.match(text, p)
+            w = LETTER_WORD.match(text, p)
             if not w or w.end() > limit:
                 break
             word = _norm(w.group(), self.lang)
             if word not in self.lex.time:
-                nxt = _WORD.match(text, w.end() + 1)
+                nxt = LETTER_WORD.match(text, w.end() + 1)
                 # "el lunes", "am Sonntag": an article or preposition before a time word.
                 if not (nxt and nxt.end() <= limit and (word in self.dets or word in self.lex.stop)
                         and _norm(nxt.group(), self.lang) in self.lex.time):
@@ -576,7 +576,7 @@ class _Finder:
             return None
         end = p
         count = 0
-        for w in _WORD.finditer(text, p, limit):
+        for w in LETTER_WORD.finditer(text, p, limit):
             gap = text[end:w.start()]
             if count and gap.strip() not in ("", "-", "'", "’", "’s", "'s", "."):
                 break
@@ -606,7 +606,7 @@ class _Finder:
             return None
         # Connectors are not a speaker's last word.
         while True:
-            ws = list(_WORD.finditer(text, p, end))
+            ws = list(LETTER_WORD.finditer(text, p, end))
             if ws and (_norm(ws[-1].group(), self.lang) in self.connectors | self.dets) and len(ws) > 1:
                 end = _strip_span(text, p, ws[-2].end())[1]
             else:
@@ -631,7 +631,7 @@ class _Finder:
         """'SDF spokesman' in 'SDF spokesman Mostafa Bali'; the phrase itself when it has no name."""
         text = self.text
         people = [m for m in self.mentions_in(start, end) if m.label == "person"]
-        words = list(_WORD.finditer(text, start, end))
+        words = list(LETTER_WORD.finditer(text, start, end))
         has_role = any(self.is_role(w.group()) for w in words)
         if not has_role:
             return None
@@ -667,7 +667,7 @@ class _Finder:
         start = _strip_span(text, start, limit, " \t«\"“")[0]
         end = start
         count = 0
-        for w in _WORD.finditer(text, start, limit):
+        for w in LETTER_WORD.finditer(text, start, limit):
             gap = text[end:w.start()]
             if count and gap.strip(" ") not in ("", "-", "'", "’") and not gap.strip().startswith(("»", "\"", "”")):
                 break
@@ -736,7 +736,7 @@ class _Finder:
         if sp.pronoun or sp.implicit:
             return self.recent_person(sp.start, plural=sp.pronoun and self._plural(sp))
         inside = self.mentions_in(sp.start, sp.end)
-        words = list(_WORD.finditer(self.text, sp.start, sp.end))
+        words = list(LETTER_WORD.finditer(self.text, sp.start, sp.end))
         if words:
             head = words[-1]
             for m in inside:
@@ -912,7 +912,7 @@ class _Finder:
             if sp is None and prev is None and cue.lower() in self.lex.participles:
                 # "La partie américaine, cependant, a refusé …, soulignant que …": the sentence's subject.
                 comma = text.find(",", s_start, m.start())
-                for w in _WORD.finditer(text, s_start, comma if comma > 0 else s_start):
+                for w in LETTER_WORD.finditer(text, s_start, comma if comma > 0 else s_start):
                     if _norm(w.group(), self.lang) in self.lex.skip or _norm(w.group(), self.lang) in self.lex.verbs:
                         comma = w.start()  # the subject ends at its verb: "La partie américaine a refusé …"
                         break
@@ -967,7 +967,7 @@ class _Finder:
     def _content_start(self, m: re.Match, pos: int, s_end: int) -> int | None:
         text = self.text
         # A complementiser within a few words (after a time phrase: "said on Sunday that").
-        for i, w in enumerate(_WORD.finditer(text, pos, s_end)):
+        for i, w in enumerate(LETTER_WORD.finditer(text, pos, s_end)):
             word = _norm(w.group(), self.lang)
             addressee = self.lex.to_re is not None and self.lex.to_re.match(text, pos, s_end) is not None
             if i > 6 or (i == 0 and not addressee and word not in self.lex.that and word not in self.lex.stop
@@ -1066,7 +1066,7 @@ class _Finder:
 
     def _more_words_than(self, start: int, end: int, n: int) -> bool:
         """Whether ``text[start:end]`` has more than ``n`` words (counting stops there)."""
-        return next(itertools.islice(_WORD.finditer(self.text, start, end), n, None), None) is not None
+        return next(itertools.islice(LETTER_WORD.finditer(self.text, start, end), n, None), None) is not None
 
     def _dedupe(self) -> list[Quote]:
         """The quotes (sorted by start, then end) that no other one holds."""

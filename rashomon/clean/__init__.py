@@ -14,12 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rashomon.clean.boilerplate import BoilerplateRule, boilerplate_matcher, fold
+from rashomon.clean.boilerplate import BoilerplateRule, boilerplate_matcher
 from rashomon.clean.builder import CleanTextBuilder
 from rashomon.clean.dateline import resolve_ambiguous
 from rashomon.clean.head import HeadFacts, read_head
 from rashomon.clean.lines import Line, continues, read_lines, readable_end
 from rashomon.resources import digest_data_files, lang_data_dir, package_data_dir
+from rashomon.text import fold
 from rashomon.model import Article, OffsetMap, Removed
 
 __all__ = ["BEYOND_LENGTH_LIMIT", "CODE_VERSION", "VERSION", "clean_article", "extract_metadata", "readable_end"]
@@ -120,7 +121,7 @@ def _drop_repeats(paragraphs: list[list[Line]], removed: list[Removed]) -> list[
     seen: set[str] = set()
     kept: list[list[Line]] = []
     for paragraph in paragraphs:
-        key = " ".join(fold(" ".join(line.text for line in paragraph)).split())
+        key = " ".join(fold(" ".join(line.text for line in paragraph), keep_accents=True).split())
         if len(key) >= MIN_REPEATED_PARAGRAPH:
             if key in seen:
                 removed.append(Removed(paragraph[0].start, paragraph[-1].end, "repeated-paragraph"))

@@ -14,10 +14,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
-from rashomon.clean.boilerplate import fold
 from rashomon.clean.dateline import Dateline, parse_dateline
 from rashomon.clean.lines import Line, continues
 from rashomon.resources import package_data_dir, read_data_files
+from rashomon.text import fold
 
 SITE_SUFFIX_FILE = "site_suffix.txt"
 
@@ -209,7 +209,7 @@ def _body_text(lines: list[Line], facts: HeadFacts, chrome: list[str | None]) ->
 
 
 def _comparable(text: str) -> str:
-    return " ".join(fold(text).split())
+    return " ".join(fold(text, keep_accents=True).split())
 
 
 @cache

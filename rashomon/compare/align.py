@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -31,6 +30,7 @@ import numpy as np
 from rashomon.analyze.doc import SpanIndex
 from rashomon.bounds import MAX_STATEMENTS_PER_ARTICLE
 from rashomon.resources import word_list
+from rashomon.text import fold, statement_tokens
 from rashomon.model import Article, Entity
 
 # Content words further than this after a negation or denial are rarely what it negates.
@@ -48,19 +48,12 @@ FOCUS_DISCUSS = 3
 LOCAL_WINDOW = 8
 
 _CLAUSE_BREAK = frozenset(",;:.!?()[]\"“”«»—–")
-_TOKEN = re.compile(r"n't|\w+['’](?=\w)|\w+|[^\w\s]", re.UNICODE)
-_NT = re.compile(r"(\w)n['’]t\b", re.IGNORECASE)
 _EN_SUFFIXES = ("ingly", "ations", "ation", "ments", "ment", "ings", "ing", "ers", "ies", "ied", "ed", "er", "es", "s")
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.casefold().replace("’", "'"))
-    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 def stem(word: str, language: str) -> str:
     """A crude, deterministic stem: enough to meet "foreigners" with "foreign-born"."""
-    w = _fold(word)
+    w = fold(word)
     if language == "en":
         for suffix in _EN_SUFFIXES:
             if w.endswith(suffix) and len(w) - len(suffix) >= 4:
@@ -74,23 +67,16 @@ def stem(word: str, language: str) -> str:
     return w[:6]
 
 
-def tokens(text: str, language: str) -> list[str]:
-    text = text.casefold().replace("’", "'")
-    if language == "en":
-        text = _NT.sub(r"\1 n't", text)
-    return _TOKEN.findall(text)
-
-
 @cache
 def _cues(language: str, name: str) -> tuple[tuple[str, ...], ...]:
     """Cue phrases of a word list as folded token tuples, longest first."""
-    phrases = {tuple(_fold(t) for t in tokens(cue, language)) for cue in word_list(language, name)}
+    phrases = {tuple(fold(t) for t in statement_tokens(cue, language)) for cue in word_list(language, name)}
     return tuple(sorted((p for p in phrases if p), key=len, reverse=True))
 
 
 @cache
 def stopwords(language: str) -> frozenset[str]:
-    return frozenset(_fold(w) for w in word_list(language, "stopwords.txt"))
+    return frozenset(fold(w) for w in word_list(language, "stopwords.txt"))
 
 
 def has_stopwords(language: str) -> bool:
@@ -217,7 +203,7 @@ def _cue_words(language: str) -> frozenset[str]:
 def _content(tok: str, language: str, exclude: frozenset[str] = frozenset()) -> str | None:
     if not any(c.isalnum() for c in tok) or tok.endswith("'"):
         return None
-    folded = _fold(tok)
+    folded = fold(tok)
     if folded in stopwords(language) or folded in _cue_words(language) or folded in exclude:
         return None
     if len(folded) < 3 and not folded.isdigit():
@@ -233,8 +219,8 @@ def text_features(
     ``exclude``: folded words that are names (entities are compared as entities,
     whatever their spelling, not as words).
     """
-    toks = tokens(text, language)
-    folded = [_fold(t) for t in toks]
+    toks = statement_tokens(text, language)
+    folded = [fold(t) for t in toks]
     positions: dict[str, list[int]] = defaultdict(list)
     for i, t in enumerate(toks):
         s = _content(t, language, exclude)
@@ -263,7 +249,7 @@ def text_features(
 def _counted_stems(counted: str | None, language: str) -> frozenset[str]:
     if not counted:
         return frozenset()
-    return frozenset(s for s in (_content(t, language) for t in tokens(counted, language)) if s)
+    return frozenset(s for s in (_content(t, language) for t in statement_tokens(counted, language)) if s)
 
 
 def _alias_pattern(entities: Sequence[Entity]) -> tuple[re.Pattern | None, dict[str, str]]:
@@ -271,7 +257,7 @@ def _alias_pattern(entities: Sequence[Entity]) -> tuple[re.Pattern | None, dict[
     owner: dict[str, str] = {}
     for e in entities:
         for alias in {e.name, *e.aliases}:
-            key = _fold(alias).strip()
+            key = fold(alias).strip()
             if len(key) >= 3 or (len(key) == 2 and alias.isupper()):
                 owner.setdefault(key, e.id)
     if not owner:
@@ -293,7 +279,7 @@ def statements(articles: Sequence[Article], entities: Sequence[Entity]) -> list[
     def alias_entities(text: str) -> set[str]:
         if pattern is None:
             return set()
-        return {owner[m.group(1)] for m in pattern.finditer(_fold(text)) if m.group(1) in owner}
+        return {owner[m.group(1)] for m in pattern.finditer(fold(text)) if m.group(1) in owner}
 
     for article in articles:
         language = article.language or "xx"
@@ -317,7 +303,7 @@ def statements(articles: Sequence[Article], entities: Sequence[Entity]) -> list[
                 start=start, end=end, speaker=speaker, speaker_name=speaker_name or (names.get(speaker) if speaker else None),
                 entities=frozenset(ents - ({speaker} if speaker else set())), quantities=tuple(quantities),
                 counted=tuple(counted),
-                dates=frozenset((d.value or _fold(d.text)) for i in date_ids if 0 <= i < len(article.dates)
+                dates=frozenset((d.value or fold(d.text)) for i in date_ids if 0 <= i < len(article.dates)
                                 for d in (article.dates[i],)),
                 content=content, positions=positions, scopes=scopes, hedged=bool(hedges), hedges=hedges,
             ))

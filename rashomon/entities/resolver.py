@@ -33,6 +33,7 @@ from rashomon.disjoint import DisjointSets
 from rashomon.entities import keys as K
 from rashomon.entities.gazetteer import gazetteer, mention_keys
 from rashomon.model import Article, Entity, problem_line
+from rashomon.text import first_letter_script
 
 VERSION = "1"
 
@@ -90,7 +91,7 @@ def _word_keys(text: str, person: bool) -> list[str]:
     toks = K.tokens(text, person)
     if not toks:
         return [f"n:{text.casefold().strip()}"]
-    sc = K.script(text)
+    sc = first_letter_script(text)
     out = [f"n:{''.join(toks)}"]
     phons = [K.phon_key(text, person)]
     if sc == "cyrillic":
@@ -108,7 +109,7 @@ def _word_keys(text: str, person: bool) -> list[str]:
 def _info(text: str, label: str, language: str) -> _Info:
     person = label == "person"
     surface = K.clean_surface(text) or text.strip()
-    sc = K.script(surface)
+    sc = first_letter_script(surface)
     acronym = K.acronym_key(surface) if K.is_acronym(surface) and not person else None
     strong = _word_keys(surface, person)
     full = person and K.is_full_name(surface)
@@ -533,7 +534,7 @@ class EntityResolver:
                 continue
             have = {lang for lang, _ in ent.vecs}
             for form in self._long_forms(ent):
-                sc = K.script(form)
+                sc = first_letter_script(form)
                 tag = sc if sc != "latin" else "latin:" + ",".join(sorted(ent.langs))
                 if tag not in have and len(have) < _MAX_VECS:
                     have.add(tag)
@@ -640,7 +641,7 @@ def _display_name(ent: _Ent) -> str:
         return canonical[0]
 
     def rank(form: str) -> tuple:
-        return (K.script(form) == "latin", not K.is_acronym(form), len(K.tokens(form)) >= 2, ent.forms[form], len(form))
+        return (first_letter_script(form) == "latin", not K.is_acronym(form), len(K.tokens(form)) >= 2, ent.forms[form], len(form))
 
     return max(ent.forms, key=rank) if ent.forms else ent.id
 

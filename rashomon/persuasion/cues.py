@@ -11,11 +11,11 @@ model features and cue words place spans.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rashomon.resources import package_data_dir, read_data_file
+from rashomon.text import HYPHENATED_WORD
 
 SECTIONS = ("labels", "doubt", "loaded", "intensifiers", "fear", "flag", "authority", "minimise")
 # The technique a cue section points at when it makes a span.
@@ -31,7 +31,6 @@ SECTION_TECHNIQUE = {
 }
 CUE_LANGUAGES = ("en", "fr", "de", "it", "pl", "ru")
 
-_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ def _parse(code: str) -> list[Cue]:
         if value.endswith(" !"):
             value, strong = value[:-2].strip(), True
         prefix = value.endswith("*")
-        words = tuple(_TOKEN.findall(value.rstrip("*").lower()))
+        words = tuple(HYPHENATED_WORD.findall(value.rstrip("*").lower()))
         if words and line.section in SECTIONS:
             cues.append(Cue(line.section, words, prefix, strong))
     return cues
@@ -85,7 +84,7 @@ def _word_matches(token: str, word: str, prefix: bool) -> bool:
 def find_cues(text: str, language: str) -> list[CueHit]:
     """Every cue occurrence, longest match first at each position, no overlaps."""
     table = cue_table(language)
-    tokens = [(m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(text)]
+    tokens = [(m.start(), m.end(), m.group().lower()) for m in HYPHENATED_WORD.finditer(text)]
     hits: list[CueHit] = []
     seen: set[tuple[int, str]] = set()
     for i, (start, _, token) in enumerate(tokens):
@@ -114,4 +113,4 @@ def section_words(language: str, section: str) -> frozenset[str]:
 
 
 def count_words(text: str) -> int:
-    return len(_TOKEN.findall(text))
+    return len(HYPHENATED_WORD.findall(text))

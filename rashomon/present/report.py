@@ -35,6 +35,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..model import Article, OffsetMap, Story, http_url
+from ..text import published_datetime
 from .export import article_key, order_stories, order_story_article_ids
 from .languages import lang_tag, language_name, text_dir
 from .spans import Mark, render_spans
@@ -99,9 +100,8 @@ def parse_date(value: str | None) -> tuple[str | None, str | None]:
     if not value:
         return None, None
     raw = value.strip()
-    try:
-        dt = datetime.fromisoformat(raw)
-    except ValueError:
+    dt = published_datetime(raw)
+    if dt is None:
         return None, raw
     date_only = len(raw) <= 10
     if date_only:

@@ -22,6 +22,7 @@ from ..present.languages import lang_tag, language_name, text_dir
 from ..present.layers import story_layers
 from ..present.report import ArticleView, Panel, StoryView, article_view, build_views, parse_date
 from ..store import Store, StoryFilter, StorySummary
+from ..text import published_datetime
 
 
 class NotFound(Exception):
@@ -101,12 +102,8 @@ def _entities_of(store: Store, articles: list[Article]) -> list[Entity]:
 
 
 def _instant(published: str | None) -> datetime | None:
-    if not published:
-        return None
-    raw = published.strip()
-    try:
-        dt = datetime.fromisoformat(raw)
-    except ValueError:
+    dt = published_datetime(published)
+    if dt is None:
         return None
     return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
