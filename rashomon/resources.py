@@ -127,7 +127,7 @@ def read_table(path: Traversable | Path) -> list[list[str]]:
     so an empty cell stays a value (a letter that romanises to nothing)."""
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
+        if line.strip() and not line.startswith("#"):
             rows.append(line.split("\t"))
     return rows
 

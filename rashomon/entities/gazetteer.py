@@ -14,9 +14,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from rashomon.entities.keys import DATA, is_acronym, norm_key, phon_key, ru_lemmas, ru_stem, tokens
+from rashomon.entities.keys import is_acronym, norm_key, phon_key, ru_lemmas, ru_stem, tokens
 from rashomon import places
-from rashomon.resources import lang_data_dir
+from rashomon.resources import lang_data_dir, package_data_dir, read_table
 from rashomon.text import TRANSLIT_FILE, first_letter_script
 
 # Locales whose country names are indexed: the languages rashomon reads and their neighbours.
@@ -82,10 +82,9 @@ class Gazetteer:
                 for code, name in places.territories(loc).items():
                     if len(code) == 2 and code.isalpha():  # skip regions like "150" (Europe)
                         self._add(table, name, code, rank, 1)
-            for line in (DATA / "countries_extra.tsv").read_text(encoding="utf-8").splitlines():
-                if line and not line.startswith("#"):
-                    code, name = line.split("\t")[:2]
-                    self._add(table, name, code, rank, 3)
+            for row in read_table(package_data_dir("entities").joinpath("countries_extra.tsv")):
+                code, name = row[:2]
+                self._add(table, name, code, rank, 3)
             self._countries = table
         return self._countries
 

@@ -22,12 +22,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
 from rashomon.text import first_letter_script
 from rashomon.text import romanise as romanise_letters
-
-DATA = Path(__file__).resolve().parent / "data"
 
 # Arabic article as romanised ("al-", "el-") and its sun-letter assimilations ("ad-Dawla", "ez-Zor").
 ARTICLES = frozenset(

@@ -33,6 +33,7 @@ from rashomon.disjoint import DisjointSets
 from rashomon.entities import keys as K
 from rashomon.entities.gazetteer import gazetteer, mention_keys
 from rashomon.model import Article, Entity, problem_line
+from rashomon.resources import package_data_dir, read_table
 from rashomon.text import first_letter_script
 
 VERSION = "1"
@@ -56,10 +57,8 @@ def compatible_labels(a: str, b: str) -> bool:
 def _alias_table() -> dict[str, tuple[str, str]]:
     """Lookup key -> (canonical, label) for every alias in data/aliases.tsv."""
     table: dict[str, tuple[str, str]] = {}
-    for line in (K.DATA / "aliases.tsv").read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        canonical, label, alias = line.split("\t")[:3]
+    for row in read_table(package_data_dir("entities").joinpath("aliases.tsv")):
+        canonical, label, alias = row[:3]
         for key in mention_keys(alias):
             if len(key) >= 4 or K.is_acronym(alias):
                 table.setdefault(key, (canonical, label))
