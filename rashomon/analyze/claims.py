@@ -12,9 +12,9 @@ from __future__ import annotations
 from functools import cache
 
 from rashomon.analyze.doc import AnalysisDoc, SpanIndex
+from rashomon.model import Claim
 from rashomon.resources import word_list
 from rashomon.text import CONTRACTED_WORD
-from rashomon.model import Claim
 
 # Fewer words than this rarely assert anything checkable ("He added:").
 MIN_CLAIM_WORDS = 5

@@ -20,13 +20,13 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from rashomon import places
 from rashomon.analyze import backends
 from rashomon.analyze.doc import AnalysisDoc
 from rashomon.disjoint import DisjointSets
+from rashomon.model import Mention
 from rashomon.resources import data_lines
 from rashomon.text import NAME_WORD, fold, uniform_script
-from rashomon import places
-from rashomon.model import Mention
 
 LABELS = ("person", "organisation", "place", "group", "other")
 

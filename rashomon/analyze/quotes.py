@@ -26,9 +26,9 @@ from functools import cache
 
 from rashomon.analyze.doc import AnalysisDoc, sentence_index
 from rashomon.bounds import MAX_SENTENCE_CHARS
+from rashomon.model import Mention, Quote
 from rashomon.resources import data_lines
 from rashomon.text import LETTER_WORD
-from rashomon.model import Mention, Quote
 
 # Opening mark -> the marks that may close it. Straight double quotes pair with
 # themselves; straight single quotes are left alone (apostrophes).

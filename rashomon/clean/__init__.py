@@ -19,9 +19,9 @@ from rashomon.clean.builder import CleanTextBuilder
 from rashomon.clean.dateline import resolve_ambiguous
 from rashomon.clean.head import HeadFacts, read_head
 from rashomon.clean.lines import Line, continues, read_lines, readable_end
+from rashomon.model import Article, OffsetMap, Removed
 from rashomon.resources import digest_data_files, lang_data_dir, package_data_dir
 from rashomon.text import fold
-from rashomon.model import Article, OffsetMap, Removed
 
 __all__ = ["BEYOND_LENGTH_LIMIT", "CODE_VERSION", "VERSION", "clean_article", "extract_metadata", "readable_end"]
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Sequence
 
-from rashomon.resources import digest_data_files, lang_data_dir
 from rashomon.model import Article, Entity, Proposition, Relation
+from rashomon.resources import digest_data_files, lang_data_dir
 
 from . import align, relations
 from .align import Statement, Vocabulary

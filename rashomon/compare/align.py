@@ -29,9 +29,9 @@ import numpy as np
 
 from rashomon.analyze.doc import SpanIndex
 from rashomon.bounds import MAX_STATEMENTS_PER_ARTICLE
+from rashomon.model import Article, Entity
 from rashomon.resources import word_list
 from rashomon.text import fold, statement_tokens
-from rashomon.model import Article, Entity
 
 # Content words further than this after a negation or denial are rarely what it negates.
 SCOPE_TOKENS = 8

@@ -14,8 +14,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from rashomon.entities.keys import is_acronym, norm_key, phon_key, ru_lemmas, ru_stem, tokens
 from rashomon import places
+from rashomon.entities.keys import is_acronym, norm_key, phon_key, ru_lemmas, ru_stem, tokens
 from rashomon.resources import lang_data_dir, package_data_dir, read_table
 from rashomon.text import TRANSLIT_FILE, first_letter_script
 
