@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import asdict, dataclass, field
+from pathlib import PurePath
 from typing import Any
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,45 @@ class Article:
         d = asdict(self)
         d["offsets"] = self.offsets.to_json()
         return d
+
+    @property
+    def outlet(self) -> str:
+        """Which source this article is: the one answer the comparison, the report, the profiles and the panels
+        group by.
+
+        The outlet it names; else its URL's host (without "www."); else the file it came from, as
+        "Unknown source (a.txt)"; else its id. So two saved .txt files that name no outlet are two sources
+        everywhere, and two unnamed pages of one site are one.
+        """
+        if self.names_outlet:
+            return self.source.strip()  # type: ignore[union-attr]
+        href = http_url(self.url)
+        host = (urlsplit(href).hostname or "") if href else ""
+        if host:
+            return host.removeprefix("www.")
+        where = next((p for p in self.paths if p.strip()), "") or self.id
+        return f"Unknown source ({PurePath(where).name or where})"
+
+    @property
+    def names_outlet(self) -> bool:
+        """Whether the article (or its input) named its outlet, rather than ``outlet`` standing in for it."""
+        return bool(self.source and self.source.strip())
+
+
+def http_url(url: str | None) -> str | None:
+    """The url if it is an absolute http(s) url that can be a link, else None."""
+    if not url:
+        return None
+    url = url.strip()
+    if any(ord(c) < 0x20 or c.isspace() for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
 
 
 @dataclass

@@ -21,7 +21,7 @@ from rashomon.clean.boilerplate import (
 )
 from rashomon.clean.dateline import parse_dateline
 from rashomon.clean.head import outlet_name, split_title, strip_site_noise
-from rashomon.clean.resources import parse_data_file
+from rashomon.resources import parse_data_file
 from rashomon.model import Article, OffsetMap, Span
 
 from conftest import run_cli

@@ -12,10 +12,10 @@ import pytest
 from markupsafe import Markup
 
 from rashomon import __version__
-from rashomon.model import Article, LangSpan, OffsetMap, Removed, Story
+from rashomon.model import Article, Entity, LangSpan, Mention, OffsetMap, Quote, Removed, Span, Story, http_url
 from rashomon.present import Mark, Panel, export_document, render_report, render_spans
 from rashomon.present import write_csv, write_json, write_jsonl
-from rashomon.present.report import original_to_clean, safe_href
+from rashomon.present.report import original_to_clean
 
 # ----------------------------------------------------------------- fixtures
 
@@ -555,6 +555,54 @@ def test_articles_that_name_no_outlet_are_each_a_source_of_their_own():
     assert line.split("\t")[4] == "Daily Planet, Unknown source (quake-a.txt), Unknown source (quake-b.txt)"
 
 
+def test_every_view_counts_the_same_sources():
+    # "Which source is this article?" has one answer (Article.outlet): two unnamed saved files are two sources, and two
+    # unnamed pages of one site are one, in the report's columns, the comparison, the naming and quoted panels and the
+    # source profiles alike. Each view used to answer on its own, and they disagreed.
+    from rashomon.compare.align import statements
+    from rashomon.persuasion.profiles import source_profiles, story_naming
+    from rashomon.present.analysis import quoted_panel
+    from rashomon.present.compare import source_columns
+    from rashomon.present.report import build_views
+
+    text = "The US-backed Bali said the city fell."
+
+    def article(article_id: str, **where) -> Article:
+        start = text.index("Bali")
+        return Article(
+            id=article_id, original=text, text=text, language="en", title="City falls", **where,
+            sentences=[Span(0, len(text))],
+            mentions=[Mention(start, start + 4, "Bali", "person", entity_id="e-bali")],
+            quotes=[Quote(text.index("the city"), len(text) - 1, "the city fell", False, speaker="Bali",
+                          speaker_entity_id="e-bali")],
+        )
+
+    articles = [
+        article("t1", paths=["/saved/a.txt"]),
+        article("t2", paths=["/saved/b.txt"]),
+        article("w1", url="https://www.example.org/1", paths=["x.jsonl:1"]),
+        article("w2", url="https://example.org/2", paths=["x.jsonl:2"]),
+        article("n1", source="Daily Planet", url="https://example.org/3", paths=["planet.txt"]),
+    ]
+    story = Story("s", "City falls", [a.id for a in articles])
+    entities = {"e-bali": Entity("e-bali", "Bali", "person")}
+    expected = sorted(["Unknown source (a.txt)", "Unknown source (b.txt)", "example.org", "Daily Planet"], key=str.casefold)
+
+    assert sorted({a.outlet for a in articles}, key=str.casefold) == expected
+    assert not articles[0].names_outlet and articles[4].names_outlet
+    (view,) = [v for v in build_views(articles, [story]) if not v.synthetic]
+    assert view.sources == expected
+    assert sorted((label for label, _ in source_columns(articles)), key=str.casefold) == expected
+    assert sorted({st.source for st in statements(articles, list(entities.values()))}, key=str.casefold) == expected
+    (row,) = story_naming(articles, entities)
+    assert sorted(row.by_source, key=str.casefold) == expected
+    assert sorted((p.source for p in source_profiles(articles, [story], entities.values())), key=str.casefold) == expected
+    quoted = str(quoted_panel(articles, entities).html)
+    for source in expected:
+        assert f"{source}: " in quoted, source
+    assert "example.org: 0 direct, 2 reported" in quoted and "unknown source" not in quoted
+
+
 def test_report_layers_and_panels_extension_points():
     articles, stories = corpus()
     presstv = next(a for a in articles if a.id == "a-presstv")
@@ -570,12 +618,12 @@ def test_report_layers_and_panels_extension_points():
     assert "Who is quoted" in html and "Mostafa Bali &lt;SDF&gt;" in html
 
 
-def test_safe_href():
-    assert safe_href("https://example.com/x") == "https://example.com/x"
-    assert safe_href("http://example.com") == "http://example.com"
+def test_http_url():
+    assert http_url("https://example.com/x") == "https://example.com/x"
+    assert http_url("http://example.com") == "http://example.com"
     for bad in ("javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,x", "//evil.com",
                 "https://", "https://exa mple.com", "https://x\n.com", "file:///etc/passwd", "", None):
-        assert safe_href(bad) is None, bad
+        assert http_url(bad) is None, bad
 
 
 def test_terminal_renderables():

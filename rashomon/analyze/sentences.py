@@ -15,7 +15,7 @@ from functools import cache
 
 from rashomon.analyze import backends
 from rashomon.analyze.doc import AnalysisDoc
-from rashomon.lang.resources import data_lines
+from rashomon.resources import data_lines
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _LINE_BREAK = re.compile(r"\n\s*")

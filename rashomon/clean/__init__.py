@@ -14,13 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rashomon.clean.boilerplate import BoilerplateRule, boilerplate_matcher, fold
+from rashomon.clean.boilerplate import BoilerplateRule, boilerplate_matcher
 from rashomon.clean.builder import CleanTextBuilder
 from rashomon.clean.dateline import resolve_ambiguous
 from rashomon.clean.head import HeadFacts, read_head
 from rashomon.clean.lines import Line, continues, read_lines, readable_end
-from rashomon.clean.resources import data_fingerprint
 from rashomon.model import Article, OffsetMap, Removed
+from rashomon.resources import digest_data_files, lang_data_dir, package_data_dir
+from rashomon.text import fold
 
 __all__ = ["BEYOND_LENGTH_LIMIT", "CODE_VERSION", "VERSION", "clean_article", "extract_metadata", "readable_end"]
 
@@ -28,7 +29,10 @@ __all__ = ["BEYOND_LENGTH_LIMIT", "CODE_VERSION", "VERSION", "clean_article", "e
 # fingerprint of every data file cleaning reads, so editing a pattern re-cleans.
 # 2: texts past rashomon.bounds' length limits are cleaned up to them only.
 CODE_VERSION = "2"
-VERSION = f"{CODE_VERSION}+{data_fingerprint()}"
+# Every data file cleaning reads: the boilerplate patterns (shared language data) and its own dateline words and
+# outlet-name suffixes (clean/data).
+DATA_FILES = ("boilerplate.txt", "dateline.txt", "site_suffix.txt")
+VERSION = CODE_VERSION + "+" + digest_data_files((lang_data_dir(), package_data_dir("clean")), DATA_FILES, chars=12)
 
 # Paragraphs shorter than this ("Reuters", "Photo", a subheading) may well repeat
 # legitimately, so only longer ones are collapsed.
@@ -117,7 +121,7 @@ def _drop_repeats(paragraphs: list[list[Line]], removed: list[Removed]) -> list[
     seen: set[str] = set()
     kept: list[list[Line]] = []
     for paragraph in paragraphs:
-        key = " ".join(fold(" ".join(line.text for line in paragraph)).split())
+        key = " ".join(fold(" ".join(line.text for line in paragraph), keep_accents=True).split())
         if len(key) >= MIN_REPEATED_PARAGRAPH:
             if key in seen:
                 removed.append(Removed(paragraph[0].start, paragraph[-1].end, "repeated-paragraph"))

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from rashomon.clean.resources import DataLine, lang_data_dir, read_data_files
+from rashomon.resources import DataLine, lang_data_dir, read_data_files
+from rashomon.text import fold
 
 BOILERPLATE_FILE = "boilerplate.txt"
 
@@ -82,7 +83,7 @@ class BoilerplateMatcher:
         """The rule a whole stripped line matches, if any."""
         if not line or len(line) > MAX_BOILERPLATE_LINE:
             return None
-        folded = fold(line)
+        folded = fold(line, keep_accents=True)
         first = folded[:1]
         combined, group = self._group_for(first if first in self._first_chars_named else "")
         if combined.fullmatch(line):
@@ -111,11 +112,6 @@ def _is_floating(pattern: str) -> bool:
     return pattern.startswith(".")
 
 
-def fold(text: str) -> str:
-    """Case-fold so that whatever re.IGNORECASE equates folds alike (Turkish ı/İ too)."""
-    return text.casefold().replace("\u0131", "i").replace("i\u0307", "i")
-
-
 def first_chars(pattern: str) -> frozenset[str] | None:
     """The folded characters every match of ``pattern`` starts with, if known."""
     found = _first_chars_of_sequence(list(re_parser.parse(pattern, re.IGNORECASE).data))
@@ -127,10 +123,10 @@ def _first_chars_of_sequence(items: list[tuple[Any, Any]]) -> set[str] | None:
         if op is re_constants.AT:  # \b, ^: zero width, look further
             continue
         if op is re_constants.LITERAL:
-            return {fold(chr(arg))[:1]}
+            return {fold(chr(arg), keep_accents=True)[:1]}
         if op is re_constants.IN:
             if all(item_op is re_constants.LITERAL for item_op, _ in arg):
-                return {fold(chr(code))[:1] for _, code in arg}
+                return {fold(chr(code), keep_accents=True)[:1] for _, code in arg}
             return None
         if op is re_constants.SUBPATTERN:
             return _first_chars_of_sequence(list(arg[-1].data))
@@ -166,7 +162,7 @@ def required_literals(pattern: str) -> frozenset[str] | None:
     except (re.error, AttributeError):  # pragma: no cover - checked in _check_rule
         return None
     needed = _required_in_sequence(list(parsed.data))
-    return frozenset(fold(word) for word in needed) if needed else None
+    return frozenset(fold(word, keep_accents=True) for word in needed) if needed else None
 
 
 def _required_in_sequence(items: list[tuple[Any, Any]]) -> set[str] | None:

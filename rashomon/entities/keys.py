@@ -6,7 +6,7 @@ Three levels, from strict to loose:
   spaces and Arabic/Latin articles (``Deir ez-Zor`` = ``Deir Ez-Zor``,
   ``الزور`` = ``زور``). Stays in its own script.
 * ``phon``: ``norm`` romanised (Cyrillic and Arabic through
-  ``data/translit.tsv``) and folded the way transliterations of one name differ:
+  the ``keys`` scheme of ``lang/data/xx/translit.tsv``) and folded the way transliterations of one name differ:
   doubled letters, q/k/c, ou/u, e/i/y, o/u, diphthongs, a final ``h``
   (``Raqqah`` = ``Raqqa`` = ``Rakka`` = ``Ракка``; ``Dayr al-Zawr`` =
   ``Deir ez-Zor`` = ``دير الزور``).
@@ -22,9 +22,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
-DATA = Path(__file__).resolve().parent / "data"
+from rashomon.text import first_letter_script
+from rashomon.text import romanise as romanise_letters
 
 # Arabic article as romanised ("al-", "el-") and its sun-letter assimilations ("ad-Dawla", "ez-Zor").
 ARTICLES = frozenset(
@@ -51,32 +51,6 @@ _POSSESSIVE = re.compile(r"(?:['’ʼ]s|s['’ʼ]|['’ʼ])$", re.IGNORECASE)
 _ELISION = re.compile(r"^(?:[dlj]|qu)['’ʼ]", re.IGNORECASE)
 
 
-@lru_cache(maxsize=1)
-def _translit() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for line in (DATA / "translit.tsv").read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#"):
-            continue
-        parts = line.split("\t")
-        table[parts[1]] = parts[2] if len(parts) > 2 else ""
-    return table
-
-
-def script(text: str) -> str:
-    """``latin``, ``cyrillic``, ``arabic`` or ``other``: the script of the first letter."""
-    for ch in text:
-        if ch.isalpha():
-            name = unicodedata.name(ch, "")
-            if name.startswith("LATIN"):
-                return "latin"
-            if name.startswith("CYRILLIC"):
-                return "cyrillic"
-            if name.startswith("ARABIC"):
-                return "arabic"
-            return "other"
-    return "other"
-
-
 def strip_diacritics(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     # й and ё lose their marks here too; the romanisation table treats й/и and ё/е alike anyway.
@@ -86,7 +60,7 @@ def strip_diacritics(text: str) -> str:
 def clean_surface(text: str) -> str:
     """The form a name is counted under: trimmed, no possessive or elided article."""
     text = unicodedata.normalize("NFKC", text).strip().strip("\"'«»“”„‘’‹›()[]{}.,;:!?")
-    text = _POSSESSIVE.sub("", text) if script(text) == "latin" else text
+    text = _POSSESSIVE.sub("", text) if first_letter_script(text) == "latin" else text
     return _ELISION.sub("", text).strip()
 
 
@@ -110,7 +84,7 @@ def tokens(text: str, person: bool = False) -> tuple[str, ...]:
     found = [(m.group(), folded[m.end():m.end() + 1] in "-‐‑–'’ʼ" and m.end() < len(folded)) for m in _TOKEN.finditer(folded)]
     out: list[str] = []
     for i, (tok, hyphenated) in enumerate(found):
-        if script(tok) == "arabic":
+        if first_letter_script(tok) == "arabic":
             tok = _fold_arabic_token(tok)
         last = i == len(found) - 1
         if not last and i == 0 and tok in DETERMINERS:
@@ -129,10 +103,9 @@ def norm_key(text: str, person: bool = False) -> str:
 
 
 def romanise(token: str) -> str:
-    table = _translit()
-    if token.endswith("ه") and script(token) == "arabic":
+    if token.endswith("ه") and first_letter_script(token) == "arabic":
         token = token[:-1] + "ة"  # a final ه is almost always a folded ta marbuta, a vowel
-    return "".join(table.get(ch, ch) for ch in token)
+    return romanise_letters(token, "keys")
 
 
 # Order matters: multi-letter spellings before the letters they contain.

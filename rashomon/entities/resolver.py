@@ -34,6 +34,8 @@ from rashomon.entities import keys as K
 from rashomon.entities.gazetteer import gazetteer, mention_keys
 from rashomon.lang import defaults as lang_defaults
 from rashomon.model import Article, Entity, problem_line
+from rashomon.resources import package_data_dir, read_table
+from rashomon.text import first_letter_script
 
 VERSION = "1"
 
@@ -56,10 +58,8 @@ def compatible_labels(a: str, b: str) -> bool:
 def _alias_table() -> dict[str, tuple[str, str]]:
     """Lookup key -> (canonical, label) for every alias in data/aliases.tsv."""
     table: dict[str, tuple[str, str]] = {}
-    for line in (K.DATA / "aliases.tsv").read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        canonical, label, alias = line.split("\t")[:3]
+    for row in read_table(package_data_dir("entities").joinpath("aliases.tsv")):
+        canonical, label, alias = row[:3]
         for key in mention_keys(alias):
             if len(key) >= 4 or K.is_acronym(alias):
                 table.setdefault(key, (canonical, label))
@@ -91,7 +91,7 @@ def _word_keys(text: str, person: bool) -> list[str]:
     toks = K.tokens(text, person)
     if not toks:
         return [f"n:{text.casefold().strip()}"]
-    sc = K.script(text)
+    sc = first_letter_script(text)
     out = [f"n:{''.join(toks)}"]
     phons = [K.phon_key(text, person)]
     if sc == "cyrillic":
@@ -109,7 +109,7 @@ def _word_keys(text: str, person: bool) -> list[str]:
 def _info(text: str, label: str, language: str) -> _Info:
     person = label == "person"
     surface = K.clean_surface(text) or text.strip()
-    sc = K.script(surface)
+    sc = first_letter_script(surface)
     acronym = K.acronym_key(surface) if K.is_acronym(surface) and not person else None
     strong = _word_keys(surface, person)
     full = person and K.is_full_name(surface)
@@ -535,7 +535,7 @@ class EntityResolver:
                 continue
             have = {lang for lang, _ in ent.vecs}
             for form in self._long_forms(ent):
-                sc = K.script(form)
+                sc = first_letter_script(form)
                 tag = sc if sc != "latin" else "latin:" + ",".join(sorted(ent.langs))
                 if tag not in have and len(have) < _MAX_VECS:
                     have.add(tag)
@@ -642,7 +642,7 @@ def _display_name(ent: _Ent) -> str:
         return canonical[0]
 
     def rank(form: str) -> tuple:
-        return (K.script(form) == "latin", not K.is_acronym(form), len(K.tokens(form)) >= 2, ent.forms[form], len(form))
+        return (first_letter_script(form) == "latin", not K.is_acronym(form), len(K.tokens(form)) >= 2, ent.forms[form], len(form))
 
     return max(ent.forms, key=rank) if ent.forms else ent.id
 

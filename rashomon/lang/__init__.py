@@ -7,14 +7,12 @@ own, so they inherit the article's language.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
-# Aliased: the submodule rashomon.lang.resources would replace the name "resources" once imported.
-from importlib import resources as _package_files
 
 from rashomon.clean import readable_end
 from rashomon.model import Article, LangSpan
+from rashomon.resources import load_json_artifact
 
 # Bump when a change alters output: stored articles are then re-identified.
 # 2: an original that cleaning emptied is read only as far as cleaning reads it (rashomon.bounds).
@@ -39,7 +37,7 @@ def _identifier():
 
 @lru_cache(maxsize=1)
 def _code_map() -> dict[str, str | None]:
-    data = json.loads(_package_files.files("rashomon.lang").joinpath("data/detector_codes.json").read_text("utf-8"))
+    data = load_json_artifact("rashomon.lang", "data/detector_codes.json")
     return {k: v for k, v in data.items() if not k.startswith("_")}
 
 

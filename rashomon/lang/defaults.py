@@ -18,8 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from rashomon.clean.resources import LANGUAGE_NEUTRAL, digest_code_files, lang_data_dir
-from rashomon.lang.resources import data_lines
+from rashomon.resources import LANGUAGE_NEUTRAL, data_lines
 
 FILENAME = "language.txt"
 
@@ -72,7 +71,3 @@ def language(code: str | None) -> Language:
     options, sections = _read(code) if code and code != LANGUAGE_NEUTRAL else ({}, {})
     return Language(code or LANGUAGE_NEUTRAL, neutral_options | options, neutral_sections | sections)
 
-
-def digest_language_files(digest, names: tuple[str, ...] = (FILENAME,)) -> None:
-    """Feed every language's ``names`` files into ``digest``, for the version of a stage that reads them."""
-    digest_code_files(digest, lang_data_dir(), names)

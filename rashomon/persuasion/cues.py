@@ -12,12 +12,11 @@ around actors' names, read in every language (``name_words``).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-from rashomon.clean.resources import LANGUAGE_NEUTRAL, parse_data_file
+from rashomon.resources import LANGUAGE_NEUTRAL, package_data_dir, read_data_file
+from rashomon.text import HYPHENATED_WORD
 
 SECTIONS = ("labels", "doubt", "loaded", "intensifiers", "fear", "flag", "authority", "minimise")
 # The technique a cue section points at when it makes a span.
@@ -33,7 +32,6 @@ SECTION_TECHNIQUE = {
 }
 CUE_LANGUAGES = ("en", "fr", "de", "it", "pl", "ru")
 
-_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -53,16 +51,13 @@ class CueHit:
 
 
 def _parse(code: str) -> list[Cue]:
-    path = resources.files("rashomon.persuasion").joinpath("data").joinpath(code).joinpath("cues.txt")
-    if not path.is_file():
-        return []
     cues = []
-    for line in parse_data_file(code, path.read_text("utf-8")):
+    for line in read_data_file(package_data_dir("persuasion"), code, "cues.txt"):
         value, strong = line.value, False
         if value.endswith(" !"):
             value, strong = value[:-2].strip(), True
         prefix = value.endswith("*")
-        words = tuple(_TOKEN.findall(value.rstrip("*").lower()))
+        words = tuple(HYPHENATED_WORD.findall(value.rstrip("*").lower()))
         if words and line.section in SECTIONS:
             cues.append(Cue(line.section, words, prefix, strong))
     return cues
@@ -90,7 +85,7 @@ def _word_matches(token: str, word: str, prefix: bool) -> bool:
 def find_cues(text: str, language: str) -> list[CueHit]:
     """Every cue occurrence, longest match first at each position, no overlaps."""
     table = cue_table(language)
-    tokens = [(m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(text)]
+    tokens = [(m.start(), m.end(), m.group().lower()) for m in HYPHENATED_WORD.finditer(text)]
     hits: list[CueHit] = []
     seen: set[tuple[int, str]] = set()
     for i, (start, _, token) in enumerate(tokens):
@@ -114,9 +109,7 @@ def section_words(language: str, section: str) -> frozenset[str]:
     codes = (language,) if language in CUE_LANGUAGES else CUE_LANGUAGES
     out: set[str] = set()
     for code in codes:
-        path = resources.files("rashomon.persuasion").joinpath("data").joinpath(code).joinpath("cues.txt")
-        if path.is_file():
-            out.update(line.value.lower() for line in parse_data_file(code, path.read_text("utf-8")) if line.section == section)
+        out.update(line.value.lower() for line in read_data_file(package_data_dir("persuasion"), code, "cues.txt") if line.section == section)
     return frozenset(out)
 
 
@@ -126,10 +119,9 @@ NAMES_FILE = "names.txt"
 @lru_cache(maxsize=None)
 def name_words(section: str) -> frozenset[str]:
     """A list of ``xx/names.txt``: words around the names of actors, read in every language."""
-    path = resources.files("rashomon.persuasion").joinpath("data", LANGUAGE_NEUTRAL, NAMES_FILE)
-    return frozenset(line.value for line in parse_data_file(LANGUAGE_NEUTRAL, path.read_text("utf-8"))
-                     if line.section == section)
+    lines = read_data_file(package_data_dir("persuasion"), LANGUAGE_NEUTRAL, NAMES_FILE)
+    return frozenset(line.value for line in lines if line.section == section)
 
 
 def count_words(text: str) -> int:
-    return len(_TOKEN.findall(text))
+    return len(HYPHENATED_WORD.findall(text))

@@ -29,8 +29,8 @@ from typing import Sequence
 
 import numpy as np
 
-from rashomon.artifacts import load_json_artifact
 from rashomon.linear import LinearModel
+from rashomon.resources import load_json_artifact
 from rashomon.persuasion.cues import SECTIONS, CueHit, count_words, find_cues
 from rashomon.persuasion.segment import Paragraph, paragraphs
 

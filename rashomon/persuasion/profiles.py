@@ -31,8 +31,6 @@ _MAX_MODIFIERS = 5
 NAMING_TECHNIQUES = ("Name_Calling-Labeling", "Doubt", "Loaded_Language")
 
 
-def source_name(article: Article) -> str:
-    return (article.source or "").strip() or "unknown source"
 
 
 def _measures(word: str, language: str) -> bool:
@@ -140,7 +138,7 @@ def story_naming(members: Sequence[Article], entities: Mapping[str, Entity], min
     merged: dict[str, dict[str, Naming]] = defaultdict(dict)
     named_by: dict[str, set[str]] = defaultdict(set)
     for article in members:
-        source = source_name(article)
+        source = article.outlet
         for m in article.mentions:
             if m.entity_id:
                 named_by[m.entity_id].add(source)
@@ -213,7 +211,7 @@ def source_profiles(articles: Iterable[Article], stories: Iterable[Story], entit
     actor_naming: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
     actor_mentions: dict[str, Counter] = defaultdict(Counter)
     for article in articles:
-        source = source_name(article)
+        source = article.outlet
         p = profiles.setdefault(source, SourceProfile(source))
         words = article_words(article)
         p.articles += 1

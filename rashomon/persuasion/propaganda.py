@@ -17,8 +17,8 @@ from typing import Sequence
 
 import numpy as np
 
-from rashomon.artifacts import load_json_artifact
 from rashomon.linear import LinearModel
+from rashomon.resources import load_json_artifact
 from rashomon.persuasion.cues import SECTIONS, count_words
 from rashomon.persuasion.model import text_stats
 

@@ -8,11 +8,10 @@ without lists reads all of them.
 
 from __future__ import annotations
 
-import hashlib
 from functools import cache
-from importlib import resources
 
 from rashomon.model import Article, Technique
+from rashomon.resources import digest_data_files, package_data_dir
 
 # Bump when the code changes output; the digest of the shipped model and cue lists is added, so retraining or
 # editing a cue list re-runs the stage too (cue counts are model features and cue words place spans).
@@ -22,16 +21,13 @@ CODE_VERSION = "3"
 
 def data_digest(data) -> str:
     """A short hash of the model and every cue and name list in ``data`` (a folder laid out as the package's)."""
-    from rashomon.clean.resources import digest_code_files
-
-    digest = hashlib.sha256(data.joinpath("persuasion.json").read_bytes())
-    digest_code_files(digest, data, ("cues.txt", "names.txt"))
-    return digest.hexdigest()[:8]
+    return digest_data_files((data,), ("cues.txt", "names.txt"), chars=8,
+                             seed=data.joinpath("persuasion.json").read_bytes())
 
 
 @cache
 def version() -> str:
-    return f"{CODE_VERSION}+{data_digest(resources.files('rashomon.persuasion').joinpath('data'))}"
+    return f"{CODE_VERSION}+{data_digest(package_data_dir('persuasion'))}"
 
 
 def persuade_article(article: Article) -> Article:

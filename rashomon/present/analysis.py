@@ -173,10 +173,6 @@ def analysis_layers(articles: Iterable[Article], entities: Iterable[Entity]) -> 
     return {a.id: article_marks(a, names) for a in articles}
 
 
-def _source(article: Article) -> str:
-    return (article.source or "").strip() or "unknown source"
-
-
 def quoted_panel(story_articles: Sequence[Article], entities: Mapping[str, Entity]) -> Panel | None:
     """Who is quoted in the story, by which sources, and how often."""
     rows: dict[str, dict[str, Any]] = {}
@@ -189,7 +185,7 @@ def quoted_panel(story_articles: Sequence[Article], entities: Mapping[str, Entit
             row = rows.setdefault(key, {"name": entity.name if entity else q.speaker, "roles": set(), "by": defaultdict(lambda: [0, 0])})
             if q.role:
                 row["roles"].add(q.role)
-            row["by"][_source(article)][0 if q.direct else 1] += 1
+            row["by"][article.outlet][0 if q.direct else 1] += 1
     if not rows:
         return None
     items = []
@@ -210,7 +206,7 @@ def entities_panel(story_articles: Sequence[Article], entities: Mapping[str, Ent
     for article in story_articles:
         for m in article.mentions:
             if m.entity_id in entities:
-                used[m.entity_id][m.text].add(_source(article))
+                used[m.entity_id][m.text].add(article.outlet)
     if not used:
         return None
     items = []

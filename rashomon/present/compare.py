@@ -20,7 +20,7 @@ from rich.text import Text
 
 from ..model import Article, Proposition, Relation, Story
 from ..store.comparisons import StoredComparison
-from .report import Panel, _source_label
+from .report import Panel
 from .spans import Mark
 
 RELATION_FIELDS = ("id", "type", "story_id", "proposition_id", "claim_ids", "article_ids", "confidence", "reason",
@@ -93,7 +93,7 @@ def source_columns(articles: Sequence[Article]) -> list[tuple[str, list[str]]]:
     """``(source label, [article ids])`` in story order; one outlet's articles share a column."""
     columns: dict[str, list[str]] = {}
     for a in articles:
-        columns.setdefault(_source_label(a)[0], []).append(a.id)
+        columns.setdefault(a.outlet, []).append(a.id)
     return list(columns.items())
 
 
@@ -171,7 +171,7 @@ def statement_texts(articles: Sequence[Article], entity_names: Mapping[str, str]
 
     out: dict[str, tuple[str, str]] = {}
     for a in articles:
-        source = _source_label(a)[0]
+        source = a.outlet
         if a.title:
             out[f"h-{a.id}"] = (source, a.title)
         for n, q in enumerate(a.quotes):

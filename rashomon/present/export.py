@@ -27,11 +27,12 @@ import csv
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import timezone
 from typing import Any, TextIO
 
 from .. import __version__
 from ..model import Article, Story
+from ..text import published_datetime
 
 # Article keys of the JSON contract, in output order.
 ARTICLE_FIELDS: tuple[str, ...] = (
@@ -73,9 +74,8 @@ def published_key(published: str | None) -> tuple[int, float, str]:
     if not published:
         return (2, math.inf, "")
     raw = published.strip()
-    try:
-        dt = datetime.fromisoformat(raw.replace("Z", "+00:00") if raw.endswith("Z") else raw)
-    except ValueError:
+    dt = published_datetime(raw)
+    if dt is None:
         return (1, math.inf, raw)
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)

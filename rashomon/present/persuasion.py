@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from markupsafe import Markup
 
 from ..model import Article, Entity, Story
-from ..persuasion.profiles import SourceProfile, source_name, source_profiles, story_naming, techniques_per_1000
+from ..persuasion.profiles import SourceProfile, source_profiles, story_naming, techniques_per_1000
 from .report import Panel
 from .spans import Mark
 
@@ -132,7 +132,7 @@ def naming_panel(members: Sequence[Article], entities: Mapping[str, Entity]) -> 
     rows = story_naming(members, entities)
     if not rows:
         return None
-    sources = sorted({source_name(a) for a in members}, key=str.casefold)
+    sources = sorted({a.outlet for a in members}, key=str.casefold)
     head = Markup("").join(Markup('<th scope="col"><bdi>{}</bdi></th>').format(s) for s in sources)
     body = []
     for row in rows[:12]:
@@ -181,7 +181,7 @@ def telling_panel(members: Sequence[Article], entities: Mapping[str, Entity] | N
     for a in members:
         top = Counter(t.technique for t in a.techniques).most_common(4)
         items.append(Markup("<li><strong><bdi>{}</bdi></strong>: {} · {:.1f} techniques per 1,000 words{}{}</li>").format(
-            source_name(a), _genre(a), techniques_per_1000(a),
+            a.outlet, _genre(a), techniques_per_1000(a),
             Markup(" · ") + Markup(", ").join(Markup("{} ×{}").format(_pretty(t), n) for t, n in top) if top else "",
             Markup(" · frames: {}").format(", ".join(f.replace("_", " ") for f in a.frames)) if a.frames else ""))
     return Panel("How each source tells it", Markup('<ul class="telling">') + Markup("").join(items) + Markup("</ul>"))

@@ -29,14 +29,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from importlib import resources
-from pathlib import PurePath
-from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .. import __version__
-from ..model import Article, OffsetMap, Story
+from ..model import Article, OffsetMap, Story, http_url
+from ..text import published_datetime
 from .export import article_key, order_stories, order_story_article_ids
 from .languages import lang_tag, language_name, text_dir
 from .spans import Mark, render_spans
@@ -96,30 +95,13 @@ class StoryView:
 # ---------------------------------------------------------------- helpers
 
 
-def safe_href(url: str | None) -> str | None:
-    """The url if it is an absolute http(s) url that can be a link, else None."""
-    if not url:
-        return None
-    url = url.strip()
-    if any(ord(c) < 0x20 or c.isspace() for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return url
-
-
 def parse_date(value: str | None) -> tuple[str | None, str | None]:
     """(machine-readable ISO, human label) for a published string."""
     if not value:
         return None, None
     raw = value.strip()
-    try:
-        dt = datetime.fromisoformat(raw)
-    except ValueError:
+    dt = published_datetime(raw)
+    if dt is None:
         return None, raw
     date_only = len(raw) <= 10
     if date_only:
@@ -146,23 +128,6 @@ def _date_range(articles: Sequence[ArticleView]) -> str | None:
     first = _day(datetime.fromisoformat(dates[0]))
     last = _day(datetime.fromisoformat(dates[-1]))
     return first if first == last else f"{first} – {last}"
-
-
-def source_label(article: Article) -> tuple[str, bool]:
-    """The outlet's name and whether the article gave it; else the URL's host; else the file it came from.
-
-    An article with neither name nor URL (a saved .txt file) is a source of its own, as the comparison counts it:
-    labelling it by its file keeps two such articles from being counted, or set in one column, as one outlet.
-    """
-    if article.source and article.source.strip():
-        return article.source.strip(), True
-    href = safe_href(article.url)
-    if href:
-        host = urlsplit(href).hostname or ""
-        if host:
-            return host.removeprefix("www."), False
-    where = next((p for p in article.paths if p.strip()), "") or article.id
-    return f"Unknown source ({PurePath(where).name or where})", False
 
 
 def removed_marks(article: Article) -> list[Mark]:
@@ -236,7 +201,6 @@ def _word_count(text: str) -> int:
 
 def article_view(article: Article, index: str, extra: Sequence[Mark]) -> ArticleView:
     """One article as the report and the web app show it: metadata labels and its texts with every mark drawn."""
-    source, source_known = source_label(article)
     lang = lang_tag(article.language)
     iso, label = parse_date(article.published)
     extra = [m if isinstance(m, Mark) else Mark(*m) for m in extra]
@@ -253,8 +217,8 @@ def article_view(article: Article, index: str, extra: Sequence[Mark]) -> Article
     return ArticleView(
         id=article.id,
         anchor=index,
-        source=source,
-        source_known=source_known,
+        source=article.outlet,
+        source_known=article.names_outlet,
         title=title or "(untitled)",
         title_known=bool(title),
         lang=lang,
@@ -263,7 +227,7 @@ def article_view(article: Article, index: str, extra: Sequence[Mark]) -> Article
         published_iso=iso,
         published_label=label,
         url=article.url,
-        href=safe_href(article.url),
+        href=http_url(article.url),
         paths=list(article.paths),
         words=_word_count(article.text),
         text_html=render_spans(article.text, text_marks),
@@ -416,7 +380,3 @@ def render_report(
         report_panels=list(report_panels or ()),
     )
 
-
-# Older names, kept for the modules that import them.
-_parse_date = parse_date
-_source_label = source_label

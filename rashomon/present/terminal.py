@@ -13,7 +13,7 @@ from rich.text import Text
 from ..model import Article, Story
 from .export import article_key, order_stories
 from .languages import language_name
-from .report import _parse_date, _source_label
+from .report import parse_date
 
 
 def _clean(value: str | None) -> str:
@@ -34,7 +34,7 @@ def _story_articles(story: Story, articles_by_id: Mapping[str, Article]) -> list
 
 
 def _date(article: Article) -> str:
-    iso, label = _parse_date(article.published)
+    iso, label = parse_date(article.published)
     return (iso or label or "")[:10]
 
 
@@ -76,7 +76,7 @@ def stories_lines(stories: Sequence[Story], articles_by_id: Mapping[str, Article
 
 def _story_summary(story: Story, articles_by_id: Mapping[str, Article]):
     arts = _story_articles(story, articles_by_id)
-    sources = sorted({_source_label(a)[0] for a in arts}, key=str.casefold)
+    sources = sorted({a.outlet for a in arts}, key=str.casefold)
     langs = sorted({a.language or "?" for a in arts})
     dates = sorted(d for d in (_date(a) for a in arts) if d)
     span = "" if not dates else dates[0] if dates[0] == dates[-1] else f"{dates[0]} – {dates[-1]}"
@@ -102,10 +102,10 @@ def story_panel(story: Story, articles: Sequence[Article]):
         if a.url:
             title.append("\n" + _clean(a.url), style="dim")
         table.add_row(
-            Text(_clean(_source_label(a)[0])), Text(_clean(lang)), Text(_clean(_date(a))),
+            Text(_clean(a.outlet)), Text(_clean(lang)), Text(_clean(_date(a))),
             title, str(len(a.text.split())),
         )
-    n_sources = len({_source_label(a)[0] for a in arts})
+    n_sources = len({a.outlet for a in arts})
     subtitle = Text(f"{len(arts)} articles · {n_sources} sources")
     return Panel(
         Group(table),

@@ -13,13 +13,12 @@ different death tolls.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import struct
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from functools import cache
 from typing import Iterable, Sequence
 
@@ -27,8 +26,8 @@ import numpy as np
 
 from rashomon.bounds import MAX_NUMBER_DIGITS
 from rashomon.embed import Encoder
-from rashomon.lang.defaults import digest_language_files
-from rashomon.lang.resources import data_lines
+from rashomon.resources import data_lines, digest_data_files, lang_data_dir
+from rashomon.text import dominant_script, letter_script, published_datetime, translit_table
 
 # Bump when a change alters the features: stored features are then recomputed. VERSION adds a digest of the
 # name-key lists, so editing one recomputes them too.
@@ -39,13 +38,7 @@ CODE_VERSION = "2"
 NAME_KEY_FILE = "name_keys.txt"
 
 
-def _data_fingerprint() -> str:
-    digest = hashlib.sha256()
-    digest_language_files(digest, (NAME_KEY_FILE,))
-    return digest.hexdigest()[:12]
-
-
-VERSION = f"{CODE_VERSION}+{_data_fingerprint()}"
+VERSION = f"{CODE_VERSION}+{digest_data_files((lang_data_dir(),), (NAME_KEY_FILE,), chars=12)}"
 
 TITLE_MAX_CHARS = 200
 LEAD_CHARS = 400
@@ -326,26 +319,6 @@ def _arabic_not_names() -> frozenset[str]:
     return frozenset(_name_key_list("ar", "not-names"))
 
 
-_TRANSLIT = {
-    # Cyrillic (Russian, Ukrainian, Belarusian, Serbian, Bulgarian)
-    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "e", "є": "e", "ж": "zh",
-    "з": "z", "и": "i", "і": "i", "ї": "i", "й": "i", "ј": "j", "к": "k", "л": "l", "љ": "lj", "м": "m",
-    "н": "n", "њ": "nj", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "ћ": "c", "ђ": "dj", "у": "u",
-    "ў": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "џ": "dz", "ш": "sh", "щ": "shch", "ъ": "",
-    "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
-    # Greek
-    "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th", "ι": "i", "κ": "k",
-    "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p", "ρ": "r", "σ": "s", "ς": "s", "τ": "t",
-    "υ": "y", "φ": "f", "χ": "ch", "ψ": "ps", "ω": "o",
-    # Arabic and Persian consonants (short vowels are unwritten, so keys are consonantal)
-    "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh",
-    "د": "d", "ذ": "dh", "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z",
-    "ع": "", "غ": "gh", "ف": "f", "ق": "q", "ك": "k", "ک": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h",
-    "و": "w", "ي": "y", "ی": "y", "ى": "a", "ة": "a", "ء": "", "ئ": "", "ؤ": "", "پ": "p", "چ": "ch",
-    "ژ": "zh", "گ": "g",
-    # Latin letters NFKD does not decompose
-    "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
-}
 # Keys keep this many characters, so inflected forms (Putina, Warszawie,
 # Merkels) meet their base form.
 NAME_KEY_CHARS = 6
@@ -396,7 +369,7 @@ def _is_title_case(line: str) -> bool:
 def _uncased_names(text: str) -> set[str]:
     keys: set[str] = set()
     for word in _LETTERS.findall(text):
-        script = _char_script(word[0])
+        script = letter_script(word[0])
         if script == "arabic":
             keys.add(_arabic_key(word))
         elif script == "hangul" and len(word) >= 2:
@@ -434,11 +407,12 @@ def name_key(word: str) -> str:
     "Raqqa", "Raqqah" and "Ракка" all give "rak"; CJK stays as is.
     """
     word = unicodedata.normalize("NFKD", word.lower())
+    names = translit_table("names")
     out = []
     for ch in word:
         if unicodedata.combining(ch):
             continue
-        out.append(_TRANSLIT.get(ch, ch))
+        out.append(names.get(ch, ch))
     folded = "".join(out)
     if not folded.isascii():
         return folded  # scripts without a transliteration here keep their letters
@@ -483,7 +457,7 @@ def normalise_number(raw: str) -> str:
     return str(int(raw)) if raw.isdigit() else raw
 
 
-# --- Dates and scripts -------------------------------------------------------
+# --- Dates ---------------------------------------------------------------------
 
 
 def normalise_published(published: str | None) -> str | None:
@@ -494,49 +468,10 @@ def normalise_published(published: str | None) -> str | None:
 
 
 def published_day(published: str | None) -> float | None:
-    """Days since 1970-01-01 (fractional for datetimes), or None if unparseable."""
-    if not published:
+    """Days since 1970-01-01 UTC (fractional for datetimes; a naive time is taken as UTC), or None if unparseable."""
+    moment = published_datetime(published, day_prefix=True)
+    if moment is None:
         return None
-    text = published.strip().replace("Z", "+00:00")
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        try:
-            moment = datetime.combine(date.fromisoformat(text[:10]), datetime.min.time())
-        except ValueError:
-            return None
     if moment.tzinfo is not None:
         moment = moment.replace(tzinfo=None) - moment.utcoffset()  # type: ignore[operator]
     return (moment - datetime(1970, 1, 1)).total_seconds() / 86400.0
-
-
-def _char_script(ch: str) -> str:
-    code = ord(ch)
-    if 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F or 0xFB50 <= code <= 0xFEFF:
-        return "arabic"
-    if 0x0590 <= code <= 0x05FF:
-        return "hebrew"
-    if 0x0400 <= code <= 0x052F:
-        return "cyrillic"
-    if 0x0370 <= code <= 0x03FF:
-        return "greek"
-    if 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF:
-        return "hangul"
-    if 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF:
-        return "han"
-    if code < 0x0250 or 0x1E00 <= code <= 0x1EFF:
-        return "latin"
-    return "other"
-
-
-def dominant_script(text: str) -> str:
-    """"dense" for Han/kana/hangul text, else the most common script of its letters."""
-    counts: dict[str, int] = {}
-    for ch in text:
-        if ch.isalpha():
-            script = _char_script(ch)
-            counts[script] = counts.get(script, 0) + 1
-    if not counts:
-        return ""
-    best = max(counts, key=counts.__getitem__)
-    return "dense" if best in ("han", "hangul") else best

@@ -23,8 +23,8 @@ from typing import Sequence
 
 import numpy as np
 
-from rashomon.artifacts import load_json_artifact
 from rashomon.linear import LinearModel, named_design
+from rashomon.resources import load_json_artifact
 from rashomon.stories.features import StoryFeatures, published_day
 
 # Every raw pair feature this module computes; a model reads a subset by name.

@@ -20,8 +20,9 @@ from ..present.compare import proposition_records, relation_records
 from ..present.export import article_key, article_record
 from ..present.languages import lang_tag, language_name, text_dir
 from ..present.layers import story_layers
-from ..present.report import ArticleView, Panel, StoryView, article_view, build_views, parse_date, source_label
+from ..present.report import ArticleView, Panel, StoryView, article_view, build_views, parse_date
 from ..store import CONFLICT_TYPES, Store, StoredComparison, StoryFilter, StorySummary
+from ..text import published_datetime
 
 
 class NotFound(Exception):
@@ -102,12 +103,8 @@ def _entities_of(store: Store, articles: list[Article]) -> list[Entity]:
 
 
 def _instant(published: str | None) -> datetime | None:
-    if not published:
-        return None
-    raw = published.strip()
-    try:
-        dt = datetime.fromisoformat(raw)
-    except ValueError:
+    dt = published_datetime(published)
+    if dt is None:
         return None
     return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
@@ -284,7 +281,7 @@ def entity_page(store: Store, entity_id: str) -> EntityPage:
     for story in store.stories.many(store.entities.stories_mentioning(entity.id)):
         naming = [by_id[i] for i in story.article_ids if i in by_id]
         stories.append(EntityStory(story.id, story.title, len(story.article_ids),
-                                   sorted({source_label(a)[0] for a in naming}, key=str.casefold)))
+                                   sorted({a.outlet for a in naming}, key=str.casefold)))
     stories.sort(key=lambda s: (-s.articles, s.id))
     ordered = [a.id for a in sorted(articles, key=article_key)]
     return EntityPage(entity, variants, stories, ordered)

@@ -26,7 +26,6 @@ from rashomon.analyze.doc import AnalysisDoc, sentence_index
 from rashomon.analyze.quotes.marks import QUOTE_CHARS, Quotations, direct_spans
 from rashomon.analyze.quotes.speakers import (
     MAX_SPEAKER_WORDS,
-    WORD,
     Speaker,
     SpeakerPhrases,
     strip_span,
@@ -35,6 +34,7 @@ from rashomon.analyze.quotes.speakers import (
 from rashomon.bounds import MAX_SENTENCE_CHARS
 from rashomon.lang.defaults import language
 from rashomon.model import Quote
+from rashomon.text import LETTER_WORD
 
 # Quotes of fewer words are kept only when a cue stands right beside them.
 _SHORT_QUOTE_WORDS = 3
@@ -219,7 +219,7 @@ class QuoteFinder(SpeakerPhrases):
         if prev is None and cue.lower() in self.lex.participles:
             # "La partie américaine, cependant, a refusé …, soulignant que …": the sentence's subject.
             comma = self.text.find(",", s_start, m.start())
-            for w in WORD.finditer(self.text, s_start, comma if comma > 0 else s_start):
+            for w in LETTER_WORD.finditer(self.text, s_start, comma if comma > 0 else s_start):
                 if self.norm(w.group()) in self.lex.skip or self.norm(w.group()) in self.lex.verbs:
                     comma = w.start()  # the subject ends at its verb: "La partie américaine a refusé …"
                     break
@@ -277,7 +277,7 @@ class QuoteFinder(SpeakerPhrases):
     def _content_start(self, m: re.Match, pos: int, s_end: int) -> int | None:
         text = self.text
         # A complementiser within a few words (after a time phrase: "said on Sunday that").
-        for i, w in enumerate(WORD.finditer(text, pos, s_end)):
+        for i, w in enumerate(LETTER_WORD.finditer(text, pos, s_end)):
             word = self.norm(w.group())
             addressee = self.lex.to_re is not None and self.lex.to_re.match(text, pos, s_end) is not None
             if i > 6 or (i == 0 and not addressee and word not in self.lex.that and word not in self.lex.stop

@@ -20,12 +20,12 @@ from functools import cache
 
 from rashomon.analyze.doc import AnalysisDoc
 from rashomon.lang.defaults import language
-from rashomon.lang.resources import data_lines
 from rashomon.model import Mention, Quote
+from rashomon.resources import data_lines
+from rashomon.text import LETTER_WORD
 
 MAX_SPEAKER_WORDS = 12
 
-WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 # What ends the clause before a speaker (a dash opening the stretch is handled apart).
 _CLAUSE_MARK = re.compile(r"[,;:\[\]\"“”«»„]|\s[—–]\s|\s-\s")
 
@@ -97,7 +97,7 @@ def lexicon(code: str) -> _Lexicon:
 
 
 def words_of(text: str) -> list[str]:
-    return WORD.findall(text)
+    return LETTER_WORD.findall(text)
 
 
 def _first_char(text: str, start: int, end: int) -> str:
@@ -266,7 +266,7 @@ class SpeakerPhrases:
         for m in _CLAUSE_MARK.finditer(text, cut, end):
             cut = m.end()
         # No word runs across a clause mark, so the words from it on are the words that can move the start.
-        for m in WORD.finditer(text, cut, end):
+        for m in LETTER_WORD.finditer(text, cut, end):
             w = self.norm(m.group())
             if w in self.lex.boundaries:
                 cut = m.end()
@@ -311,11 +311,11 @@ class SpeakerPhrases:
         if self.speaker_from_anchor and len(words_of(text[s0:s1])) > 3:
             # Without capitals to end a leading adverbial ("Во время обращения понтифик"),
             # the speaker starts at its first name or role word.
-            anchors = [w.start() for w in WORD.finditer(text, s0, s1) if self.is_role(w.group()) or self.is_institution(w.group())]
+            anchors = [w.start() for w in LETTER_WORD.finditer(text, s0, s1) if self.is_role(w.group()) or self.is_institution(w.group())]
             anchors += [mm.start for mm in self.mentions_in(s0, s1) if mm.start >= s0]
             if anchors and min(anchors) > s0:
                 a = min(anchors)
-                prev_word = list(WORD.finditer(text, s0, a))
+                prev_word = list(LETTER_WORD.finditer(text, s0, a))
                 if prev_word and self.norm(prev_word[-1].group()) in self.dets:
                     a = prev_word[-1].start()
                 s0 = a
@@ -334,12 +334,12 @@ class SpeakerPhrases:
         p = pos + (m.end() if m else 0)
         # Time words may stand between the verb and its subject ("dijo el lunes el presidente").
         while True:
-            w = WORD.match(text, p)
+            w = LETTER_WORD.match(text, p)
             if not w or w.end() > limit:
                 break
             word = self.norm(w.group())
             if word not in self.lex.time:
-                nxt = WORD.match(text, w.end() + 1)
+                nxt = LETTER_WORD.match(text, w.end() + 1)
                 # "el lunes", "am Sonntag": an article or preposition before a time word.
                 if not (nxt and nxt.end() <= limit and (word in self.dets or word in self.lex.stop)
                         and self.norm(nxt.group()) in self.lex.time):
@@ -350,7 +350,7 @@ class SpeakerPhrases:
             return None
         end = p
         count = 0
-        for w in WORD.finditer(text, p, limit):
+        for w in LETTER_WORD.finditer(text, p, limit):
             gap = text[end:w.start()]
             if count and gap.strip() not in ("", "-", "'", "’", "’s", "'s", "."):
                 break
@@ -380,7 +380,7 @@ class SpeakerPhrases:
             return None
         # Connectors are not a speaker's last word.
         while True:
-            ws = list(WORD.finditer(text, p, end))
+            ws = list(LETTER_WORD.finditer(text, p, end))
             if ws and (self.norm(ws[-1].group()) in self.connectors | self.dets) and len(ws) > 1:
                 end = strip_span(text, p, ws[-2].end())[1]
             else:
@@ -405,7 +405,7 @@ class SpeakerPhrases:
         """'SDF spokesman' in 'SDF spokesman Mostafa Bali'; the phrase itself when it has no name."""
         text = self.text
         people = [m for m in self.mentions_in(start, end) if m.label == "person"]
-        words = list(WORD.finditer(text, start, end))
+        words = list(LETTER_WORD.finditer(text, start, end))
         has_role = any(self.is_role(w.group()) for w in words)
         if not has_role:
             return None
@@ -441,7 +441,7 @@ class SpeakerPhrases:
         start = strip_span(text, start, limit, " \t«\"“")[0]
         end = start
         count = 0
-        for w in WORD.finditer(text, start, limit):
+        for w in LETTER_WORD.finditer(text, start, limit):
             gap = text[end:w.start()]
             if count and gap.strip(" ") not in ("", "-", "'", "’") and not gap.strip().startswith(("»", "\"", "”")):
                 break
@@ -470,7 +470,7 @@ class SpeakerPhrases:
         if sp.pronoun or sp.implicit:
             return self.recent_person(sp.start, plural=sp.pronoun and self._plural(sp))
         inside = self.mentions_in(sp.start, sp.end)
-        words = list(WORD.finditer(self.text, sp.start, sp.end))
+        words = list(LETTER_WORD.finditer(self.text, sp.start, sp.end))
         if words:
             head = words[-1]
             for m in inside:
@@ -572,7 +572,7 @@ class SpeakerPhrases:
 
     def _more_words_than(self, start: int, end: int, n: int) -> bool:
         """Whether ``text[start:end]`` has more than ``n`` words (counting stops there)."""
-        return next(itertools.islice(WORD.finditer(self.text, start, end), n, None), None) is not None
+        return next(itertools.islice(LETTER_WORD.finditer(self.text, start, end), n, None), None) is not None
 
     # ---------------------------------------------------------- spaCy help
 
