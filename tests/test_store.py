@@ -3,7 +3,7 @@ import sqlite3
 import pytest
 
 from rashomon.model import Article, LangSpan, OffsetMap, Rejection, Removed
-from rashomon.store import Store, StoreError, StoryFeature
+from rashomon.store import Store, StoreError, StoryFeature, StoryFilter
 from rashomon.store.migrations import MIGRATIONS
 
 
@@ -161,3 +161,31 @@ def test_a_stored_comparison_is_a_record(tmp_path):
     assert (stored.version, stored.fingerprint, stored.propositions, stored.relations) == ("v1", "fp", [proposition], [relation])
     assert store.comparisons.states()["s1"] == stored.state
     assert store.comparisons.get("s2") is None and store.comparisons.relations() == [relation]
+
+
+def test_sources_are_counted_by_outlet_as_every_view_counts_them(tmp_path):
+    # Two unnamed saved files are two sources, two unnamed pages of one site one, as the comparison and the
+    # report count them (Article.outlet); the store counted each unnamed article as a source of its own.
+    db_path = tmp_path / "outlets.db"
+    articles = [
+        Article(id="t1", original="Quake one.", paths=["/saved/a.txt"]),
+        Article(id="t2", original="Quake two.", paths=["/saved/b.txt"]),
+        Article(id="w1", original="Quake three.", url="https://www.example.org/1", paths=["x.jsonl:1"]),
+        Article(id="w2", original="Quake four.", url="https://example.org/2", paths=["x.jsonl:2"]),
+        Article(id="n1", original="Quake five.", source="Daily Planet", url="https://example.org/3", paths=["p.txt"]),
+    ]
+    with Store(db_path) as store:
+        store.articles.add(articles)
+        store.stories.save_assignments([(a.id, "s1", 1.0) for a in articles], {"s1": "Quake"})
+        assert store.counts()["sources"] == len({a.outlet for a in articles}) == 4
+        (summary,) = store.stories.summaries(StoryFilter())[1]
+        assert summary.sources == ["Daily Planet"] and summary.unnamed_sources == 3
+
+    # A database from before the column: its outlets are filled when it opens.
+    raw = sqlite3.connect(db_path)
+    raw.execute("UPDATE articles SET outlet = NULL")
+    raw.commit()
+    raw.close()
+    with Store(db_path) as store:
+        assert store.db.execute("SELECT COUNT(*) FROM articles WHERE outlet IS NULL").fetchone()[0] == 0
+        assert store.counts()["sources"] == 4

@@ -69,6 +69,7 @@ class Store:
         self.entities = EntityTable(self.database)
         self.failures = FailureTable(self.db)
         self.jobs = JobTable(self.db)
+        self.articles.fill_outlets()
 
     @property
     def schema_version(self) -> int:
@@ -124,9 +125,8 @@ class Store:
         return {
             "articles": one("SELECT COUNT(*) FROM articles"),
             "stories": one("SELECT COUNT(DISTINCT story_id) FROM story_members"),
-            # An article that names no outlet is a source of its own, as the comparison and the report count it.
-            "sources": one(f"SELECT (SELECT COUNT(DISTINCT a.source) FROM articles a WHERE NOT {NO_OUTLET})"
-                           f" + (SELECT COUNT(*) FROM articles a WHERE {NO_OUTLET})"),
+            # Sources as the comparison and the report count them (Article.outlet).
+            "sources": one("SELECT COUNT(DISTINCT outlet) FROM articles"),
             "languages": one("SELECT COUNT(DISTINCT language) FROM articles WHERE language IS NOT NULL"),
             "entities": one("SELECT COUNT(DISTINCT entity_id) FROM entity_mentions"),
             "relations": one("SELECT COUNT(*) FROM relations"),

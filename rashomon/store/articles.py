@@ -59,6 +59,23 @@ class ArticleTable:
             (*(row[c] for c in ANALYSED_COLUMNS), article.id),
         )
 
+    def fill_outlets(self) -> None:
+        """Set ``outlet`` where it is missing (rows stored before it existed), as ``Article.outlet`` says today."""
+        missing = self.database.column("SELECT id FROM articles WHERE outlet IS NULL")
+        if not missing:
+            return
+        with self.database.transaction():
+            for chunk in chunked(missing):
+                rows = self.database.execute(
+                    f"SELECT id, source, url FROM articles WHERE id IN ({marks(chunk)})", chunk
+                ).fetchall()
+                paths = self._paths(chunk)
+                self.database.executemany(
+                    "UPDATE articles SET outlet = ? WHERE id = ?",
+                    [(Article(id=r[0], original="", paths=paths.get(r[0], []), url=r[2], source=r[1]).outlet, r[0])
+                     for r in rows],
+                )
+
     def log_rejections(self, rejections: Iterable[Rejection]) -> None:
         rows = [(r.input, r.problem) for r in rejections]
         if rows:
@@ -91,13 +108,18 @@ class ArticleTable:
 
     def _articles(self, rows: list, ids: Sequence[str] | None) -> dict[str, Article]:
         """Rows as articles with their paths, read in one query (for ``ids``, or for every article)."""
+        paths = self._paths(ids)
+        return {row["id"]: article_from_row(row, paths.get(row["id"], [])) for row in rows}
+
+    def _paths(self, ids: Sequence[str] | None) -> dict[str, list[str]]:
+        """The paths of ``ids`` (or of every article), first stored first, in one query."""
         paths: dict[str, list[str]] = {}
         sql = "SELECT article_id, path FROM article_paths"
         if ids is not None:
             sql += f" WHERE article_id IN ({marks(ids)})"
         for article_id, path in self.database.execute(sql + " ORDER BY added_at, rowid", ids or ()):
             paths.setdefault(article_id, []).append(path)
-        return {row["id"]: article_from_row(row, paths.get(row["id"], [])) for row in rows}
+        return paths
 
     # -- per-article stages -------------------------------------------------
     def pending(self, stage: str, version: str, limit: int | None = None) -> list[str]:

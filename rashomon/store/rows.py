@@ -35,11 +35,12 @@ R = TypeVar("R")
 # The columns of ``articles`` that ``article_row`` fills, in the order of ``ARTICLE_COLUMNS``.
 ARTICLE_COLUMNS = (
     "id", "original", "url", "title", "source", "published", "language", "text", "offsets", "removed",
-    "paragraph_languages", "given", "layers",
+    "paragraph_languages", "given", "layers", "outlet",
 )
 # What a stage may change in a stored article (its id, original and given record never change).
 ANALYSED_COLUMNS = (
     "title", "source", "published", "language", "text", "offsets", "removed", "paragraph_languages", "layers",
+    "outlet",
 )
 
 # Analysis layers stored together as one JSON document per article: they are
@@ -95,6 +96,8 @@ def article_row(article: Article) -> dict[str, Any]:
         "paragraph_languages": json.dumps([fields_of(p) for p in article.paragraph_languages]),
         "given": json.dumps(article.given),
         "layers": layers_to_json(article),
+        # Derived (Article.outlet), stored for the counts and the story list; never read back into an Article.
+        "outlet": article.outlet,
     }
 
 

@@ -194,7 +194,7 @@ class StoryTable:
             for r in db.execute(
                 "SELECT s.id, s.title, group_concat(DISTINCT a.source) AS sources, "
                 "group_concat(DISTINCT a.language) AS languages, MIN(a.published) AS first, MAX(a.published) AS last, "
-                f"SUM(CASE WHEN {NO_OUTLET} THEN 1 ELSE 0 END) AS unnamed "
+                f"COUNT(DISTINCT CASE WHEN {NO_OUTLET} THEN a.outlet END) AS unnamed "
                 f"FROM stories s JOIN story_members m ON m.story_id = s.id JOIN articles a ON a.id = m.article_id "
                 f"WHERE s.id IN ({marks(ids)}) GROUP BY s.id",
                 ids,
