@@ -1,13 +1,15 @@
-"""The pipeline: ingest -> clean -> language -> analysis + story features -> entities -> stories.
+"""The pipeline: ingest -> clean -> language -> analysis + story features -> entities -> stories -> comparisons.
 
-Per-article stages are pure functions over batches (``analyze_batch``), so the
+The stages, their order, versions and inputs are declared once in ``rashomon.stages``; this module runs
+them. Per-article stages are pure functions over batches (``analyze_batch``), so the
 same code runs in this process or in a pool. Each stage has a version; an
 article whose stage ran at an older version (or never) is pending, and so is
-every stage that reads its output (``STAGE_INPUTS``), but nothing else: a new
+every stage that reads its output (``stages.stages_to_run``), but nothing else: a new
 analysis version does not re-embed, a new encoder does not re-analyse.
 Entity resolution and story assignment run in the parent process over what is
 stored, so new articles join existing entities and stories without the corpus
-being recomputed.
+being recomputed; a batch makes them due again for the articles whose inputs to them ran
+(``stages.due_after``).
 """
 
 from __future__ import annotations
@@ -19,16 +21,16 @@ from itertools import islice
 from typing import BinaryIO, Callable, Iterable, Iterator
 
 from rashomon import analyze, clean, lang
+from rashomon import stages as stage_graph
 from rashomon.embed import get_encoder
 from rashomon.ingest import read_inputs
 from rashomon.model import Article, Entity, Rejection, problem_line
 from rashomon.persuasion import stage as persuasion
 from rashomon.run import Executor, InProcess
+from rashomon.stages import ENCODER
 from rashomon.stories import features as story_features
 from rashomon.stories.cluster import StoryIndex, story_title
 from rashomon.store import AddResult, ComparisonState, Store
-
-ENCODER = "usem3"
 
 
 def _clean(article: Article) -> Article:
@@ -36,43 +38,24 @@ def _clean(article: Article) -> Article:
     return clean.extract_metadata(article)
 
 
-# Run in this order; each stage reads what the stages in its STAGE_INPUTS wrote.
-ARTICLE_STAGES: list[tuple[str, str, Callable[[Article], Article]]] = [
-    ("clean", clean.VERSION, _clean),
-    ("lang", lang.VERSION, lang.identify_article),
-    ("analyze", analyze.VERSION, analyze.analyze_article),
-    ("persuasion", persuasion.version(), persuasion.persuade_article),
-]
-FEATURES_STAGE = ("features", f"{story_features.VERSION}+{ENCODER}")
-# Story assignment reads the features; an article whose placement raised waits for new features or a retry.
-STORIES_STAGE = ("stories", FEATURES_STAGE[1])
-STAGE_VERSIONS = {name: version for name, version, _ in ARTICLE_STAGES} | dict([FEATURES_STAGE])
-STAGE_NAMES = list(STAGE_VERSIONS)
-STAGE_INPUTS: dict[str, tuple[str, ...]] = {
-    "clean": (),
-    "lang": ("clean",),
-    "analyze": ("clean", "lang"),
-    "persuasion": ("clean", "lang"),
-    "features": ("clean", "lang"),
+# What runs each per-article stage in a batch; the graph itself (order, inputs, versions) is rashomon.stages.
+_RUN: dict[str, Callable[[Article], Article]] = {
+    "clean": _clean,
+    "lang": lang.identify_article,
+    "analyze": analyze.analyze_article,
+    "persuasion": persuasion.persuade_article,
 }
-
-
-def blocked_stages(failed: Iterable[str]) -> set[str]:
-    """The failed stages plus every stage that reads one of them: they cannot run on that article."""
-    blocked = set(failed)
-    for name in STAGE_NAMES:  # run order is a topological order
-        if any(source in blocked for source in STAGE_INPUTS[name]):
-            blocked.add(name)
-    return blocked
-
-
-def stages_to_run(pending: Iterable[str]) -> list[str]:
-    """The pending stages plus every stage that reads one of them, in run order."""
-    todo = set(pending)
-    for name in STAGE_NAMES:  # run order is a topological order
-        if any(source in todo for source in STAGE_INPUTS[name]):
-            todo.add(name)
-    return [name for name in STAGE_NAMES if name in todo]
+# Versions of the per-article stages, as this process runs them (resolved once, at import).
+STAGE_NAMES = list(stage_graph.ARTICLE_STAGES)
+STAGE_VERSIONS = {name: stage_graph.version(name) for name in STAGE_NAMES}
+# Run in this order on each article; "features" runs after them, in one encoder call per batch.
+ARTICLE_STAGES: list[tuple[str, str, Callable[[Article], Article]]] = [
+    (name, STAGE_VERSIONS[name], _RUN[name]) for name in STAGE_NAMES if name in _RUN
+]
+FEATURES_STAGE = ("features", STAGE_VERSIONS["features"])
+STORIES_STAGE = ("stories", stage_graph.version("stories"))
+blocked_stages = stage_graph.blocked_stages
+stages_to_run = stage_graph.stages_to_run
 
 # One batch is the unit of work and of commit: big enough for the encoder to
 # batch well, small enough that a killed run loses little.
@@ -275,11 +258,12 @@ def analyze_pending(
                 store.save_analysis(article, stages, (ENCODER, data) if data is not None else None)
                 for stage, problem in failed.items():
                     store.failures.record(article.id, stage, STAGE_VERSIONS[stage], problem)
-                if "analyze" in stages:
-                    # New mentions need entities: the parent-process stage runs again for this article.
+                # The later stages that read what ran are due again on this article (rashomon.stages):
+                # entities for new mentions, story placement for new features.
+                due = stage_graph.due_after(stages)
+                if "entities" in due:
                     store.articles.forget_run(article.id, "entities")
-                if data is not None:
-                    # New features can change which story an article belongs to.
+                if "stories" in due:
                     store.stories.remove_member(article.id)
         done += len(result.articles)
         if on_batch:
@@ -387,7 +371,7 @@ def analyze_texts(
     return analysed, [entity for entity, _ in resolver.state()]
 
 
-COMPARE_STAGE = "compare"
+COMPARE_STAGE = "compare"  # per story; due when its fingerprint or version changes (rashomon.stages)
 
 
 @dataclass
@@ -404,7 +388,7 @@ def update_comparisons(
     """Compare the sources of every story whose members, their analysis, or the comparison changed."""
     from rashomon import compare
 
-    version = compare.version()
+    version = stage_graph.version(COMPARE_STAGE)
     digests = store.comparisons.member_digests()
     store.comparisons.forget(keep=digests)
     states = store.comparisons.states()
