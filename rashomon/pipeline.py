@@ -24,9 +24,9 @@ from rashomon.ingest import read_inputs
 from rashomon.model import Article, Entity, Rejection, problem_line
 from rashomon.persuasion import stage as persuasion
 from rashomon.run import Executor, InProcess
+from rashomon.store import AddResult, ComparisonState, Store
 from rashomon.stories import features as story_features
 from rashomon.stories.cluster import StoryIndex, story_title
-from rashomon.store import AddResult, ComparisonState, Store
 
 ENCODER = "usem3"
 

@@ -97,7 +97,8 @@ def _apply_model(judgements: list[Judgement], encoder) -> None:
     model = stance_model()
     if model is None or not judgements:
         return
-    from .stance import STANCES as MODEL_STANCES, StancePair
+    from .stance import STANCES as MODEL_STANCES
+    from .stance import StancePair
 
     pairs = [
         # The evidence is one statement already encoded: a list keeps its vector aligned and spares a sentence split.

@@ -18,7 +18,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .align import CROSS_LINGUAL_COS, NEGATING, Candidate, Statement, Vocabulary, antonym_pairs, expand, has_stopwords, same_counted
+from .align import (
+    CROSS_LINGUAL_COS,
+    NEGATING,
+    Candidate,
+    Statement,
+    Vocabulary,
+    antonym_pairs,
+    expand,
+    has_stopwords,
+    same_counted,
+)
 
 AGREE_COS = 0.5
 # Two numbers closer than this (relative) are rounding, a later update or a market moving, not a
