@@ -13,7 +13,7 @@ from typing import Iterator, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from rashomon import __version__
 
@@ -113,7 +113,7 @@ def _analyze(store, workers: int, rebuild_stories: bool = False, rebuild_entitie
     executor = get_executor(workers)
     try:
         with _progress() as progress:
-            tasks: dict[str, object] = {}
+            tasks: dict[str, TaskID] = {}
 
             def on_progress(stage: str, done: int, total: int | None) -> None:
                 if stage not in tasks:

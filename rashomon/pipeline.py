@@ -16,7 +16,7 @@ import copy
 import dataclasses
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import BinaryIO, Callable, Iterable, Iterator
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 from rashomon import analyze, clean, lang
 from rashomon.embed import get_encoder
@@ -120,7 +120,7 @@ def ingest(
     on_item: Callable[[Article | Rejection, AddResult | None], None] | None = None,
 ) -> IngestReport:
     """Read every input into the store; bad inputs are reported and skipped."""
-    kwargs = {"stdin": stdin} if stdin is not None else {}
+    kwargs: dict[str, Any] = {"stdin": stdin} if stdin is not None else {}
     if max_bytes is not None:
         kwargs["max_bytes"] = max_bytes
     return ingest_items(store, read_inputs(inputs, **kwargs), on_item=on_item)

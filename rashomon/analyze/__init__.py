@@ -80,7 +80,7 @@ def analyze_article(article: Article) -> Article:
     notes = [] if supported else [f"not analysed for language {language or 'unknown'}"]
     length_note = _length_note(article, supported)
     article.analysis_note = "; ".join(notes + ([length_note] if length_note else [])) or None
-    if not supported:
+    if not supported or language is None:
         return article
     doc = AnalysisDoc(
         text=article.text,
