@@ -28,7 +28,10 @@ browser:
 demo: setup
 	$(BIN)/rashomon analyze examples/seeds --db example.db --report report.html
 
+# Lint and type checks first: they take seconds, the suite takes minutes.
 test: setup-test
+	$(BIN)/ruff check rashomon tests
+	$(BIN)/mypy rashomon
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -13,7 +13,7 @@ from typing import Iterator, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from rashomon import __version__
 
@@ -77,7 +77,7 @@ def _open_store(db: str):
         return Store(db)
     except StoreError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
 
 
 def _ingest(store, paths: list[str], max_bytes: int) -> int:
@@ -113,7 +113,7 @@ def _analyze(store, workers: int, rebuild_stories: bool = False, rebuild_entitie
     executor = get_executor(workers)
     try:
         with _progress() as progress:
-            tasks: dict[str, object] = {}
+            tasks: dict[str, TaskID] = {}
 
             def on_progress(stage: str, done: int, total: int | None) -> None:
                 if stage not in tasks:
@@ -483,7 +483,7 @@ def bench_analysis(
         run_analysis_bench(gold or DEFAULT_GOLD, data or DEFAULT_DATA_ROOT, analyze_fn)
     except GoldDataMissing as missing:
         err.print(f"error: {missing}", markup=False)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
 
 
 @bench_app.command("entities")
@@ -500,7 +500,7 @@ def bench_entities(
         run_entities_bench(gold or DEFAULT_GOLD, data or DEFAULT_DATA_ROOT, False if no_encoder else None)
     except GoldDataMissing as missing:
         err.print(f"error: {missing}", markup=False)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
 
 
 def _bench_encoder(cache: Optional[Path], inputs: str):
@@ -605,7 +605,7 @@ def bench_clean(
     except ValueError as problem:
         # 2, as every bench exits on data it cannot use.
         err.print(f"error: {problem}", markup=False)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
 
 
 @bench_app.command("hostile")
@@ -624,7 +624,7 @@ def bench_hostile(
                           out=lambda line: out.print(line, markup=False, highlight=False))
     except ValueError as problem:
         err.print(f"error: {problem}", markup=False)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
 
 
 @bench_app.command("api")
@@ -663,7 +663,7 @@ def bench_load(
                        out=lambda line: out.print(line, markup=False, highlight=False))
     except RuntimeError as problem:
         err.print(f"error: {problem}", markup=False)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
 
 
 @bench_app.command("fuzz")

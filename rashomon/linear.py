@@ -108,6 +108,8 @@ class LinearModel:
         return proba >= self.thresholds_for(language)
 
     def thresholds_for(self, language: str | None) -> np.ndarray:
+        if self.thresholds is None:
+            raise ValueError("this model has no thresholds: a sigmoid head decides once they are chosen")
         offset = self.language_offsets.get(language or "", 0.0)
         if not offset:
             return self.thresholds

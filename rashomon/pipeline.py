@@ -18,7 +18,7 @@ import copy
 import dataclasses
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import BinaryIO, Callable, Iterable, Iterator
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 from rashomon import analyze, clean, lang
 from rashomon import stages as stage_graph
@@ -28,9 +28,9 @@ from rashomon.model import Article, Entity, Rejection, problem_line
 from rashomon.persuasion import stage as persuasion
 from rashomon.run import Executor, InProcess
 from rashomon.stages import ENCODER
+from rashomon.store import AddResult, ComparisonState, Store
 from rashomon.stories import features as story_features
 from rashomon.stories.cluster import StoryIndex, story_title
-from rashomon.store import AddResult, ComparisonState, Store
 
 
 def _clean(article: Article) -> Article:
@@ -103,7 +103,7 @@ def ingest(
     on_item: Callable[[Article | Rejection, AddResult | None], None] | None = None,
 ) -> IngestReport:
     """Read every input into the store; bad inputs are reported and skipped."""
-    kwargs = {"stdin": stdin} if stdin is not None else {}
+    kwargs: dict[str, Any] = {"stdin": stdin} if stdin is not None else {}
     if max_bytes is not None:
         kwargs["max_bytes"] = max_bytes
     return ingest_items(store, read_inputs(inputs, **kwargs), on_item=on_item)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-
 import pytest
 
+from conftest import seed_article
 from rashomon.analyze.doc import AnalysisDoc
 from rashomon.analyze.mentions import cluster_mentions, find_mentions
 from rashomon.analyze.sentences import split_sentences
-
-from conftest import seed_article
-
 
 
 def analysed(text: str, language: str) -> AnalysisDoc:

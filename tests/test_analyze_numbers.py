@@ -7,11 +7,10 @@ from datetime import date
 
 import pytest
 
+from conftest import seed_article
 from rashomon.analyze.dates import find_dates
 from rashomon.analyze.doc import AnalysisDoc
 from rashomon.analyze.quantities import find_quantities
-
-from conftest import seed_article
 
 PUBLISHED = date(2017, 10, 15)  # a Sunday
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-
 import pytest
 
+from conftest import seed_article
 from rashomon.analyze.doc import AnalysisDoc
 from rashomon.analyze.sentences import split_sentences
-
-from conftest import seed_article
-
 
 
 def sentences(text: str, language: str) -> list[str]:

@@ -10,6 +10,7 @@ import ftfy
 import ftfy.bad_codecs  # noqa: F401  registers sloppy-windows-1252
 import pytest
 
+from conftest import run_cli
 from rashomon.clean import clean_article, extract_metadata
 from rashomon.clean.boilerplate import (
     BoilerplateDataError,
@@ -21,10 +22,8 @@ from rashomon.clean.boilerplate import (
 )
 from rashomon.clean.dateline import parse_dateline
 from rashomon.clean.head import outlet_name, split_title, strip_site_noise
-from rashomon.resources import parse_data_file
 from rashomon.model import Article, OffsetMap, Span
-
-from conftest import run_cli
+from rashomon.resources import parse_data_file
 
 SEEDS = Path(__file__).resolve().parent.parent / "examples" / "seeds"
 LANG_DATA = Path(__file__).resolve().parent.parent / "rashomon" / "lang" / "data"

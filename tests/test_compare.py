@@ -12,7 +12,7 @@ def article(aid, source, language, sentences, *, speaker=None, quantities=(), en
     text = " ".join(sentences)
     a = Article(id=aid, original=text, text=text, source=source, language=language, title=title)
     pos = 0
-    for n, sentence in enumerate(sentences):
+    for sentence in sentences:
         start, end = pos, pos + len(sentence)
         quote = None
         if speaker:

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from rashomon.embed.cache import CachedEncoder, encoder_cached_in
 from rashomon.embed import get_encoder
+from rashomon.embed.cache import CachedEncoder, encoder_cached_in
 
 
 def _cached_keys(path) -> int:

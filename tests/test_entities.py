@@ -7,10 +7,10 @@ import itertools
 import pytest
 
 from rashomon.entities import EntityResolver, resolve_store
-from rashomon.model import Article, Claim, Entity, Mention, Quote
+from rashomon.model import Article, Claim, Mention, Quote
 from rashomon.store import Store
 
-P, L, O, G = "person", "place", "organisation", "group"
+P, L, O, G = "person", "place", "organisation", "group"  # noqa: E741 (one letter per kind keeps the fixtures readable)
 _ids = itertools.count()
 
 

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import textwrap
 
+from conftest import ROOT
 from rashomon import pipeline
 from rashomon.bounds import (
     MAX_ARTICLE_CHARS,
@@ -28,8 +29,6 @@ from rashomon.bounds import (
 from rashomon.clean import BEYOND_LENGTH_LIMIT, clean_article, readable_end
 from rashomon.model import Article, OffsetMap
 from rashomon.stories.features import StoryFeatures, extract_numbers, normalise_number
-
-from conftest import ROOT
 
 # A normal article needs about 0.7 GB of address space with the English models and the encoder loaded
 # (numpy and OpenBLAS reserve more than they touch; one BLAS thread keeps that small). Before the

@@ -16,10 +16,10 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from conftest import run_cli
 from rashomon.ingest import DEFAULT_MAX_BYTES, READERS, article_id, read_inputs, read_uploads
 from rashomon.ingest.decoding import JsonProblem, json_depth, parse_json
 from rashomon.model import Article, Rejection

@@ -14,10 +14,10 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from conftest import run_cli
 from rashomon.bench.fuzz import (
     MAX_BYTES_CHOICES,
     MUTATIONS,

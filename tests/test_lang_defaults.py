@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from rashomon.resources import data_lines, lang_data_dir
 from rashomon.compare.align import stem, tokens
 from rashomon.lang.defaults import FILENAME, language
+from rashomon.resources import data_lines, lang_data_dir
 
 
 def test_a_language_reads_its_own_traits_over_the_neutral_defaults():

@@ -13,8 +13,16 @@ from markupsafe import Markup
 
 from rashomon import __version__
 from rashomon.model import Article, Entity, LangSpan, Mention, OffsetMap, Quote, Removed, Span, Story, http_url
-from rashomon.present import Mark, Panel, export_document, render_report, render_spans
-from rashomon.present import write_csv, write_json, write_jsonl
+from rashomon.present import (
+    Mark,
+    Panel,
+    export_document,
+    render_report,
+    render_spans,
+    write_csv,
+    write_json,
+    write_jsonl,
+)
 from rashomon.present.report import original_to_clean
 
 # ----------------------------------------------------------------- fixtures
@@ -510,7 +518,7 @@ def test_report_rtl_articles_get_dir_rtl(report_html):
                   and tag in ("div", "h3")]
         assert blocks and all(a["dir"] == "rtl" for a in blocks), lang
     # Every text block and title carries lang=.
-    for tag, attrs, _ in tree.elements:
+    for _tag, attrs, _ in tree.elements:
         if "text" in attrs.get("class", "").split() or "art-title" in attrs.get("class", "").split():
             assert attrs.get("lang"), attrs
     assert 'lang="fr" dir="auto"' in report_html

@@ -8,8 +8,8 @@ from pathlib import Path
 from rashomon import analyze, clean, compare, entities, lang, pipeline, stages
 from rashomon.model import Article
 from rashomon.persuasion import stage as persuasion
-from rashomon.stories import features as story_features
 from rashomon.store import Store
+from rashomon.stories import features as story_features
 
 ARCHITECTURE = Path(__file__).resolve().parents[1] / "docs" / "architecture.md"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import run_cli
 
+from conftest import run_cli
 from rashomon.bench.stance import run_stance_bench
 from rashomon.compare.stance import STANCES, StanceModel, StancePair, pair_reasons
 from rashomon.datasets.fnc1 import fnc_score, macro_f1, read_fnc, rows_in, split_of

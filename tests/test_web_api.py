@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS, run_cli
+from conftest import run_cli
 from rashomon.model import Article
 from rashomon.store import Store, StoryFilter
 from rashomon.store.migrations import MIGRATIONS

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from rashomon.bench.load import run_load, rss_mb, served
+from rashomon.bench.load import rss_mb, run_load, served
 from rashomon.store import Store
 from rashomon.web.app import CONTENT_SECURITY_POLICY
 from webserver import WebServer

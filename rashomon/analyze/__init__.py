@@ -12,8 +12,8 @@ from typing import Callable
 
 from rashomon.analyze.doc import AnalysisDoc, to_article
 from rashomon.clean import readable_end
-from rashomon.resources import digest_data_files, lang_data_dir
 from rashomon.model import Article
+from rashomon.resources import digest_data_files, lang_data_dir
 from rashomon.text import published_date
 
 # Bump when a change alters output: stored articles are then re-analysed. The stage's VERSION adds a
@@ -80,7 +80,7 @@ def analyze_article(article: Article) -> Article:
     notes = [] if supported else [f"not analysed for language {language or 'unknown'}"]
     length_note = _length_note(article, supported)
     article.analysis_note = "; ".join(notes + ([length_note] if length_note else [])) or None
-    if not supported:
+    if not supported or language is None:
         return article
     doc = AnalysisDoc(
         text=article.text,

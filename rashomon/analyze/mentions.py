@@ -775,7 +775,7 @@ def _repeat_candidates(doc: AnalysisDoc, chosen: list[_Candidate]) -> list[_Cand
             parts = span.split()
             if len(parts) >= 2 and len(parts[-1]) >= 3 and (parts[-1][0].isupper() or not _cased(parts[-1])):
                 forms.setdefault(parts[-1], "person")
-    found = []
+    found: list[_Candidate] = []
     if not forms:
         return found
     clitics = "|".join(re.escape(p) for p in rules.proclitics)
@@ -940,9 +940,9 @@ def cluster_mentions(doc: AnalysisDoc) -> None:
                         if len(first_two) < 2:
                             first_two.append(j)
             target = m.text.casefold().replace(".", "")
-            j = next((j for j in spelt_by.get(target, ()) if j != i), None)
-            if j is not None:
-                union(j, i)
+            spelt = next((j for j in spelt_by.get(target, ()) if j != i), None)
+            if spelt is not None:
+                union(spelt, i)
     clusters: dict[int, int] = {}
     for i, m in enumerate(mentions):
         m.cluster = clusters.setdefault(find(i), len(clusters))

@@ -177,8 +177,8 @@ class _Language:
 
         self.cues = [(kind, p) for kind in ("approximate", "at-least", "at-most") if (p := cue(kind))]
         self.ranges = []
-        for line in s.get("ranges", []):
-            prefix, middle, _ = (line.split("{n}") + ["", ""])[:3]
+        for range_line in s.get("ranges", []):
+            prefix, middle, _ = (range_line.split("{n}") + ["", ""])[:3]
             pre = re.compile(rf"{_L}{_alternation([prefix.strip()])}\s*$", re.IGNORECASE) if prefix.strip() else None
             mid_text = middle.strip()
             mid = re.compile(rf"\s*{_alternation([mid_text])}\s*" if mid_text else r"\s+", re.IGNORECASE)
@@ -403,7 +403,7 @@ def _word_rejected(t: str, end: int) -> bool:
 
 def _merge_ranges(t: str, nums: list[_Num], lang: _Language) -> list[tuple[int, int, _Num | None, _Num | None, _Num]]:
     """(start, end, low, high, last number) for each range or single number, in order."""
-    out = []
+    out: list[tuple[int, int, _Num | None, _Num | None, _Num]] = []
     i = 0
     while i < len(nums):
         a = nums[i]
@@ -461,7 +461,8 @@ def _counted_by_rule(t: str, end: int, num: _Num, lang: _Language) -> tuple[int,
         m = lang.linker.match(t, pos)
         if m:
             pos = m.end()  # "3 millions de personnes"
-    first = last = None
+    first: int | None = None
+    last: int | None = None
     noun = False
     for _ in range(lang.max_counted):
         m = _WORD.match(t, pos)
@@ -485,7 +486,7 @@ def _counted_by_rule(t: str, end: int, num: _Num, lang: _Language) -> tuple[int,
             break
     if lang.ends_on == "capital" and not noun:
         return None  # German lower-case words after a number are verbs or adverbs
-    return (first, last) if first is not None else None
+    return (first, last) if first is not None and last is not None else None
 
 
 class _ParseIndex:

@@ -33,7 +33,8 @@ _TERMINAL = ".!?…؟:;\"'”»’)"
 @cache
 def _abbreviations(language: str) -> tuple[frozenset[str], frozenset[str]]:
     """(never final, possibly final) abbreviations, lower-cased."""
-    always, ambiguous = set(), set()
+    always: set[str] = set()
+    ambiguous: set[str] = set()
     for line in data_lines(language, "abbreviations.txt"):
         (always if line.section == "always" else ambiguous).add(line.value.lower())
     return frozenset(always), frozenset(ambiguous)

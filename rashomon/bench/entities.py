@@ -38,6 +38,8 @@ def evaluate(gold_path=DEFAULT_GOLD, data_root=DEFAULT_DATA_ROOT, encoder=None):
     entities: dict[str, dict] = {}
     for a in articles:
         for m in a.mentions:
+            if m.entity_id is None:
+                raise ValueError(f"the resolver left a mention without an entity in {a.id}: {m.text!r}")
             ent = entities.setdefault(m.entity_id, {"id": m.entity_id, "type": resolver.ents[m.entity_id].label, "mentions": []})
             ent["mentions"].append({"article_id": a.id, "text": m.text, "start": m.start, "end": m.end})
     system = {"articles": [{"id": d.doc_id, "text": d.text, "language": d.language} for d in gold],

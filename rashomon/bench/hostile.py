@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 from typing import Callable, Sequence
 
+
 def _long_word(size: int) -> str:
     return ("abcdefghijklmnopqrstuvwxyz" * (size // 26 + 1))[:size]
 

@@ -167,8 +167,8 @@ def _single_numeric_date(
     if numbers or any(not is_weekday for _, is_weekday in month_words):
         return None
     if full_dates and not ambiguous:
-        first = full_dates[0]
-        return Dateline(first) if first is not None and all(d == first for d in full_dates) else None
+        first_date = full_dates[0]
+        return Dateline(first_date) if first_date is not None and all(d == first_date for d in full_dates) else None
     if full_dates or len(ambiguous) != 1:
         return None
     first, second, year = ambiguous[0]

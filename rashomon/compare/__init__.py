@@ -97,7 +97,8 @@ def _apply_model(judgements: list[Judgement], encoder) -> None:
     model = stance_model()
     if model is None or not judgements:
         return
-    from .stance import STANCES as MODEL_STANCES, StancePair
+    from .stance import STANCES as MODEL_STANCES
+    from .stance import StancePair
 
     pairs = [
         # The evidence is one statement already encoded: a list keeps its vector aligned and spares a sentence split.
@@ -113,7 +114,7 @@ def _apply_model(judgements: list[Judgement], encoder) -> None:
     wanted = {"agree": "agree", "contradict": "disagree", "discuss": "discuss"}
     for j, row in zip(judgements, proba):
         probs = {name: round(float(row[i]), 3) for name, i in index.items()}
-        j.model = probs  # type: ignore[attr-defined]
+        j.model = probs
         related = 1.0 - probs.get("unrelated", 0.0)
         if related <= 1.0 - MODEL_VETO_UNRELATED and j.type != "contradict":
             j.type = "none"
@@ -123,7 +124,7 @@ def _apply_model(judgements: list[Judgement], encoder) -> None:
         # so it weighs how related the pair is, not which relation the rules found.
         j.confidence = round((1 - MODEL_WEIGHT) * j.confidence + MODEL_WEIGHT * related, 2)
         split = {k: probs.get(k, 0.0) for k in ("agree", "disagree", "discuss")}
-        if related >= 0.5 and max(split, key=split.get) == wanted.get(j.type):
+        if related >= 0.5 and max(split, key=lambda k: split[k]) == wanted.get(j.type):
             j.reasons.append("stance-model")
 
 
@@ -205,15 +206,16 @@ def compare_story(
     agreeing: set[str] = set()
     for j in judgements:
         a, b = j.candidate.a, j.candidate.b
-        pid = proposition_of.get(id(j))
-        model = getattr(j, "model", None)
+        proposition_id = proposition_of.get(id(j))
+        model = j.model
         if a.article_id != b.article_id:
-            comparison.relations.append(relation(j.type, [a, b], j.confidence, j.reasons, pid, model=model))
+            comparison.relations.append(relation(j.type, [a, b], j.confidence, j.reasons, proposition_id, model=model))
             if j.type == "agree":
                 agreeing |= {a.id, b.id}
         if j.type == "contradict" and j.candidate.same_speaker:
             reasons = ["same-speaker", *[r for r in j.reasons if r != "same-speaker"]]
-            comparison.relations.append(relation("quote_drift", [a, b], j.confidence, reasons, pid, a.speaker, model))
+            comparison.relations.append(relation("quote_drift", [a, b], j.confidence, reasons, proposition_id, a.speaker,
+                                                 model))
 
     from .omission import omissions
 

@@ -206,7 +206,8 @@ class Statement:
 
 def _find_cues(folded: list[str], language: str, name: str) -> list[tuple[int, int, str]]:
     """(start, end, phrase) of each cue occurrence, longest phrase first at a position."""
-    found, taken = [], set()
+    found: list[tuple[int, int, str]] = []
+    taken: set[int] = set()
     for phrase in _cues(language, name):
         n = len(phrase)
         for i in range(len(folded) - n + 1):
@@ -442,8 +443,8 @@ def candidates(items: Sequence[Statement], vocab: Vocabulary) -> list[Candidate]
         for x in range(len(members)):
             for y in range(x + 1, len(members)):
                 pairs.add((members[x], members[y]))
-    vectors = [st.vector for st in items]
-    if items and all(v is not None for v in vectors):
+    vectors = [st.vector for st in items if st.vector is not None]
+    if items and len(vectors) == len(items):
         matrix = np.vstack(vectors) @ np.vstack(vectors).T
         close = np.argwhere(np.triu(matrix, 1) >= min(CROSS_LINGUAL_COS, SAME_LANGUAGE_COS))
         pairs |= {(int(i), int(j)) for i, j in close}

@@ -16,9 +16,19 @@ Reason codes (machine-readable, the first is the main one):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from .align import CROSS_LINGUAL_COS, NEGATING, Candidate, Statement, Vocabulary, antonym_pairs, expand, has_stopwords, same_counted
+from .align import (
+    CROSS_LINGUAL_COS,
+    NEGATING,
+    Candidate,
+    Statement,
+    Vocabulary,
+    antonym_pairs,
+    expand,
+    has_stopwords,
+    same_counted,
+)
 
 AGREE_COS = 0.5
 # Two numbers closer than this (relative) are rounding, a later update or a market moving, not a
@@ -38,8 +48,9 @@ class Judgement:
     type: str  # agree | contradict | discuss
     confidence: float
     reasons: list[str]
-    anchors: set[str] = field(default_factory=set)
-    candidate: Candidate | None = None
+    anchors: set[str]
+    candidate: Candidate
+    model: dict[str, float] | None = None  # the stance model's probabilities, when it weighed this judgement
 
 
 def _ranges_overlap(qa, qb, gap: float = 0.0) -> bool:
@@ -131,7 +142,7 @@ def _scoped_conflicts(x: Statement, y: Statement, vocab: Vocabulary, kinds: tupl
 
 def _support(c: Candidate, conflict: Conflict | None, exclude: set[str]) -> int:
     """How much aligns the pair besides the conflicting words: nearby shared words, entities, the speaker."""
-    stems = c.shared_stems - exclude
+    stems: frozenset[str] | set[str] = c.shared_stems - exclude
     if conflict is not None:
         y_at = conflict.y.first(conflict.hits)
         stems = {s for s in stems if conflict.x.near(s, conflict.at) and (y_at is None or conflict.y.near(s, y_at))}
@@ -167,7 +178,7 @@ def judge(c: Candidate, vocab: Vocabulary) -> Judgement | None:
                              set(c.shared_entities), c)
         return None
 
-    kinds = NEGATING
+    kinds: tuple[str, ...] = NEGATING
     # Cue scopes need the language's function words, else "nicht aus ..." bears on "aus".
     worded = has_stopwords(a.language)
     conflicts = (_scoped_conflicts(a, b, vocab, kinds) + _scoped_conflicts(b, a, vocab, kinds)) if worded else []
@@ -225,8 +236,8 @@ def judge(c: Candidate, vocab: Vocabulary) -> Judgement | None:
         return None  # different numbers for one thing (another day, an update) agree on nothing shown
     shared = len(c.shared_stems) + len(c.shared_entities)
     # Both sides must hold the shared words the same way: both assert them, or both negate them.
-    a_neg, b_neg = expand(a.negated_stems(), a.language), expand(b.negated_stems(), b.language)
-    if any((s in a_neg) != (s in b_neg) for s in c.shared_stems):
+    a_negated, b_negated = expand(a.negated_stems(), a.language), expand(b.negated_stems(), b.language)
+    if any((s in a_negated) != (s in b_negated) for s in c.shared_stems):
         return None
     if (shared >= 3 and c.cosine >= AGREE_COS) or (c.same_speaker and len(c.shared_stems) >= 2):
         confidence = 0.5 + 0.05 * min(shared, 4) + (0.1 if c.same_speaker else 0.0) + max(0.0, c.cosine - AGREE_COS)

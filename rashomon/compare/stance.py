@@ -300,7 +300,8 @@ def feature_matrix(prepared: Sequence[Prepared]) -> tuple[np.ndarray, dict[str, 
 def batched_features(pairs: Sequence[StancePair], encoder=None, batch: int = 4000) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """``feature_matrix`` of many pairs, prepared in batches: one encoder call per batch (the encoder is slow per
     call), without holding every text's vectors at once."""
-    raws, blocks = [], {}
+    raws: list[np.ndarray] = []
+    blocks: dict[str, list[np.ndarray]] = {}
     for start in range(0, len(pairs), batch):
         raw, block = feature_matrix(prepare(pairs[start : start + batch], encoder))
         raws.append(raw)

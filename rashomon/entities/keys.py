@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 from rashomon.text import first_letter_script
 from rashomon.text import romanise as romanise_letters
@@ -168,7 +169,7 @@ def ru_stem(token: str) -> str:
     return stem if len(stem) >= 3 else token
 
 
-_morph = None
+_morph: Any = None  # natasha's MorphVocab once loaded (untyped), False when it cannot load
 
 
 @lru_cache(maxsize=100_000)

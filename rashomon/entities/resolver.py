@@ -559,9 +559,9 @@ class EntityResolver:
         created_set = set(created)
         order = {eid: n for n, eid in enumerate(self.ents)}
         for eid in created:
-            ent = self.ents.get(eid)
-            if ent is None or not ent.vecs:
+            if eid not in self.ents or not self.ents[eid].vecs:
                 continue
+            ent = self.ents[eid]
             sims = mat @ np.vstack([v for _, v in ent.vecs]).T
             best = sims.max(axis=1)
             scores: dict[str, float] = {}

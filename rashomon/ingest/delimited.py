@@ -14,7 +14,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from rashomon.ingest.decoding import byte_order_mark, describe_undecodable
 from rashomon.ingest.problems import IngestProblem, guarded, over_limit
@@ -46,7 +46,13 @@ class RawRow:
     whole_file_problem: bool = False  # the problem is the file's (a quote never closed), not this row's
 
 
-def split_rows(stream: BinaryIO, delimiter: str, max_row_bytes: int, *, offset: int = 0) -> Iterator[RawRow]:
+class ByteReader(Protocol):
+    """What rows are split from: a binary file, or a UTF-16 file transcoded to UTF-8 as it is read."""
+
+    def read(self, size: int, /) -> bytes: ...
+
+
+def split_rows(stream: ByteReader, delimiter: str, max_row_bytes: int, *, offset: int = 0) -> Iterator[RawRow]:
     """Rows of a UTF-8 (or ASCII-compatible) CSV stream, as the csv module would end them, never holding more
     than ``max_row_bytes`` of one. ``offset`` is where ``stream`` starts in the file (after a byte order mark)."""
     splitter = _RowSplitter(delimiter.encode("ascii"), max_row_bytes, offset)
@@ -248,7 +254,7 @@ def _decode_row(row: RawRow) -> str:
         raise IngestProblem(problem) from None
 
 
-def _utf8_source(stream: BinaryIO) -> tuple[BinaryIO, int]:
+def _utf8_source(stream: BinaryIO) -> tuple[ByteReader, int]:
     """The stream as UTF-8 bytes, and the offset its first byte has in the file."""
     mark = byte_order_mark(stream.read(4))
     stream.seek(0)

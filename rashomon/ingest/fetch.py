@@ -24,7 +24,7 @@ import ssl
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import SplitResult, quote, urljoin, urlsplit
 
 from rashomon.ingest.decoding import decode_html, decode_text
@@ -133,7 +133,8 @@ def _resolve(host: str, port: int, allow_private: bool) -> _Address:
     except UnicodeError:  # the IDNA codec refuses an empty or over-long label ("a..b")
         raise IngestProblem(f"cannot resolve host {host!r} (not a valid host name)") from None
     if not allow_private:
-        for address in dict.fromkeys(info[4][0] for info in infos):
+        # An IPv4 or IPv6 socket address starts with the host as a string (typeshed allows an int for other families).
+        for address in dict.fromkeys(str(info[4][0]) for info in infos):
             problem = refused_address(address)
             if problem:
                 # One bad address is enough: a later connection could land on it.
@@ -161,13 +162,14 @@ class _Deadline:
         return (left, True) if left < self.wait_s else (self.wait_s, False)
 
 
-class _DeadlineBound:
+class _DeadlineBound(socket.socket):
     """Socket calls that wait on the server, each given no more than the time the fetch has left.
 
     A socket timeout bounds one call, and a server dripping a byte at a time answers every call in time:
     http.client reads headers and body through many calls. Setting the timeout before each call to the
     time left bounds them all. An SSL socket's read and handshake spend their timeout across the whole
-    call, so a TLS record dripped byte by byte is bounded as well.
+    call, so a TLS record dripped byte by byte is bounded as well. Mixed in before ``socket.socket`` or
+    ``ssl.SSLSocket``: ``super()`` is then the plain or the TLS socket's own call.
     """
 
     deadline: _Deadline
@@ -233,7 +235,9 @@ class _PinnedHTTPS(_PinnedHTTP):
         sock = self._connected_socket()
         try:
             # The certificate is checked against the host name, not the address.
-            tls = context.wrap_socket(sock, server_hostname=self.host, do_handshake_on_connect=False)
+            # wrap_socket builds context.sslsocket_class, set above; typeshed can only say SSLSocket.
+            tls = cast(_DeadlineSSLSocket,
+                       context.wrap_socket(sock, server_hostname=self.host, do_handshake_on_connect=False))
         except BaseException:
             sock.close()
             raise

@@ -19,12 +19,14 @@ def article_from_html(html: str, where: str, *, url: str | None = None) -> Artic
     # Imported here: trafilatura takes a noticeable share of CLI start-up, and
     # runs that read only text or JSON never need it.
     import trafilatura
+    from trafilatura.settings import Document
 
     try:
         document = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
     except Exception as error:  # a third-party parser on arbitrary web pages
         return Rejection(where, f"could not parse HTML ({type(error).__name__}: {error})")
-    text = (document.text or "").strip() if document is not None else ""
+    # A Document, or None: the dict form comes only with as_dict=True.
+    text = (document.text or "").strip() if isinstance(document, Document) else ""
     if not text:
         return Rejection(where, NO_TEXT)
     return build_article(text, where, _given_from_page(document, html, url))

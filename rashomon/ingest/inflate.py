@@ -40,7 +40,7 @@ class InflatingReader:
         self.produced = 0
         self.pending = b""  # compressed bytes read and not yet inflated
         self.gzipped: bool | None = None  # decided on the first read
-        self.member = None  # zlib's decompressor for the gzip member being inflated
+        self.member: zlib._Decompress | None = None  # zlib's decompressor for the gzip member being inflated
 
     def tell(self) -> int:
         return self.produced
@@ -56,8 +56,10 @@ class InflatingReader:
         if not self.gzipped:
             return self._read_plain(size)
         while True:
-            if self.member is None and not self._next_member():
-                return self._read_plain(size) if self.pending else b""
+            if self.member is None:
+                self.member = self._next_member()
+                if self.member is None:
+                    return self._read_plain(size) if self.pending else b""
             if not self.pending:
                 self.pending = self.raw.read(_READ_BYTES)
                 if not self.pending:
@@ -78,8 +80,8 @@ class InflatingReader:
             if output:
                 return output
 
-    def _next_member(self) -> bool:
-        """Start inflating the next gzip member; False at the end, or when what follows is not gzip."""
+    def _next_member(self) -> zlib._Decompress | None:
+        """A decompressor for the next gzip member; None at the end, or when what follows is not gzip."""
         while len(self.pending) < len(GZIP_MAGIC):
             more = self.raw.read(_READ_BYTES)
             if not more:
@@ -89,9 +91,8 @@ class InflatingReader:
             # Bytes after the last member that are not another member are handed on as they are: the WARC
             # parser says where they fail to be a record, as warcio's own reader does.
             self.gzipped = False
-            return False
-        self.member = zlib.decompressobj(_GZIP_WBITS)
-        return True
+            return None
+        return zlib.decompressobj(_GZIP_WBITS)
 
     def _read_plain(self, size: int) -> bytes:
         if self.pending:

@@ -24,7 +24,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -176,7 +176,8 @@ class Part:
         y = np.zeros((len(rows), len(classes)), dtype=bool)
         for r, i in enumerate(rows):
             a = self.articles[i]
-            for label in ([a.genre] if what == "genre" else a.frames):
+            # Only articles with the labels are rows (above).
+            for label in ([a.genre] if what == "genre" else a.frames or []):
                 if label in classes:
                     y[r, classes.index(label)] = True
         return x, y
@@ -233,6 +234,8 @@ def train(data_root: str | Path, encoder=None, log=None, steps: int = STEPS,
             print(f"techniques l2={l2:g} weighting={weighting}: validation micro-F1 {micro:.4f}", file=log)
             if best is None or micro > best[0] + 1e-9:
                 best = (micro, l2, weighting, thresholds, proba)
+    if best is None:
+        raise ValueError("no setting to choose from: pass at least one weighting and one L2")
     micro, l2, weighting, thresholds, val_proba = best
     offsets = choose_language_offsets(yv, val_proba, lv, thresholds)
     val_head = LinearModel(np.zeros((1, len(TECHNIQUES))), np.zeros(len(TECHNIQUES)), "sigmoid", list(TECHNIQUES),
@@ -264,6 +267,8 @@ def train(data_root: str | Path, encoder=None, log=None, steps: int = STEPS,
                 print(f"{what} l2={l2_ * 10:g} weighting={weighting_}: validation {score:.4f}", file=log)
                 if chosen is None or score > chosen[0] + 1e-9:
                     chosen = (score, l2_ * 10, weighting_, thr)
+        if chosen is None:
+            raise ValueError("no setting to choose from: pass at least one weighting and one L2")
         score, l2_, weighting_, thr = chosen
         xa_, ya_ = trainval.article_xy(what)
         choice = {"l2": l2_, "weighting": weighting_, "validation": round(score, 4)}
@@ -286,7 +291,7 @@ def train(data_root: str | Path, encoder=None, log=None, steps: int = STEPS,
     test_scores = multilabel_scores(ys, test_pred, TECHNIQUES)
     gx, gy = test_part.article_xy("genre")
     fx, fy = test_part.article_xy("frames")
-    info = {
+    info: dict[str, Any] = {
         "data": "SemEval-2023 Task 3 training release, " + ", ".join(codes),
         "split": {"rule": SPLIT_RULE, "seed": SPLIT_SEED, "test_percent": TEST_PERCENT,
                   "validation_percent": VALIDATION_PERCENT,

@@ -54,6 +54,8 @@ def train(articles_dir: str | Path, labels_dir: str | Path, encoder=None, log=No
             print(f"l2={l2:g} weighting={weighting}: validation micro-F1 {score:.4f}", file=log)
             if best is None or score > best[0] + 1e-9:
                 best = (score, l2, weighting)
+    if best is None:
+        raise ValueError("no setting to choose from: pass at least one weighting and one L2")
     score, l2, weighting = best
     xa = np.vstack([xt, xv])
     _, yv = _xy(texts, parts["validation"], encoder)

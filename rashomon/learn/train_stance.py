@@ -22,7 +22,7 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -166,7 +166,7 @@ def _objective(result: dict) -> float:
 STAGE1_START = StageSpec(c=1.0)
 STAGE2_START = StageSpec(c=0.3, weighting="balanced", blocks=("claim*best", "claim*doc"))
 STAGE1_CHOICES: dict = {}
-STAGE2_CHOICES = {
+STAGE2_CHOICES: dict[str, tuple[Any, ...]] = {
     "weighting": ("sqrt", "balanced"),
     "c": (0.1, 0.3, 1.0),
     "blocks": ((), ("claim*best",), ("claim*best", "claim*doc")),
@@ -227,7 +227,7 @@ def train(bodies_csv, stances_csv, encoder, seed: int = SPLIT_SEED, out=sys.stdo
     spec1, spec2, validation_result, log = search(data["train"], data["validation"], out if verbose else None)
     print(f"chosen: [1] {spec1.describe()}  [2] {spec2.describe()}", file=out)
     final = fit_model(Data.concat([data["train"], data["validation"]]), spec1, spec2)
-    info = {
+    info: dict[str, Any] = {
         "data": "FNC-1 training release (train_bodies.csv, train_stances.csv)",
         "split": {
             "by": "body id",

@@ -130,7 +130,7 @@ def spans_of(text: str, f: ArticleFeatures, proba: np.ndarray, model: Persuasion
                              para.start, para.end, f.language)
             spans.append(TechniqueSpan(a, b, technique, round(max(score, STRONG_CONFIDENCE) if strong else score, 4), p, True))
             covered.add(technique)
-        missing = [j for j in np.flatnonzero(flagged[p]) if classes[j] not in covered]
+        missing = [int(j) for j in np.flatnonzero(flagged[p]) if classes[j] not in covered]
         if not missing:
             continue
         if len(para.sentences) > 1:

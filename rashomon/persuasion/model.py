@@ -30,9 +30,9 @@ from typing import Sequence
 import numpy as np
 
 from rashomon.linear import LinearModel
-from rashomon.resources import load_json_artifact
 from rashomon.persuasion.cues import SECTIONS, CueHit, count_words, find_cues
 from rashomon.persuasion.segment import Paragraph, paragraphs
+from rashomon.resources import load_json_artifact
 
 TECHNIQUES = (
     "Appeal_to_Authority",

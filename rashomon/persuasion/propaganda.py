@@ -18,9 +18,9 @@ from typing import Sequence
 import numpy as np
 
 from rashomon.linear import LinearModel
-from rashomon.resources import load_json_artifact
 from rashomon.persuasion.cues import SECTIONS, count_words
 from rashomon.persuasion.model import text_stats
+from rashomon.resources import load_json_artifact
 
 PTC_TECHNIQUES = (
     "Appeal_to_Authority",

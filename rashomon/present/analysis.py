@@ -51,7 +51,7 @@ def entity_records(articles: Iterable[Article], entities: Iterable[Entity]) -> l
         for m in article.mentions:
             if m.entity_id:
                 mentions[m.entity_id].append({"article_id": article.id, "text": m.text, "start": m.start, "end": m.end})
-    records = []
+    records: list[dict[str, Any]] = []
     for entity in entities:
         if entity.id not in mentions:
             continue
@@ -205,7 +205,7 @@ def entities_panel(story_articles: Sequence[Article], entities: Mapping[str, Ent
     used: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for article in story_articles:
         for m in article.mentions:
-            if m.entity_id in entities:
+            if m.entity_id is not None and m.entity_id in entities:
                 used[m.entity_id][m.text].add(article.outlet)
     if not used:
         return None

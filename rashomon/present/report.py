@@ -239,7 +239,8 @@ def article_view(article: Article, index: str, extra: Sequence[Mark]) -> Article
 
 
 def _covered_length(spans: Iterable[tuple[int, int]]) -> int:
-    total, cur_s, cur_e = 0, None, None
+    total, cur_s = 0, 0
+    cur_e: int | None = None  # the merged span being extended, (cur_s, cur_e), once there is one
     for s, e in sorted(sp for sp in spans if sp[1] > sp[0]):
         if cur_e is None or s > cur_e:
             if cur_e is not None:

@@ -28,7 +28,6 @@ from rashomon.store.failures import Failure, FailureTable
 from rashomon.store.jobs import JobRecord, JobTable
 from rashomon.store.stories import (
     CONFLICT_TYPES,
-    NO_OUTLET,
     StoryFeature,
     StoryFilter,
     StorySummary,

@@ -246,6 +246,8 @@ _LINKS = {"logistic": "sigmoid", "identity": "identity"}  # the artifact's name 
 
 def combiner_to_dict(model: LinearModel) -> dict:
     """The combiner in the layout of the shipped artifact."""
+    if model.mean is None or model.scale is None:
+        raise ValueError("the combiner's artifact keeps its standardisation: fit it with mean and scale")
     metric = model.blocks.get(DOC_PRODUCTS)
     return {
         "inputs": list(model.inputs or []),
@@ -371,7 +373,7 @@ class StorySimilarity:
         """Scores from raw pair features (and ``a_doc * b_doc`` rows when the model has a metric)."""
         if DOC_PRODUCTS in self.model.blocks and doc_products is None:
             raise ValueError("this model weighs document dimensions: pass doc_products")
-        blocks = {DOC_PRODUCTS: doc_products} if DOC_PRODUCTS in self.model.blocks else None
+        blocks = {DOC_PRODUCTS: doc_products} if doc_products is not None and DOC_PRODUCTS in self.model.blocks else None
         margin = self.model.decision_function(self.model.design(raw, _INDEX), blocks)
         if self.model.link == "sigmoid":
             # The date penalty is in logit units: it lowers the margin before the link.

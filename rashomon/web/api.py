@@ -234,18 +234,18 @@ async def post_articles(request: Request, store: StoreDep) -> JSONResponse:
             try:
                 wanted = UrlsIn.model_validate(data)
             except ValidationError as error:
-                raise _invalid(error)
+                raise _invalid(error) from error
             return job_response(request, submit_urls(request, store, wanted.urls))
         if isinstance(data, dict) and "text" in data:
             data = {"articles": [data]}
         try:
             given = ArticlesIn.model_validate(data)
         except ValidationError as error:
-            raise _invalid(error)
+            raise _invalid(error) from error
         return job_response(request, submit_articles(request, store, given.articles, "api"))
     except QueueFull:
         await drain(request)
-        raise queue_full()
+        raise queue_full() from None
 
 
 async def drain(request: Request) -> None:
@@ -264,7 +264,7 @@ def parse_body(body: bytes) -> Any:
     try:
         return parse_json(body)
     except JsonProblem as problem:
-        raise HTTPException(400, f"request body: {problem}")
+        raise HTTPException(400, f"request body: {problem}") from problem
 
 
 def validation_problems(error: ValidationError) -> str:
@@ -282,4 +282,4 @@ def _found(load, store: Store, key: str):
     try:
         return load(store, key)
     except views.NotFound as missing:
-        raise HTTPException(404, str(missing))
+        raise HTTPException(404, str(missing)) from missing

@@ -18,8 +18,8 @@ from .api import (
     MAX_FILES_PER_REQUEST,
     ArticleIn,
     StoreDep,
-    UrlsIn,
     StoryListQuery,
+    UrlsIn,
     drain,
     queue_full,
     submit_articles,
@@ -47,7 +47,7 @@ def _found(load, store: Store, key: str):
     try:
         return load(store, key)
     except views.NotFound as missing:
-        raise HTTPException(404, str(missing))
+        raise HTTPException(404, str(missing)) from missing
 
 
 @router.get("/assets/report.css")
@@ -117,7 +117,7 @@ async def ingest_submit(request: Request, store: StoreDep):
         job = await _submit_form(request, store)
     except QueueFull:
         await drain(request)
-        raise queue_full()
+        raise queue_full() from None
     if isinstance(job, HTMLResponse):
         return job
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)

@@ -28,6 +28,7 @@ from rashomon.analyze.quotes.speakers import (
     MAX_SPEAKER_WORDS,
     Speaker,
     SpeakerPhrases,
+    match_length,
     strip_span,
     words_of,
 )
@@ -177,7 +178,7 @@ class QuoteFinder(SpeakerPhrases):
         gap_ok = re.fullmatch(r"\s*[,.!?…]?\s*(?:[—–-]\s*)?", text[d[1] + 1 : g_end]) is not None
         sp = None
         if not gap_ok and len(words_of(gap)) <= MAX_SPEAKER_WORDS and re.match(r"\s*[,.!?…]?\s*(?:[—–-]\s*)?[^\W\d_]", gap):
-            g0 = d[1] + 1 + len(re.match(r"\s*[,.!?…]?\s*(?:[—–-]\s*)?", gap).group())
+            g0 = d[1] + 1 + match_length(r"\s*[,.!?…]?\s*(?:[—–-]\s*)?", gap)
             sp = self.speaker_left(g0, m.start())
             gap_ok = sp is not None and self.sentence(d[1])[0] <= s_start
         if not gap_ok:
@@ -318,7 +319,7 @@ class QuoteFinder(SpeakerPhrases):
         lead = text[s_start : m.start()]
         if not words_of(lead) or re.fullmatch(r"\W*(?:\w+\W*){0,3},?\s*", lead) and re.match(r"\s*[,،]", after):
             # "According to X, …": the rest of the sentence.
-            c0 = sp.end_all + (len(re.match(r"\s*[,،]?", after).group()))
+            c0 = sp.end_all + match_length(r"\s*[,،]?", after)
             c1 = self.clause_end(c0, s_end)
         else:
             # "…, according to X." (or "laut Polizei wurden …" mid-clause)

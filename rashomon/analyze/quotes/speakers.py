@@ -30,6 +30,14 @@ MAX_SPEAKER_WORDS = 12
 _CLAUSE_MARK = re.compile(r"[,;:\[\]\"“”«»„]|\s[—–]\s|\s-\s")
 
 
+def match_length(pattern: str, text: str) -> int:
+    """How many characters at the start of ``text`` the ``pattern`` takes; it must be able to take none."""
+    found = re.match(pattern, text)
+    if found is None:
+        raise ValueError(f"{pattern!r} must match an empty string, to measure what it skips")
+    return found.end()
+
+
 @dataclass
 class _Lexicon:
     verbs: list[str] = field(default_factory=list)
@@ -345,7 +353,7 @@ class SpeakerPhrases:
                         and self.norm(nxt.group()) in self.lex.time):
                     break
                 w = nxt
-            p = w.end() + len(re.match(r"[ \t]*", text[w.end():limit]).group())
+            p = w.end() + match_length(r"[ \t]*", text[w.end():limit])
         if p >= limit or not (text[p].isalpha() or text[p] in "«\""):
             return None
         end = p
@@ -550,6 +558,8 @@ class SpeakerPhrases:
                     best, best_pos = m.cluster, m.end
                     break
         for q in reversed(self._named_quotes):
+            if q.speaker_end is None:
+                raise ValueError("a named quote without speaker_end: the finder keeps only quotes with one")
             if q.speaker_end <= pos:
                 if q.speaker_end > best_pos:
                     best = q.speaker_cluster
@@ -577,6 +587,8 @@ class SpeakerPhrases:
     # ---------------------------------------------------------- spaCy help
 
     def _parse_token(self, start: int, end: int):
+        if self.spacy is None:
+            raise ValueError("no parse to read: callers ask only when the document has a spaCy parse")
         span = self.spacy.char_span(start, end, alignment_mode="expand")
         return span.root if span is not None and len(span) else None
 
