@@ -31,6 +31,7 @@ demo: setup
 # Lint and type checks first: they take seconds, the suite takes minutes.
 test: setup-test
 	$(BIN)/ruff check rashomon tests
+	$(BIN)/ruff format --check rashomon tests
 	$(BIN)/mypy rashomon
 	$(BIN)/python -m pytest -q
 

@@ -37,7 +37,10 @@ EXIT_REJECTED = 1  # some inputs could not be read; the rest were processed
 DbOption = typer.Option("rashomon.db", "--db", help="SQLite database file (created if missing).")
 WorkersOption = typer.Option(1, "--workers", "-w", min=1, help="Worker processes for per-article analysis.")
 MaxBytesOption = typer.Option(
-    50_000_000, "--max-bytes", min=1, help="Reject any file (.txt/.html/.json) or record (a JSONL line, CSV row, WARC record) larger than this many bytes; oversized files are not read."
+    50_000_000,
+    "--max-bytes",
+    min=1,
+    help="Reject any file (.txt/.html/.json) or record (a JSONL line, CSV row, WARC record) larger than this many bytes; oversized files are not read.",
 )
 
 
@@ -49,7 +52,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True, help="Print the version."),
+    version: Optional[bool] = typer.Option(
+        None, "--version", callback=_version, is_eager=True, help="Print the version."
+    ),
 ) -> None:
     """rashomon: how each source tells the story."""
 
@@ -121,7 +126,10 @@ def _analyze(store, workers: int, rebuild_stories: bool = False, rebuild_entitie
                 progress.update(tasks[stage], completed=done, total=total)
 
             summary = run_analysis(
-                store, executor, rebuild_stories=rebuild_stories, rebuild_entities=rebuild_entities,
+                store,
+                executor,
+                rebuild_stories=rebuild_stories,
+                rebuild_entities=rebuild_entities,
                 on_progress=on_progress,
             )
     finally:
@@ -343,7 +351,9 @@ def report(
 @app.command()
 def serve(
     db: str = DbOption,
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default: this machine only)."),
+    host: str = typer.Option(
+        "127.0.0.1", "--host", help="Address to listen on (loopback by default: this machine only)."
+    ),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
     max_body_bytes: int = typer.Option(
         10_000_000, "--max-body-bytes", min=1, help="Refuse any request body (upload, JSON) larger than this."
@@ -367,8 +377,11 @@ def serve(
         err.print(f"warning: listening on {host}: anyone who can reach it can read and add articles", markup=False)
     web_app = create_app(db, max_body_bytes=max_body_bytes, allowed_hosts=allowed, max_active_jobs=max_jobs)
     shown = f"[{host}]" if ":" in host else host
-    out.print(f"rashomon: serving {db} at http://{shown}:{port}/ (API description at /docs); Ctrl+C stops", markup=False,
-              highlight=False)
+    out.print(
+        f"rashomon: serving {db} at http://{shown}:{port}/ (API description at /docs); Ctrl+C stops",
+        markup=False,
+        highlight=False,
+    )
     server.serve(web_app, host, port)
 
 
@@ -389,7 +402,9 @@ def profiles(db: str = DbOption) -> None:
         share = "" if p.attributed_share is None else f"{p.attributed_share:.2f}"
         top = ", ".join(f"{t} {p.per_1000(t):.1f}" for t, _ in p.techniques.most_common(3))
         quoted = ", ".join(f"{k} x{v}" for k, v in p.quoted.most_common(3))
-        naming = "; ".join(f"{name}: " + ", ".join(c for c, _ in counts.most_common(3)) for name, counts in p.naming.items())
+        naming = "; ".join(
+            f"{name}: " + ", ".join(c for c, _ in counts.most_common(3)) for name, counts in p.naming.items()
+        )
         fields = [p.source, str(p.articles), f"{p.techniques_per_1000:.1f}", share, top, quoted, naming]
         print("\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields))
 
@@ -422,8 +437,9 @@ def status(db: str = DbOption) -> None:
 def bench_similarity(
     pairs: Path = typer.Argument(..., exists=True, dir_okay=False, help="SemEval-2022 Task 8 pairs CSV."),
     cv: bool = typer.Option(False, "--cv", help="Also refit the combiner per fold and report out-of-fold pearson."),
-    model: Optional[Path] = typer.Option(None, "--model", exists=True, dir_okay=False,
-                                         help="A similarity model JSON (default: the shipped one)."),
+    model: Optional[Path] = typer.Option(
+        None, "--model", exists=True, dir_okay=False, help="A similarity model JSON (default: the shipped one)."
+    ),
     cache: Optional[Path] = typer.Option(
         None, "--cache", help="Keep encodings in this .npz between runs (same vectors, much faster reruns)."
     ),
@@ -434,7 +450,9 @@ def bench_similarity(
     from rashomon.stories.similarity import StorySimilarity
 
     with encoder_cached_in(cache) as encoder:
-        run_similarity_bench(str(pairs), cv=cv, encoder=encoder, similarity=StorySimilarity.load(model) if model else None)
+        run_similarity_bench(
+            str(pairs), cv=cv, encoder=encoder, similarity=StorySimilarity.load(model) if model else None
+        )
 
 
 @bench_app.command("throughput")
@@ -452,10 +470,17 @@ def bench_throughput(
 @bench_app.command("analysis")
 def bench_analysis(
     gold: Path = typer.Option(None, "--gold", help="Gold JSONL (default: the one in tests/fixtures/gold)."),
-    data: Path = typer.Option(None, "--data", help="Root of the datasets the gold refers to (default: ../shared/data)."),
+    data: Path = typer.Option(
+        None, "--data", help="Root of the datasets the gold refers to (default: ../shared/data)."
+    ),
     workers: int = WorkersOption,
-    system: Optional[Path] = typer.Option(None, "--system", exists=True, dir_okay=False,
-                                          help="Score this export JSON document instead of analysing the gold texts."),
+    system: Optional[Path] = typer.Option(
+        None,
+        "--system",
+        exists=True,
+        dir_okay=False,
+        help="Score this export JSON document instead of analysing the gold texts.",
+    ),
 ) -> None:
     """Precision and recall of entity merging and quote attribution per language on a gold set."""
     import json
@@ -489,7 +514,9 @@ def bench_analysis(
 @bench_app.command("entities")
 def bench_entities(
     gold: Path = typer.Option(None, "--gold", help="Gold JSONL (default: the one in tests/fixtures/gold)."),
-    data: Path = typer.Option(None, "--data", help="Root of the datasets the gold refers to (default: ../shared/data)."),
+    data: Path = typer.Option(
+        None, "--data", help="Root of the datasets the gold refers to (default: ../shared/data)."
+    ),
     no_encoder: bool = typer.Option(False, "--no-encoder", help="Resolve without encoder vectors."),
 ) -> None:
     """The entity resolver alone on the gold set's mentions: merging precision and recall per language."""
@@ -517,9 +544,12 @@ def _bench_encoder(cache: Optional[Path], inputs: str):
 @bench_app.command("stance")
 def bench_stance(
     bodies: Path = typer.Argument(..., exists=True, dir_okay=False, help="FNC-1 bodies CSV (Body ID, articleBody)."),
-    stances: Path = typer.Argument(..., exists=True, dir_okay=False, help="FNC-1 stances CSV (Headline, Body ID, Stance)."),
-    model: Optional[Path] = typer.Option(None, "--model", exists=True, dir_okay=False,
-                                         help="A stance model JSON (default: the shipped one)."),
+    stances: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="FNC-1 stances CSV (Headline, Body ID, Stance)."
+    ),
+    model: Optional[Path] = typer.Option(
+        None, "--model", exists=True, dir_okay=False, help="A stance model JSON (default: the shipped one)."
+    ),
     cache: Optional[Path] = typer.Option(
         None, "--cache", help="Keep encodings in this .npz between runs (same vectors, much faster reruns)."
     ),
@@ -535,32 +565,49 @@ def bench_stance(
 @bench_app.command("persuasion")
 def bench_persuasion(
     articles_dir: Path = typer.Argument(..., exists=True, file_okay=False, help="Folder of article<ID>.txt files."),
-    labels: Path = typer.Argument(..., exists=True, dir_okay=False,
-                                  help="SemEval-2023 Task 3 subtask-3 labels (article_id, paragraph_no, techniques)."),
+    labels: Path = typer.Argument(
+        ...,
+        exists=True,
+        dir_okay=False,
+        help="SemEval-2023 Task 3 subtask-3 labels (article_id, paragraph_no, techniques).",
+    ),
     lang: str = typer.Option(..., "--lang", help="The articles' language: en, fr, ge/de, it, po/pl, ru."),
-    model: Optional[Path] = typer.Option(None, "--model", exists=True, dir_okay=False,
-                                         help="A persuasion model JSON (default: the shipped one)."),
+    model: Optional[Path] = typer.Option(
+        None, "--model", exists=True, dir_okay=False, help="A persuasion model JSON (default: the shipped one)."
+    ),
     cache: Optional[Path] = typer.Option(None, "--cache", help="Keep encodings in this .npz between runs."),
-    spans: Optional[Path] = typer.Option(None, "--spans", exists=True, file_okay=False,
-                                         help="The release's train-labels-subtask-3-spans folder: also score where "
-                                              "the spans shown to readers sit."),
+    spans: Optional[Path] = typer.Option(
+        None,
+        "--spans",
+        exists=True,
+        file_okay=False,
+        help="The release's train-labels-subtask-3-spans folder: also score where the spans shown to readers sit.",
+    ),
 ) -> None:
     """Persuasion techniques per paragraph on the held-out SemEval-2023 Task 3 articles: per technique, micro/macro-F1."""
     from rashomon.bench.persuasion import run_persuasion_bench
     from rashomon.persuasion.model import PersuasionModel
 
     with _bench_encoder(cache, f"{articles_dir} / {labels}") as encoder:
-        run_persuasion_bench(articles_dir, labels, lang, model=PersuasionModel.load(model) if model else None,
-                             encoder=encoder, spans_dir=spans)
+        run_persuasion_bench(
+            articles_dir,
+            labels,
+            lang,
+            model=PersuasionModel.load(model) if model else None,
+            encoder=encoder,
+            spans_dir=spans,
+        )
 
 
 @bench_app.command("propaganda")
 def bench_propaganda(
     articles_dir: Path = typer.Argument(..., exists=True, file_okay=False, help="Folder of article<ID>.txt files."),
-    labels_dir: Path = typer.Argument(..., exists=True, file_okay=False,
-                                      help="Folder of *.task-flc-tc.labels files (id, technique, start, end)."),
-    model: Optional[Path] = typer.Option(None, "--model", exists=True, dir_okay=False,
-                                         help="A span technique model JSON (default: the shipped one)."),
+    labels_dir: Path = typer.Argument(
+        ..., exists=True, file_okay=False, help="Folder of *.task-flc-tc.labels files (id, technique, start, end)."
+    ),
+    model: Optional[Path] = typer.Option(
+        None, "--model", exists=True, dir_okay=False, help="A span technique model JSON (default: the shipped one)."
+    ),
     cache: Optional[Path] = typer.Option(None, "--cache", help="Keep encodings in this .npz between runs."),
 ) -> None:
     """Technique classification of given spans (SemEval-2020 Task 11) on held-out PTC articles: micro-F1."""
@@ -568,8 +615,9 @@ def bench_propaganda(
     from rashomon.persuasion.propaganda import PropagandaModel
 
     with _bench_encoder(cache, f"{articles_dir} / {labels_dir}") as encoder:
-        run_propaganda_bench(articles_dir, labels_dir, model=PropagandaModel.load(model) if model else None,
-                             encoder=encoder)
+        run_propaganda_bench(
+            articles_dir, labels_dir, model=PropagandaModel.load(model) if model else None, encoder=encoder
+        )
 
 
 @bench_app.command("compare")
@@ -578,7 +626,9 @@ def bench_compare(
     articles: int = typer.Option(50, "--articles", min=2, help="Articles in the story."),
     languages: int = typer.Option(5, "--languages", min=1, help="Spread over this many (most frequent) languages."),
     review: Optional[int] = typer.Option(
-        None, "--review-pairs", min=1,
+        None,
+        "--review-pairs",
+        min=1,
         help="Instead: compare N same-story pairs as two-source stories and print every contradiction.",
     ),
 ) -> None:
@@ -600,8 +650,12 @@ def bench_clean(
     from rashomon.bench.clean import run_clean_bench
 
     try:
-        run_clean_bench(paths, repeats, out=lambda line: out.print(line, markup=False, highlight=False),
-                        warn=lambda line: err.print(line, markup=False))
+        run_clean_bench(
+            paths,
+            repeats,
+            out=lambda line: out.print(line, markup=False, highlight=False),
+            warn=lambda line: err.print(line, markup=False),
+        )
     except ValueError as problem:
         # 2, as every bench exits on data it cannot use.
         err.print(f"error: {problem}", markup=False)
@@ -619,9 +673,13 @@ def bench_hostile(
     from rashomon.bench.hostile import run_hostile_bench
 
     try:
-        run_hostile_bench(cases.split(",") if cases else None, scale=scale,
-                          language=None if language == "auto" else language, timeout=timeout,
-                          out=lambda line: out.print(line, markup=False, highlight=False))
+        run_hostile_bench(
+            cases.split(",") if cases else None,
+            scale=scale,
+            language=None if language == "auto" else language,
+            timeout=timeout,
+            out=lambda line: out.print(line, markup=False, highlight=False),
+        )
     except ValueError as problem:
         err.print(f"error: {problem}", markup=False)
         raise typer.Exit(2) from None
@@ -631,7 +689,9 @@ def bench_hostile(
 def bench_api(
     articles: int = typer.Option(10_000, "--articles", min=2, help="Synthetic articles to store."),
     requests: int = typer.Option(50, "--requests", min=1, help="Requests per URL (after one warm-up)."),
-    db: Optional[Path] = typer.Option(None, "--db", help="Keep the generated database here (default: a temporary file)."),
+    db: Optional[Path] = typer.Option(
+        None, "--db", help="Keep the generated database here (default: a temporary file)."
+    ),
 ) -> None:
     """Latency of the web API and pages (story list, story page) over a real server at N stored articles."""
     from rashomon.bench.api import run_api_bench
@@ -639,8 +699,9 @@ def bench_api(
     if db and db.exists():
         err.print(f"error: {db} exists; bench api writes a fresh database", markup=False)
         raise typer.Exit(2)
-    run_api_bench(articles, requests, str(db) if db else None,
-                  out=lambda line: out.print(line, markup=False, highlight=False))
+    run_api_bench(
+        articles, requests, str(db) if db else None, out=lambda line: out.print(line, markup=False, highlight=False)
+    )
 
 
 @bench_app.command("load")
@@ -659,8 +720,13 @@ def bench_load(
     from rashomon.bench.load import run_load_bench
 
     try:
-        run_load_bench(clients, seconds, db=str(db) if db else None, articles=articles,
-                       out=lambda line: out.print(line, markup=False, highlight=False))
+        run_load_bench(
+            clients,
+            seconds,
+            db=str(db) if db else None,
+            articles=articles,
+            out=lambda line: out.print(line, markup=False, highlight=False),
+        )
     except RuntimeError as problem:
         err.print(f"error: {problem}", markup=False)
         raise typer.Exit(2) from None
@@ -669,12 +735,16 @@ def bench_load(
 @bench_app.command("fuzz")
 def bench_fuzz(
     reader: list[str] = typer.Option(
-        [], "--reader", help="Fuzz only this reader (text, html, json, jsonl, csv, tsv, warc, warc.gz, or an "
-                             "extension such as .md); repeatable. Default: all of them, one after another."),
+        [],
+        "--reader",
+        help="Fuzz only this reader (text, html, json, jsonl, csv, tsv, warc, warc.gz, or an "
+        "extension such as .md); repeatable. Default: all of them, one after another.",
+    ),
     minutes: float = typer.Option(1.0, "--minutes", min=0.01, help="Minutes per reader."),
     seed: int = typer.Option(0, "--seed", help="Seed of the random mutations: the same seed runs the same inputs."),
-    save: Optional[Path] = typer.Option(None, "--save", file_okay=False,
-                                        help="Write each failing input (and why it failed) into this folder."),
+    save: Optional[Path] = typer.Option(
+        None, "--save", file_okay=False, help="Write each failing input (and why it failed) into this folder."
+    ),
 ) -> None:
     """Feed every reader mutated and random bytes; count inputs that break a promise of ingest (exit 1 if any)."""
     from rashomon.bench.fuzz import TARGETS, run_fuzz_bench
@@ -692,8 +762,9 @@ def bench_fuzz(
                 raise typer.Exit(2)
             wanted = same[0]
         targets.append(wanted)
-    failures = run_fuzz_bench(targets, minutes, seed, save,
-                              out=lambda line: out.print(line, markup=False, highlight=False))
+    failures = run_fuzz_bench(
+        targets, minutes, seed, save, out=lambda line: out.print(line, markup=False, highlight=False)
+    )
     if failures:
         raise typer.Exit(1)
 
@@ -710,7 +781,9 @@ def bench_corpus_from_pairs(
     out.print(f"wrote {n} articles to {out_file}", markup=False, highlight=False)
 
 
-CacheOption = typer.Option(None, "--cache", help="Keep encodings in this .npz between runs (same vectors, much faster reruns).")
+CacheOption = typer.Option(
+    None, "--cache", help="Keep encodings in this .npz between runs (same vectors, much faster reruns)."
+)
 ModelOut = typer.Option(..., "--out", dir_okay=False, help="Where to write the model JSON.")
 
 
@@ -741,7 +814,9 @@ def train_similarity(
 @train_app.command("stance")
 def train_stance(
     bodies: Path = typer.Argument(..., exists=True, dir_okay=False, help="FNC-1 bodies CSV (Body ID, articleBody)."),
-    stances: Path = typer.Argument(..., exists=True, dir_okay=False, help="FNC-1 stances CSV (Headline, Body ID, Stance)."),
+    stances: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="FNC-1 stances CSV (Headline, Body ID, Stance)."
+    ),
     out_path: Path = ModelOut,
     seed: Optional[int] = typer.Option(None, "--seed", help="Split seed (the bench reads it from the model)."),
     quiet: bool = typer.Option(False, "--quiet", help="Do not print every candidate of the search."),
@@ -758,8 +833,9 @@ def train_stance(
 
 @train_app.command("persuasion")
 def train_persuasion(
-    data: Path = typer.Argument(..., exists=True, file_okay=False,
-                                help="The semeval2023-task3 folder (en/ fr/ ge/ it/ po/ ru/)."),
+    data: Path = typer.Argument(
+        ..., exists=True, file_okay=False, help="The semeval2023-task3 folder (en/ fr/ ge/ it/ po/ ru/)."
+    ),
     out_path: Path = ModelOut,
     steps: int = typer.Option(300, "--steps", min=1, help="Adam steps of every fit."),
     cache: Optional[Path] = CacheOption,
@@ -775,8 +851,9 @@ def train_persuasion(
 @train_app.command("propaganda")
 def train_propaganda(
     articles_dir: Path = typer.Argument(..., exists=True, file_okay=False, help="Folder of article<ID>.txt files."),
-    labels_dir: Path = typer.Argument(..., exists=True, file_okay=False,
-                                      help="Folder of *.task-flc-tc.labels files (id, technique, start, end)."),
+    labels_dir: Path = typer.Argument(
+        ..., exists=True, file_okay=False, help="Folder of *.task-flc-tc.labels files (id, technique, start, end)."
+    ),
     out_path: Path = ModelOut,
     steps: int = typer.Option(300, "--steps", min=1, help="Adam steps of every fit."),
     cache: Optional[Path] = CacheOption,
@@ -791,8 +868,9 @@ def train_propaganda(
 
 @train_app.command("study-persuasion")
 def train_study_persuasion(
-    data: Path = typer.Argument(..., exists=True, file_okay=False,
-                                help="The semeval2023-task3 folder (en/ fr/ ge/ it/ po/ ru/)."),
+    data: Path = typer.Argument(
+        ..., exists=True, file_okay=False, help="The semeval2023-task3 folder (en/ fr/ ge/ it/ po/ ru/)."
+    ),
     lang: str = typer.Option(..., "--lang", help="The language to study (po or pl, en, ...)."),
     folds: int = typer.Option(0, "--folds", min=0, help="Also cross-validate the shipped spec over this many folds."),
     cache: Optional[Path] = CacheOption,
@@ -801,8 +879,10 @@ def train_study_persuasion(
     from rashomon.learn.study_persuasion import study
 
     if folds and folds < 3:
-        err.print("error: --folds needs at least 3 (one fold to score, one to choose thresholds, the rest to fit)",
-                  markup=False)
+        err.print(
+            "error: --folds needs at least 3 (one fold to score, one to choose thresholds, the rest to fit)",
+            markup=False,
+        )
         raise typer.Exit(2)
     with _bench_encoder(cache, str(data)) as encoder:
         scores = study(str(data), lang, encoder, folds=folds)
@@ -811,8 +891,9 @@ def train_study_persuasion(
 
 @train_app.command("audit-cues")
 def train_audit_cues(
-    data: Path = typer.Argument(..., exists=True, file_okay=False,
-                                help="The semeval2023-task3 folder (en/ fr/ ge/ it/ po/ ru/)."),
+    data: Path = typer.Argument(
+        ..., exists=True, file_okay=False, help="The semeval2023-task3 folder (en/ fr/ ge/ it/ po/ ru/)."
+    ),
     min_hits: int = typer.Option(15, "--min-hits", min=1, help="List only cue words with this many hits or more."),
     worst: int = typer.Option(30, "--worst", min=0, help="How many cue words to list."),
 ) -> None:

@@ -41,8 +41,9 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def named_design(raw: np.ndarray, index: Mapping[str, int], inputs: Sequence[str],
-                 products: Sequence[tuple[str, str]]) -> np.ndarray:
+def named_design(
+    raw: np.ndarray, index: Mapping[str, int], inputs: Sequence[str], products: Sequence[tuple[str, str]]
+) -> np.ndarray:
     """The named raw columns, then the named pairwise products."""
     columns = [raw[:, index[name]] for name in inputs]
     columns += [raw[:, index[a]] * raw[:, index[b]] for a, b in products]
@@ -122,8 +123,12 @@ class LinearModel:
             return [float(f"{float(v):.{digits}g}") for v in np.ravel(values)]
 
         # "kind": the key the shipped artifacts were written with.
-        d: dict = {"classes": list(self.classes), "kind": self.link, "bias": r(self.bias),
-                   "weights": [r(row) for row in self.weights]}
+        d: dict = {
+            "classes": list(self.classes),
+            "kind": self.link,
+            "bias": r(self.bias),
+            "weights": [r(row) for row in self.weights],
+        }
         if self.inputs is not None:
             d["inputs"] = list(self.inputs)
             d["products"] = [list(p) for p in self.products]
@@ -152,7 +157,9 @@ class LinearModel:
             mean=np.asarray(d["mean"], dtype=np.float64) if "mean" in d else None,
             scale=np.asarray(d["scale"], dtype=np.float64) if "scale" in d else None,
             blocks={k: np.asarray(v, dtype=np.float64) for k, v in d.get("blocks", {}).items()},
-            output_range=(float(d["output_range"][0]), float(d["output_range"][1])) if "output_range" in d else (0.0, 1.0),
+            output_range=(float(d["output_range"][0]), float(d["output_range"][1]))
+            if "output_range" in d
+            else (0.0, 1.0),
             thresholds=np.asarray(d["thresholds"], dtype=np.float64) if "thresholds" in d else None,
             language_offsets=dict(d.get("language_offsets", {})),
         )
@@ -171,8 +178,16 @@ def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean, scale
 
 
-def fit_adam(x: np.ndarray, y: np.ndarray, l2: float, link: str, weighting: str = "none",
-             steps: int = ADAM_STEPS, lr: float = ADAM_LEARNING_RATE, classes: Sequence[str] = ()) -> LinearModel:
+def fit_adam(
+    x: np.ndarray,
+    y: np.ndarray,
+    l2: float,
+    link: str,
+    weighting: str = "none",
+    steps: int = ADAM_STEPS,
+    lr: float = ADAM_LEARNING_RATE,
+    classes: Sequence[str] = (),
+) -> LinearModel:
     """Logistic regression (one-vs-rest sigmoid or softmax) by full-batch Adam from zero; deterministic.
 
     ``y`` is (n, C) 0/1 (or fractions). Weighting "sqrt" up-weights positives (sigmoid) or
@@ -228,8 +243,14 @@ def fit_adam(x: np.ndarray, y: np.ndarray, l2: float, link: str, weighting: str 
     return LinearModel(folded, b - mean @ folded, link, list(classes))
 
 
-def fit_lbfgs(design: np.ndarray, blocks: Mapping[str, np.ndarray], target: np.ndarray, classes: Sequence[str],
-              c: float, sample_weight: np.ndarray) -> LinearModel:
+def fit_lbfgs(
+    design: np.ndarray,
+    blocks: Mapping[str, np.ndarray],
+    target: np.ndarray,
+    classes: Sequence[str],
+    c: float,
+    sample_weight: np.ndarray,
+) -> LinearModel:
     """Weighted multinomial logistic regression by L-BFGS from zero (scikit-learn, training only), softmax link.
 
     The design and the blocks are standardised together for the fit; the design keeps its ``mean``/``scale``, the

@@ -159,7 +159,8 @@ def analyze_batch(task: AnalysisTask) -> AnalysisResult:
     # Features in one encoder call for the whole batch: it is far faster than one per article.
     feature_name, feature_version = FEATURES_STAGE
     needs_features = [
-        i for i, names in enumerate(task.stages)
+        i
+        for i, names in enumerate(task.stages)
         if feature_name in names and feature_name not in blocked_stages(failures[i])
     ]
     features: list[bytes | None] = [None] * len(task.articles)
@@ -392,9 +393,12 @@ def update_comparisons(
     digests = store.comparisons.member_digests()
     store.comparisons.forget(keep=digests)
     states = store.comparisons.states()
-    todo = [s for s in store.stories.all() if rebuild or states.get(s.id) != ComparisonState(version, digests.get(s.id, ""))]
+    todo = [
+        s for s in store.stories.all() if rebuild or states.get(s.id) != ComparisonState(version, digests.get(s.id, ""))
+    ]
     failed = {
-        f.subject for f in store.failures.all()
+        f.subject
+        for f in store.failures.all()
         if f.stage == COMPARE_STAGE and f.version == f"{version}:{digests.get(f.subject)}"
     }
     update = ComparisonUpdate(unchanged=len(digests) - len(todo))
@@ -447,8 +451,11 @@ class AnalysisSummary:
             f"{self.counts['stories']} stories over {self.counts['articles']} articles in {where}",
             f"compared the sources of {compared.compared} story(ies) ({compared.unchanged} unchanged): "
             f"{compared.relations} relation(s)",
-            *([f"{self.counts['failed']} article(s) or story(ies) failed a stage: `rashomon status` lists them"]
-              if self.counts.get("failed") else []),
+            *(
+                [f"{self.counts['failed']} article(s) or story(ies) failed a stage: `rashomon status` lists them"]
+                if self.counts.get("failed")
+                else []
+            ),
         ]
 
 

@@ -69,7 +69,7 @@ def letter_script(ch: str) -> str:
 
 
 def dominant_script(text: str) -> str:
-    """"dense" for Han/kana/hangul text, else the most common script of its letters (story features)."""
+    """ "dense" for Han/kana/hangul text, else the most common script of its letters (story features)."""
     counts: dict[str, int] = {}
     for ch in text:
         if ch.isalpha():
@@ -98,7 +98,7 @@ def first_letter_script(text: str) -> str:
 
 
 def uniform_script(name: str) -> str | None:
-    """"arabic", "cyrillic" or "latin" when all of ``name``'s letters are in that script's main block; None
+    """ "arabic", "cyrillic" or "latin" when all of ``name``'s letters are in that script's main block; None
     otherwise (the analysis gazetteer: a place is sought in the texts of its script only).
 
     Latin names must start with a capital: in a cased script "nice" is not Nice.

@@ -48,7 +48,12 @@ def test_english() -> None:
     )
     assert_well_formed(doc)
     got = found(doc)
-    assert {("Donald Trump", "person"), ("Angela Merkel", "person"), ("Washington", "place"), ("Trump", "person")} <= got
+    assert {
+        ("Donald Trump", "person"),
+        ("Angela Merkel", "person"),
+        ("Washington", "place"),
+        ("Trump", "person"),
+    } <= got
     assert {("Syrian Democratic Forces", "organisation"), ("SDF", "organisation"), ("Daesh", "organisation")} <= got
     assert {("Syrians", "group"), ("Kurds", "group"), ("Raqqa", "place")} <= got
     assert not {t for t, _ in got} & {"Syrian", "US", "the SDF", "Trump's", "President Donald Trump"}
@@ -80,7 +85,12 @@ def test_spanish() -> None:
     )
     assert_well_formed(doc)
     got = found(doc)
-    assert {("Donald Trump", "person"), ("Trump", "person"), ("estadounidenses", "group"), ("FDS", "organisation")} <= got
+    assert {
+        ("Donald Trump", "person"),
+        ("Trump", "person"),
+        ("estadounidenses", "group"),
+        ("FDS", "organisation"),
+    } <= got
     assert ("estadounidense", "group") not in got  # an adjective
     assert same_cluster(doc, "Donald Trump", "Trump")
 

@@ -238,9 +238,7 @@ def test_yearless_dates_take_the_right_year():
 
 def test_french_spanish_german_dates():
     values = date_values(
-        analysed(
-            "Dimanche 15 octobre 2017, le 1er mai, hier, la semaine dernière, dimanche dernier, en 2014.", "fr"
-        )
+        analysed("Dimanche 15 octobre 2017, le 1er mai, hier, la semaine dernière, dimanche dernier, en 2014.", "fr")
     )
     assert values["Dimanche 15 octobre 2017"] == ("2017-10-15", False)
     assert values["1er mai"] == ("2017-05-01", False)
@@ -258,9 +256,7 @@ def test_french_spanish_german_dates():
     assert values["martes pasado"] == ("2017-10-10", True)
     assert values["1955"] == ("1955", False) and values["1979"] == ("1979", False)
     assert not any("Domingo" in text for text in values)
-    values = date_values(
-        analysed("Am Sonntag, 15. Oktober 2017, gestern, am vergangenen Sonntag, 16.10.2017.", "de")
-    )
+    values = date_values(analysed("Am Sonntag, 15. Oktober 2017, gestern, am vergangenen Sonntag, 16.10.2017.", "de"))
     assert values["Sonntag, 15. Oktober 2017"] == ("2017-10-15", False)
     assert values["gestern"] == ("2017-10-14", True)
     assert values["vergangenen Sonntag"] == ("2017-10-08", True)
@@ -269,9 +265,7 @@ def test_french_spanish_german_dates():
 
 def test_russian_and_arabic_dates():
     values = date_values(
-        analysed(
-            "15 октября 2017 года, в воскресенье, вчера, на прошлой неделе, в 2014 году, 7 ноября. Однако", "ru"
-        )
+        analysed("15 октября 2017 года, в воскресенье, вчера, на прошлой неделе, в 2014 году, 7 ноября. Однако", "ru")
     )
     assert values["15 октября 2017 года"] == ("2017-10-15", False)
     assert values["воскресенье"] == ("2017-10-15", True)

@@ -46,17 +46,20 @@ def _no_quote(doc: AnalysisDoc, snippet: str) -> None:
 # ------------------------------------------------------------------ direct quote marks
 
 
-@pytest.mark.parametrize("text, inner", [
-    ('He said "we are here" today.', "we are here"),
-    ("He said “we are here” today.", "we are here"),
-    ("Il a dit « nous sommes là » hier.", " nous sommes là "),
-    ("Er sagte „wir sind hier“ heute.", "wir sind hier"),
-    ("Er sagte »wir sind hier« heute.", "wir sind hier"),
-    ("He said ‘we are here’ today.", "we are here"),
-    ("Er sagte ‚wir sind hier‘ heute.", "wir sind hier"),
-    ("Il a dit ‹ nous sommes là › hier.", " nous sommes là "),
-    ("彼は「ここにいる」と言った。", "ここにいる"),
-])
+@pytest.mark.parametrize(
+    "text, inner",
+    [
+        ('He said "we are here" today.', "we are here"),
+        ("He said “we are here” today.", "we are here"),
+        ("Il a dit « nous sommes là » hier.", " nous sommes là "),
+        ("Er sagte „wir sind hier“ heute.", "wir sind hier"),
+        ("Er sagte »wir sind hier« heute.", "wir sind hier"),
+        ("He said ‘we are here’ today.", "we are here"),
+        ("Er sagte ‚wir sind hier‘ heute.", "wir sind hier"),
+        ("Il a dit ‹ nous sommes là › hier.", " nous sommes là "),
+        ("彼は「ここにいる」と言った。", "ここにいる"),
+    ],
+)
 def test_every_quote_style(text, inner):
     assert [text[a:b] for a, b in _direct_spans(text)] == [inner]
 
@@ -81,14 +84,19 @@ EN = (
     "Earlier this week, Russia’s Defense Ministry said that the US military had reduced its airstrikes. "
     "Colonel Ryan Dillon, spokesman for the US coalition, said it was not involved in the evacuation "
     'but added: "We may not always fully agree with our partners at times. But we have to respect their solutions." '
-    "The group called for an inquiry. The so-called \"caliphate\" fell in 2017. "
+    'The group called for an inquiry. The so-called "caliphate" fell in 2017. '
     "According to the Pentagon, 300 fighters left the city. "
     "The convoy left at night, the coalition said."
 )
 EN_NAMES = {
-    "SDF": ("organisation", 1), "Mostafa Bali": ("person", 2), "Omar Alloush": ("person", 3),
-    "Raqqah Civil Council": ("organisation", 4), "AFP": ("organisation", 5), "Russia": ("place", 6),
-    "Ryan Dillon": ("person", 7), "Pentagon": ("organisation", 8),
+    "SDF": ("organisation", 1),
+    "Mostafa Bali": ("person", 2),
+    "Omar Alloush": ("person", 3),
+    "Raqqah Civil Council": ("organisation", 4),
+    "AFP": ("organisation", 5),
+    "Russia": ("place", 6),
+    "Ryan Dillon": ("person", 7),
+    "Pentagon": ("organisation", 8),
 }
 
 
@@ -155,7 +163,9 @@ FR = (
     "Il a qualifié la décision de « grave erreur »."
 )
 FR_NAMES = {
-    "Igor Konachenkov": ("person", 1), "AFP": ("organisation", 2), "Moscou": ("place", 3),
+    "Igor Konachenkov": ("person", 1),
+    "AFP": ("organisation", 2),
+    "Moscou": ("place", 3),
     "ministère russe de la Défense": ("organisation", 4),
 }
 
@@ -217,8 +227,13 @@ DE = (
     "Am Sonntag erklärte die Regierung, dass die Lage ruhig sei. "
     "Merkel erklärte: »Das ist ein guter Tag für alle.«"
 )
-DE_NAMES = {"Thomas Müller": ("person", 1), "Müller": ("person", 1), "dpa": ("organisation", 2),
-            "Polizei": ("organisation", 3), "Merkel": ("person", 4)}
+DE_NAMES = {
+    "Thomas Müller": ("person", 1),
+    "Müller": ("person", 1),
+    "dpa": ("organisation", 2),
+    "Polizei": ("organisation", 3),
+    "Merkel": ("person", 4),
+}
 
 
 def test_german():
@@ -246,8 +261,13 @@ RU = (
     "Захарова заявила журналистам, что Москва не признает выборы.\n"
     "— Украина буквально борется за наше будущее, — подчеркнул Надь."
 )
-RU_NAMES = {"Игорь Конашенков": ("person", 1), "Конашенкова": ("person", 1),
-            "Министерство обороны России": ("organisation", 2), "Захарова": ("person", 3), "Надь": ("person", 4)}
+RU_NAMES = {
+    "Игорь Конашенков": ("person", 1),
+    "Конашенкова": ("person", 1),
+    "Министерство обороны России": ("organisation", 2),
+    "Захарова": ("person", 3),
+    "Надь": ("person", 4),
+}
 
 
 def test_russian_gender_forms_and_por_slovam():
@@ -279,8 +299,13 @@ AR = (
     "وفقا لوزارة الدفاع الروسية، فإن التحالف ساعد المسلحين. "
     "وقال رامي عبد الرحمن لـ«الشرق الأوسط»: «لم نوثق أي انسحاب للمقاتلين الأجانب»."
 )
-AR_NAMES = {"قوات سوريا الديمقراطية": ("organisation", 1), "مصطفى بالي": ("person", 2),
-            "وزارة الدفاع الروسية": ("organisation", 3), "رامي عبد الرحمن": ("person", 4), "الشرق الأوسط": ("organisation", 5)}
+AR_NAMES = {
+    "قوات سوريا الديمقراطية": ("organisation", 1),
+    "مصطفى بالي": ("person", 2),
+    "وزارة الدفاع الروسية": ("organisation", 3),
+    "رامي عبد الرحمن": ("person", 4),
+    "الشرق الأوسط": ("organisation", 5),
+}
 
 
 def test_arabic():
@@ -316,7 +341,9 @@ def _analysed_seed(prefix: str) -> Article:
 
 
 needs_pipeline = pytest.mark.skipif(
-    not all(importlib.util.find_spec(f"rashomon.analyze.{m}") for m in ("sentences", "mentions", "quantities", "dates")),
+    not all(
+        importlib.util.find_spec(f"rashomon.analyze.{m}") for m in ("sentences", "mentions", "quantities", "dates")
+    ),
     reason="the rest of the analysis (rashomon.analyze.sentences/mentions/quantities/dates) is not there yet",
 )
 
@@ -373,14 +400,15 @@ def test_seed_french_russian_defence_ministry_story():
 
 
 def test_a_title_as_speaker_is_the_person_introduced_with_it():
-    text = ("President Donald Trump has extended the deadline. Senator Bennie Thompson spoke first.\n\n"
-            "The President said: “We are postponing the deadline for compliance.”")
+    text = (
+        "President Donald Trump has extended the deadline. Senator Bennie Thompson spoke first.\n\n"
+        "The President said: “We are postponing the deadline for compliance.”"
+    )
     doc = _doc(text, "en", {"Donald Trump": ("person", 0), "Bennie Thompson": ("person", 1)})
     assert _quote(doc, "postponing the deadline").speaker_cluster == 0
 
 
 def test_a_russian_role_noun_as_speaker_is_the_last_person_named():
-    text = ("Папа Франциск выступил в Ватикане. "
-            "«Женщины являются источником жизни», — сказал понтифик верующим.")
+    text = "Папа Франциск выступил в Ватикане. «Женщины являются источником жизни», — сказал понтифик верующим."
     doc = _doc(text, "ru", {"Франциск": ("person", 0), "Ватикане": ("place", 1)})
     assert _quote(doc, "источником жизни").speaker_cluster == 0

@@ -29,7 +29,7 @@ def assert_covering(doc: AnalysisDoc) -> None:
 
 CASES = {
     "en": (
-        'The attack began on Oct. 15 in Raqqa. About 3,000 people fled, and 3.5 percent of U.S. troops stayed. '
+        "The attack began on Oct. 15 in Raqqa. About 3,000 people fled, and 3.5 percent of U.S. troops stayed. "
         '"We will win," he said. Mr. Smith agreed.\n\nA new paragraph without a full stop',
         [
             "The attack began on Oct. 15 in Raqqa.",
@@ -98,7 +98,11 @@ def test_paragraph_break_always_splits() -> None:
 
 def test_headline_line_break_splits_but_wrapped_line_does_not() -> None:
     text = "Coronavirus: New York ist Epizentrum\nNew York. Die Stadt ist schlecht\nvorbereitet."
-    assert sentences(text, "de") == ["Coronavirus: New York ist Epizentrum", "New York.", "Die Stadt ist schlecht\nvorbereitet."]
+    assert sentences(text, "de") == [
+        "Coronavirus: New York ist Epizentrum",
+        "New York.",
+        "Die Stadt ist schlecht\nvorbereitet.",
+    ]
 
 
 def test_parse_is_kept_for_later_components() -> None:

@@ -89,9 +89,9 @@ def test_gold_loads_and_every_sha256_matches():
     for d in gold:
         assert hashlib.sha256(d.text.encode("utf-8")).hexdigest() == d.sha256
         for m in d.mentions:
-            assert d.text[m.start:m.end] == m.text
+            assert d.text[m.start : m.end] == m.text
         for q in d.quotes:
-            assert d.text[q.start:q.end] == q.snippet
+            assert d.text[q.start : q.end] == q.snippet
         spans = sorted((m.start, m.end) for m in d.mentions)
         assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), f"{d.doc_id}: overlapping mentions"
 
@@ -114,10 +114,16 @@ def test_gold_against_itself_is_perfect():
 TEXT_EN = 'Omar Alloush visited Raqqa. "The city is safe," Alloush said. Police said the roads were open.'
 TEXT_FR = "Omar Alloush a visité Raqqa. Selon la police, les routes sont ouvertes."
 REC_EN = {
-    "doc_id": "a", "dataset": "test", "ref": {}, "language": "en",
+    "doc_id": "a",
+    "dataset": "test",
+    "ref": {},
+    "language": "en",
     "entities": [
-        {"gid": "E-alloush", "type": "person",
-         "mentions": [{"text": "Omar Alloush", "occurrence": 0}, {"text": "Alloush", "occurrence": 1}]},
+        {
+            "gid": "E-alloush",
+            "type": "person",
+            "mentions": [{"text": "Omar Alloush", "occurrence": 0}, {"text": "Alloush", "occurrence": 1}],
+        },
         {"gid": "E-raqqa", "type": "place", "mentions": [{"text": "Raqqa", "occurrence": 0}]},
     ],
     "quotes": [
@@ -126,20 +132,26 @@ REC_EN = {
     ],
 }
 REC_FR = {
-    "doc_id": "b", "dataset": "test", "ref": {}, "language": "fr",
+    "doc_id": "b",
+    "dataset": "test",
+    "ref": {},
+    "language": "fr",
     "entities": [
         {"gid": "E-alloush", "type": "person", "mentions": [{"text": "Omar Alloush", "occurrence": 0}]},
         {"gid": "E-raqqa", "type": "place", "mentions": [{"text": "Raqqa", "occurrence": 0}]},
     ],
-    "quotes": [{"speaker_gid": None, "speaker_text": "la police", "snippet": "les routes sont ouvertes",
-                "direct": False}],
+    "quotes": [
+        {"speaker_gid": None, "speaker_text": "la police", "snippet": "les routes sont ouvertes", "direct": False}
+    ],
 }
 
 
 @pytest.fixture
 def gold():
-    return [gold_doc_from_record(REC_EN, TEXT_EN, check_hash=False),
-            gold_doc_from_record(REC_FR, TEXT_FR, check_hash=False)]
+    return [
+        gold_doc_from_record(REC_EN, TEXT_EN, check_hash=False),
+        gold_doc_from_record(REC_FR, TEXT_FR, check_hash=False),
+    ]
 
 
 @pytest.fixture
@@ -183,8 +195,15 @@ def test_missed_mention_lowers_recall_only(gold, system):
 def test_spurious_and_partial_mentions(gold, system):
     alloush = entity(system, "E-alloush")
     alloush["mentions"][0] = {"article_id": "a", "text": "Omar", "start": 0, "end": 4}  # overlaps: still a match
-    system["entities"].append({"id": "X", "name": "Police", "type": "org", "aliases": [],
-                               "mentions": [{"article_id": "a", "text": "Police", "start": 62, "end": 68}]})
+    system["entities"].append(
+        {
+            "id": "X",
+            "name": "Police",
+            "type": "org",
+            "aliases": [],
+            "mentions": [{"article_id": "a", "text": "Police", "start": 62, "end": 68}],
+        }
+    )
     r = score(gold, system)
     assert r.overall.mentions.recall == 1.0
     assert r.overall.mentions.precision == pytest.approx(5 / 6)
@@ -195,8 +214,9 @@ def test_split_entity_lowers_merge_recall(gold, system):
     alloush = entity(system, "E-alloush")
     fr = [m for m in alloush["mentions"] if m["article_id"] == "b"]
     alloush["mentions"] = [m for m in alloush["mentions"] if m["article_id"] != "b"]
-    system["entities"].append({"id": "alloush-fr", "name": "Omar Alloush", "type": "person", "aliases": [],
-                               "mentions": fr})
+    system["entities"].append(
+        {"id": "alloush-fr", "name": "Omar Alloush", "type": "person", "aliases": [], "mentions": fr}
+    )
     r = score(gold, system)
     assert r.overall.mentions.f1 == 1.0
     assert r.overall.merge.precision == 1.0
@@ -240,8 +260,18 @@ def test_wrong_speaker_lowers_attribution_not_detection(gold, system):
 
 def test_missed_and_spurious_quotes(gold, system):
     system["quotes"] = [q for q in system["quotes"] if q["article_id"] != "b"]
-    system["quotes"].append({"id": "x", "article_id": "a", "speaker": "Omar Alloush", "speaker_entity_id": None,
-                             "text": "visited", "direct": False, "start": 13, "end": 20})
+    system["quotes"].append(
+        {
+            "id": "x",
+            "article_id": "a",
+            "speaker": "Omar Alloush",
+            "speaker_entity_id": None,
+            "text": "visited",
+            "direct": False,
+            "start": 13,
+            "end": 20,
+        }
+    )
     r = score(gold, system)
     assert r.overall.quotes_found.recall == pytest.approx(2 / 3)
     assert r.overall.quotes_found.precision == pytest.approx(2 / 3)
@@ -308,8 +338,11 @@ def write_gold(tmp_path: Path, records: list[dict]) -> Path:
 
 def referenced(rec: dict, side: int, text: str) -> dict:
     rec = copy.deepcopy(rec)
-    rec.update(dataset="semeval2022-task8", ref={"pair_id": "1_2", "side": side},
-               sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+    rec.update(
+        dataset="semeval2022-task8",
+        ref={"pair_id": "1_2", "side": side},
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )
     return rec
 
 

@@ -652,9 +652,7 @@ def test_numeric_date_order_needs_the_language() -> None:
 
 
 def test_given_fields_are_never_overwritten() -> None:
-    article = with_metadata(
-        seed("000"), given={"title": "Given title", "published": None, "source": "Press TV"}
-    )
+    article = with_metadata(seed("000"), given={"title": "Given title", "published": None, "source": "Press TV"})
     assert article.title is None and article.published is None and article.source is None
     preset = Article(id="p", original=seed("000"), title="Set before", source="Known outlet")
     extract_metadata(preset)
@@ -775,8 +773,9 @@ def test_clean_bench_reads_what_ingest_reads_and_prints_its_last_line(tmp_path) 
     # Speed is recorded in docs/benchmarks.md (`rashomon bench clean`); here only that the bench runs and
     # cleans what it says: the double-encoded copy must come out repaired, not merely timed.
     (tmp_path / "seeds.txt").write_text("\n\n".join(seed(p) for p in ("000", "001", "002"))[:5000], encoding="utf-8")
-    (tmp_path / "double.txt").write_text((seed("001") * 3).encode("utf-8").decode("sloppy-windows-1252")[:5000],
-                                         encoding="utf-8")
+    (tmp_path / "double.txt").write_text(
+        (seed("001") * 3).encode("utf-8").decode("sloppy-windows-1252")[:5000], encoding="utf-8"
+    )
     (tmp_path / "empty.json").write_text("{", encoding="utf-8")
     result = run_cli("bench", "clean", str(tmp_path), "--repeats", "2", cwd=tmp_path, check_ok=True)
     lines = result.stdout.decode().strip().splitlines()
@@ -796,4 +795,3 @@ def test_clean_bench_with_nothing_to_clean_is_one_error_line(tmp_path) -> None:
     assert why.startswith(f"{tmp_path / 'empty'}: no articles found in folder")
     assert outcome == f"error: {tmp_path / 'empty'}: no articles to clean"
     assert result.stdout.decode() == ""
-

@@ -138,7 +138,9 @@ def test_bad_inputs_each_get_one_line_and_the_batch_goes_on(tmp_path):
     (inbox / "latin1.txt").write_bytes("Caf\xe9 cr\xe8me".encode("latin-1") * 10)
     (inbox / "nobody.html").write_text("<html><head><title>x</title></head><body></body></html>")
     (inbox / "feed.jsonl").write_text(
-        json.dumps({"text": "The council voted on Tuesday to close the bridge for repairs until spring.", "title": "Bridge"})
+        json.dumps(
+            {"text": "The council voted on Tuesday to close the bridge for repairs until spring.", "title": "Bridge"}
+        )
         + "\n{not json\n"
     )
     (tmp_path / "empty-folder").mkdir()
@@ -146,7 +148,10 @@ def test_bad_inputs_each_get_one_line_and_the_batch_goes_on(tmp_path):
     assert result.returncode == 1
     stderr = result.stderr.decode()
     for expected in ("empty.txt", "image.txt", "latin1.txt", "nobody.html", "feed.jsonl:2", "empty-folder"):
-        assert sum(expected in line for line in stderr.splitlines() if line.startswith("rejected:")) == 1, (expected, stderr)
+        assert sum(expected in line for line in stderr.splitlines() if line.startswith("rejected:")) == 1, (
+            expected,
+            stderr,
+        )
     titles = {a["title"] for a in export_json(tmp_path)["articles"]}
     assert "Bridge" in titles  # the good record got through
     assert len(titles) == 2  # and the article stored before is still there
@@ -165,8 +170,13 @@ def test_an_article_that_breaks_a_stage_never_holds_up_the_others(tmp_path):
     failed = [line for line in first.stderr.decode().splitlines() if " failed (" in line]
     assert all(line.startswith(str(inbox / "b.txt")) for line in failed), failed  # if anything failed, b did
     stories = export_json(tmp_path)["stories"]
-    placed = {path.rsplit("/", 1)[-1] for story in stories for a in export_json(tmp_path)["articles"]
-              if a["id"] in story["article_ids"] for path in a["paths"]}
+    placed = {
+        path.rsplit("/", 1)[-1]
+        for story in stories
+        for a in export_json(tmp_path)["articles"]
+        if a["id"] in story["article_ids"]
+        for path in a["paths"]
+    }
     assert {"a.txt", "c.txt"} <= placed
     again = run_cli("analyze", cwd=tmp_path)
     assert again.returncode == 0 and "analysed 0 article(s)" in again.stdout.decode()
@@ -200,8 +210,10 @@ def test_a_killed_run_resumes_where_it_stopped(tmp_path):
             text = f"Report {i} on the {topic}. Officials in city {i} said on Monday that the {topic} affected {i * 7} people."
             fh.write(json.dumps({"text": text, "title": f"{topic.title()} update {i}"}) + "\n")
     child = subprocess.Popen(
-        [sys.executable, "-m", "rashomon", "analyze", str(corpus)], cwd=tmp_path,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "rashomon", "analyze", str(corpus)],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     db = tmp_path / "rashomon.db"
     deadline = time.time() + 120
@@ -232,8 +244,18 @@ def test_a_killed_run_resumes_where_it_stopped(tmp_path):
 def test_help_on_every_command_and_version(tmp_path):
     assert run_cli("--version", cwd=tmp_path, check_ok=True).stdout.decode().startswith("rashomon ")
     for command in (
-        [], ["ingest"], ["analyze"], ["stories"], ["show"], ["export"], ["report"], ["status"],
-        ["bench"], ["bench", "similarity"], ["bench", "throughput"], ["bench", "corpus-from-pairs"],
+        [],
+        ["ingest"],
+        ["analyze"],
+        ["stories"],
+        ["show"],
+        ["export"],
+        ["report"],
+        ["status"],
+        ["bench"],
+        ["bench", "similarity"],
+        ["bench", "throughput"],
+        ["bench", "corpus-from-pairs"],
     ):
         result = run_cli(*command, "--help", cwd=tmp_path)
         assert result.returncode == 0 and b"Usage" in result.stdout, command

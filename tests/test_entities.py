@@ -52,7 +52,9 @@ def test_place_transliterations_merge_across_languages(keys_only):
     ]
     keys_only().resolve(arts)
     assert same(arts, "Raqqa", "Raqqa's", "Raqqah", "Rakka", "Raqa", "Ракка", "Ракке", "الرقة", "بالرقة")
-    assert same(arts, "Deir ez-Zor", "Dayr al-Zawr", "Deir Ezzor", "Deir Ez-Zor", "Deir Zor", "Дейр-эз-Зор", "دير الزور")
+    assert same(
+        arts, "Deir ez-Zor", "Dayr al-Zawr", "Deir Ezzor", "Deir Ez-Zor", "Deir Zor", "Дейр-эз-Зор", "دير الزور"
+    )
     assert same(arts, "Abu Kamal", "Albu Kamal", "Al-Bukamal", "Abou Kamal", "Boukamal", "البوكمال")
     assert same(arts, "Riyadh", "الرياض")
     assert not same(arts, "Raqqa", "Riyadh")
@@ -84,10 +86,22 @@ def test_countries_in_every_locale_and_case(keys_only):
 
 def test_islamic_state_names_merge():
     names = [
-        ("en", "ISIS"), ("en", "ISIL"), ("en", "IS"), ("en", "Daesh"), ("en", "Islamic State"),
-        ("en", "Islamic State group"), ("fr", "État islamique"), ("fr", "Etat islamique"), ("fr", "EI"),
-        ("fr", "EIIL"), ("es", "Estado Islámico"), ("de", "Islamischer Staat"), ("ru", "Исламское государство"),
-        ("ru", "ИГИЛ"), ("ar", "داعش"), ("ar", "الدولة الإسلامية"),
+        ("en", "ISIS"),
+        ("en", "ISIL"),
+        ("en", "IS"),
+        ("en", "Daesh"),
+        ("en", "Islamic State"),
+        ("en", "Islamic State group"),
+        ("fr", "État islamique"),
+        ("fr", "Etat islamique"),
+        ("fr", "EI"),
+        ("fr", "EIIL"),
+        ("es", "Estado Islámico"),
+        ("de", "Islamischer Staat"),
+        ("ru", "Исламское государство"),
+        ("ru", "ИГИЛ"),
+        ("ar", "داعش"),
+        ("ar", "الدولة الإسلامية"),
     ]
     arts = [article(lang, (name, O)) for lang, name in names]
     EntityResolver(encoder=False).resolve(arts)
@@ -97,8 +111,12 @@ def test_islamic_state_names_merge():
 def test_acronym_defined_in_text_then_used_alone_elsewhere():
     # A made-up council, so no table knows it: the definition in the text is the only link.
     arts = [
-        article("en", ("Northern Valley Council", O), ("NVC", O),
-                text="The Northern Valley Council (NVC) met. NVC said nothing."),
+        article(
+            "en",
+            ("Northern Valley Council", O),
+            ("NVC", O),
+            text="The Northern Valley Council (NVC) met. NVC said nothing.",
+        ),
         article("en", ("NVC", O), ("Northern Valley Militia", O)),
     ]
     EntityResolver(encoder=False).resolve(arts)
@@ -114,11 +132,19 @@ def test_a_source_credit_in_brackets_is_no_acronym():
 
 def test_acronym_and_long_form_across_languages_through_the_encoder():
     arts = [
-        article("en", ("Syrian Democratic Forces", O), ("SDF", O),
-                text="the US-backed Syrian Democratic Forces (SDF) said; SDF fighters"),
+        article(
+            "en",
+            ("Syrian Democratic Forces", O),
+            ("SDF", O),
+            text="the US-backed Syrian Democratic Forces (SDF) said; SDF fighters",
+        ),
         article("en", ("SDF", O), ("Syrian Arab Army", O)),
-        article("fr", ("Forces démocratiques syriennes", O), ("FDS", O),
-                text="les Forces démocratiques syriennes (FDS) ont annoncé. Les FDS"),
+        article(
+            "fr",
+            ("Forces démocratiques syriennes", O),
+            ("FDS", O),
+            text="les Forces démocratiques syriennes (FDS) ont annoncé. Les FDS",
+        ),
         article("fr", ("FDS", O)),
     ]
     EntityResolver().resolve(arts)
@@ -145,8 +171,11 @@ def test_people_by_surname_and_russian_cases():
 
 
 def test_types_must_agree():
-    arts = [article("en", ("Jordan", L), ("Michael Jordan", P)), article("en", ("Jordan", P), ("Washington", L)),
-            article("en", ("Washington", P), ("George Washington", P))]
+    arts = [
+        article("en", ("Jordan", L), ("Michael Jordan", P)),
+        article("en", ("Jordan", P), ("Washington", L)),
+        article("en", ("Washington", P), ("George Washington", P)),
+    ]
     EntityResolver(encoder=False).resolve(arts)
     place_jordan = arts[0].mentions[0].entity_id
     person_jordan = arts[1].mentions[0].entity_id
@@ -162,8 +191,11 @@ def test_within_article_clusters_are_one_entity():
 
 
 def test_arabic_proclitics():
-    arts = [article("ar", ("وعبد الغني راشدي", P)), article("ar", ("عبد الغني راشدي", P)),
-            article("ar", ("لسوريا", L), ("سوريا", L))]
+    arts = [
+        article("ar", ("وعبد الغني راشدي", P)),
+        article("ar", ("عبد الغني راشدي", P)),
+        article("ar", ("لسوريا", L), ("سوريا", L)),
+    ]
     EntityResolver(encoder=False).resolve(arts)
     assert same(arts, "وعبد الغني راشدي", "عبد الغني راشدي")
     assert same(arts, "لسوريا", "سوريا")
@@ -180,8 +212,12 @@ def test_quotes_and_claims_get_the_speaker_entity():
 
 
 def test_entity_names_aliases_and_state_round_trip():
-    arts = [article("en", ("Syrian Democratic Forces", O), ("SDF", O), text="Syrian Democratic Forces (SDF)"),
-            article("ru", ("Ракка", L)), article("en", ("Raqqa", L)), article("en", ("Raqqa", L))]
+    arts = [
+        article("en", ("Syrian Democratic Forces", O), ("SDF", O), text="Syrian Democratic Forces (SDF)"),
+        article("ru", ("Ракка", L)),
+        article("en", ("Raqqa", L)),
+        article("en", ("Raqqa", L)),
+    ]
     r = EntityResolver(encoder=False)
     r.resolve(arts)
     rows = dict((e.id, e) for e, _ in r.state())
@@ -207,10 +243,12 @@ def _store_article(aid: str, language: str, *names) -> Article:
 def test_resolve_store_is_incremental_with_stable_ids(tmp_path):
     path = tmp_path / "r.db"
     with Store(path) as store:
-        store.articles.add([
-            _store_article("one", "en", ("Raqqa", L), ("Donald Trump", P), ("ISIS", O)),
-            _store_article("two", "ar", ("الرقة", L), ("داعش", O)),
-        ])
+        store.articles.add(
+            [
+                _store_article("one", "en", ("Raqqa", L), ("Donald Trump", P), ("ISIS", O)),
+                _store_article("two", "ar", ("الرقة", L), ("داعش", O)),
+            ]
+        )
         assert resolve_store(store, encoder=False) == 2
         first = {e.id: e for e in store.entities.all()}
         a1 = store.articles.get("one")
@@ -237,8 +275,10 @@ def test_resolve_store_is_incremental_with_stable_ids(tmp_path):
 
 def test_many_articles_resolve_into_one_entity_per_name():
     # Speed at scale is measured by `rashomon bench throughput` (docs/benchmarks.md), not timed here.
-    arts = [article("en", (f"Person{i % 700} Smith{i % 300}", P), (f"Town{i % 500}", L), ("Raqqa", L), ("SDF", O))
-            for i in range(3000)]
+    arts = [
+        article("en", (f"Person{i % 700} Smith{i % 300}", P), (f"Town{i % 500}", L), ("Raqqa", L), ("SDF", O))
+        for i in range(3000)
+    ]
     EntityResolver(encoder=False).resolve(arts)
     assert len(ids(arts, "Raqqa")) == 1
     assert len(ids(arts, "Town7")) == 1
@@ -259,10 +299,12 @@ def test_an_entity_merged_away_in_one_pass_is_not_looked_up_again():
 
     resolver = EntityResolver()
     resolver.resolve([article("a", "en", ["Syrian Democratic Forces"])])
-    resolved = resolver.resolve([
-        article("b", "fr", ["Forces démocratiques syriennes"]),
-        article("c", "es", ["Fuerzas Democráticas Sirias"]),
-        article("d", "fr", ["Forces démocratiques de Syrie"]),
-    ])
+    resolved = resolver.resolve(
+        [
+            article("b", "fr", ["Forces démocratiques syriennes"]),
+            article("c", "es", ["Fuerzas Democráticas Sirias"]),
+            article("d", "fr", ["Forces démocratiques de Syrie"]),
+        ]
+    )
     ids = {m.entity_id for a in resolved for m in a.mentions}
     assert all(ids)

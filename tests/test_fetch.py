@@ -109,9 +109,30 @@ def tls_site(tmp_path_factory):
     if not shutil.which("openssl"):
         pytest.skip("needs the openssl command to make a certificate")
     folder = tmp_path_factory.mktemp("tls")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                    "-keyout", folder / "key.pem", "-out", folder / "cert.pem", "-days", "2", "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            folder / "key.pem",
+            "-out",
+            folder / "cert.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
     server = serve(context)
@@ -121,9 +142,23 @@ def tls_site(tmp_path_factory):
     server.shutdown()
 
 
-@pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "192.168.0.1", "172.16.5.4", "169.254.169.254",
-                                     "0.0.0.0", "::1", "fe80::1", "fc00::1", "::ffff:127.0.0.1", "224.0.0.1",
-                                     "100.64.0.1"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "192.168.0.1",
+        "172.16.5.4",
+        "169.254.169.254",
+        "0.0.0.0",
+        "::1",
+        "fe80::1",
+        "fc00::1",
+        "::ffff:127.0.0.1",
+        "224.0.0.1",
+        "100.64.0.1",
+    ],
+)
 def test_non_public_addresses_are_refused(address):
     assert refused_address(address)
 
@@ -141,17 +176,24 @@ EMBEDDING_IPV4 = [
     ("2002::", "a 6to4 address 2002:: embedding unspecified address 0.0.0.0"),
     ("2002:0808:0808::", None),  # 6to4 for 8.8.8.8: a relay carries it to that public address
     # Teredo: 2001:0:SERVER:flags:port:CLIENT, the client bit-inverted (RFC 4380's example has a documentation client).
-    ("2001:0:4136:e378:8000:63bf:3fff:fdd2",
-     "a Teredo address 2001:0:4136:e378:8000:63bf:3fff:fdd2 embedding private address 192.0.2.45"),
-    ("2001:0:4136:e378:8000:63bf:80ff:fffe",
-     "a Teredo address 2001:0:4136:e378:8000:63bf:80ff:fffe embedding loopback address 127.0.0.1"),
+    (
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+        "a Teredo address 2001:0:4136:e378:8000:63bf:3fff:fdd2 embedding private address 192.0.2.45",
+    ),
+    (
+        "2001:0:4136:e378:8000:63bf:80ff:fffe",
+        "a Teredo address 2001:0:4136:e378:8000:63bf:80ff:fffe embedding loopback address 127.0.0.1",
+    ),
     ("2001:0:a00:1::f7f7:f7f7", "a Teredo address 2001:0:a00:1::f7f7:f7f7 embedding private address 10.0.0.1"),
     ("2001:0:4136:e378:8000:63bf:f7f7:f7f7", None),  # server 65.54.227.120, client 8.8.8.8: both public
     ("64:ff9b::7f00:1", "a NAT64 address 64:ff9b::7f00:1 embedding loopback address 127.0.0.1"),
     ("64:ff9b::a9fe:a9fe", "a NAT64 address 64:ff9b::a9fe:a9fe embedding link-local address 169.254.169.254"),
     ("64:ff9b::808:808", None),  # how a DNS64 network reaches 8.8.8.8
     ("64:ff9b:1::a00:1", "a local-use NAT64 address 64:ff9b:1::a00:1 embedding private address 10.0.0.1"),
-    ("64:ff9b:1:2:3:4:c0a8:1", "a local-use NAT64 address 64:ff9b:1:2:3:4:c0a8:1 embedding private address 192.168.0.1"),
+    (
+        "64:ff9b:1:2:3:4:c0a8:1",
+        "a local-use NAT64 address 64:ff9b:1:2:3:4:c0a8:1 embedding private address 192.168.0.1",
+    ),
     ("64:ff9b:1::808:808", None),
     ("::127.0.0.1", "an IPv4-compatible address ::7f00:1 embedding loopback address 127.0.0.1"),
     ("::8.8.8.8", "an IPv4-compatible address ::808:808 (deprecated; embedding 8.8.8.8)"),
@@ -175,8 +217,10 @@ def test_ipv6_addresses_are_judged_by_the_ipv4_they_embed(address, problem):
 @pytest.fixture
 def no_connections(monkeypatch):
     """Any attempt to connect fails the test: refusals must come before connecting."""
+
     def connect(sock, address):
         raise AssertionError(f"a refused fetch connected to {address}")
+
     monkeypatch.setattr(socket.socket, "connect", connect)
     monkeypatch.setattr(socket.socket, "connect_ex", connect)
 
@@ -190,8 +234,12 @@ def dns(monkeypatch):
     def getaddrinfo(host, port, *args, **kwargs):
         if host not in answers:
             return real_getaddrinfo(host, port, *args, **kwargs)
-        return [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", (address, port, 0, 0)) if ":" in address
-                else (socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port)) for address in answers[host]]
+        return [
+            (socket.AF_INET6, socket.SOCK_STREAM, 6, "", (address, port, 0, 0))
+            if ":" in address
+            else (socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))
+            for address in answers[host]
+        ]
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     return answers
@@ -208,28 +256,39 @@ def test_fetch_refuses_a_host_resolving_to_an_embedded_private_ipv4(dns, no_conn
 def test_fetch_refuses_a_host_when_any_of_its_addresses_is_refused(dns, no_connections):
     dns["example.test"] = ["8.8.8.8", "2002:a9fe:a9fe::"]
     [rejection] = read_urls(["https://example.test/"])
-    assert rejection.problem == ("refused: example.test resolves to a 6to4 address 2002:a9fe:a9fe:: "
-                                 "embedding link-local address 169.254.169.254")
+    assert rejection.problem == (
+        "refused: example.test resolves to a 6to4 address 2002:a9fe:a9fe:: embedding link-local address 169.254.169.254"
+    )
 
 
 # How getaddrinfo reads numeric hosts (inet_aton forms, zone ids): the address it returns is the one checked.
-@pytest.mark.parametrize(("url", "problem"), [
-    ("http://2130706433/", "refused: 2130706433 resolves to a loopback address 127.0.0.1"),
-    ("http://0x7f.1/", "refused: 0x7f.1 resolves to a loopback address 127.0.0.1"),
-    ("http://0177.0.0.1/", "refused: 0177.0.0.1 resolves to a loopback address 127.0.0.1"),
-    ("http://127.1:8080/", "refused: 127.1 resolves to a loopback address 127.0.0.1"),
-    ("http://0xa9fea9fe/latest/meta-data/", "refused: 0xa9fea9fe resolves to a link-local address 169.254.169.254"),
-    ("http://0/", "refused: 0 resolves to an unspecified address 0.0.0.0"),
-    ("http://0.0.0.0:8000/", "refused: 0.0.0.0 resolves to an unspecified address 0.0.0.0"),
-    ("http://[::]/", "refused: :: resolves to an unspecified address ::"),
-    ("http://[::ffff:7f00:1]/", "refused: ::ffff:7f00:1 resolves to an IPv4-mapped address ::ffff:7f00:1 "
-                                "embedding loopback address 127.0.0.1"),
-    ("http://[::127.0.0.1]/", "refused: ::127.0.0.1 resolves to an IPv4-compatible address ::7f00:1 "
-                              "embedding loopback address 127.0.0.1"),
-    ("http://[fe80::1%251]:8080/", "refused: fe80::1%251 resolves to a link-local address fe80::1"),
-    ("https://[2002:7f00:1::]/", "refused: 2002:7f00:1:: resolves to a 6to4 address 2002:7f00:1:: "
-                                 "embedding loopback address 127.0.0.1"),
-])
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://2130706433/", "refused: 2130706433 resolves to a loopback address 127.0.0.1"),
+        ("http://0x7f.1/", "refused: 0x7f.1 resolves to a loopback address 127.0.0.1"),
+        ("http://0177.0.0.1/", "refused: 0177.0.0.1 resolves to a loopback address 127.0.0.1"),
+        ("http://127.1:8080/", "refused: 127.1 resolves to a loopback address 127.0.0.1"),
+        ("http://0xa9fea9fe/latest/meta-data/", "refused: 0xa9fea9fe resolves to a link-local address 169.254.169.254"),
+        ("http://0/", "refused: 0 resolves to an unspecified address 0.0.0.0"),
+        ("http://0.0.0.0:8000/", "refused: 0.0.0.0 resolves to an unspecified address 0.0.0.0"),
+        ("http://[::]/", "refused: :: resolves to an unspecified address ::"),
+        (
+            "http://[::ffff:7f00:1]/",
+            "refused: ::ffff:7f00:1 resolves to an IPv4-mapped address ::ffff:7f00:1 "
+            "embedding loopback address 127.0.0.1",
+        ),
+        (
+            "http://[::127.0.0.1]/",
+            "refused: ::127.0.0.1 resolves to an IPv4-compatible address ::7f00:1 embedding loopback address 127.0.0.1",
+        ),
+        ("http://[fe80::1%251]:8080/", "refused: fe80::1%251 resolves to a link-local address fe80::1"),
+        (
+            "https://[2002:7f00:1::]/",
+            "refused: 2002:7f00:1:: resolves to a 6to4 address 2002:7f00:1:: embedding loopback address 127.0.0.1",
+        ),
+    ],
+)
 def test_numeric_hosts_are_checked_as_resolved(no_connections, url, problem):
     [rejection] = read_urls([url])
     assert rejection.problem == problem
@@ -270,19 +329,31 @@ def test_the_public_stand_in_serves_the_site(public_stand_in):
     assert isinstance(page, Article) and page.url == f"{public_stand_in}/page.html"
 
 
-@pytest.mark.parametrize(("target", "problem"), [
-    ("http://127.0.0.1:22/", "refused: 127.0.0.1 resolves to a loopback address 127.0.0.1"),
-    ("//127.0.0.1:8080/admin", "refused: 127.0.0.1 resolves to a loopback address 127.0.0.1"),
-    ("http://2130706433:6379/", "refused: 2130706433 resolves to a loopback address 127.0.0.1"),
-    ("http://[::ffff:169.254.169.254]/latest/meta-data/", "refused: ::ffff:169.254.169.254 resolves to an "
-     "IPv4-mapped address ::ffff:a9fe:a9fe embedding link-local address 169.254.169.254"),
-    ("http://[2002:a9fe:a9fe::]:81/", "refused: 2002:a9fe:a9fe:: resolves to a 6to4 address 2002:a9fe:a9fe:: "
-                                      "embedding link-local address 169.254.169.254"),
-    ("file:///etc/passwd", "refused: only http and https URLs are fetched, not file"),
-    ("http://[::1/", "redirected to a URL that is not valid: http://[::1/ (Invalid IPv6 URL)"),
-    ("http://news.test:abc/", "redirected to a URL that is not valid: http://news.test:abc/ "
-                              "(Port could not be cast to integer value as 'abc')"),
-])
+@pytest.mark.parametrize(
+    ("target", "problem"),
+    [
+        ("http://127.0.0.1:22/", "refused: 127.0.0.1 resolves to a loopback address 127.0.0.1"),
+        ("//127.0.0.1:8080/admin", "refused: 127.0.0.1 resolves to a loopback address 127.0.0.1"),
+        ("http://2130706433:6379/", "refused: 2130706433 resolves to a loopback address 127.0.0.1"),
+        (
+            "http://[::ffff:169.254.169.254]/latest/meta-data/",
+            "refused: ::ffff:169.254.169.254 resolves to an "
+            "IPv4-mapped address ::ffff:a9fe:a9fe embedding link-local address 169.254.169.254",
+        ),
+        (
+            "http://[2002:a9fe:a9fe::]:81/",
+            "refused: 2002:a9fe:a9fe:: resolves to a 6to4 address 2002:a9fe:a9fe:: "
+            "embedding link-local address 169.254.169.254",
+        ),
+        ("file:///etc/passwd", "refused: only http and https URLs are fetched, not file"),
+        ("http://[::1/", "redirected to a URL that is not valid: http://[::1/ (Invalid IPv6 URL)"),
+        (
+            "http://news.test:abc/",
+            "redirected to a URL that is not valid: http://news.test:abc/ "
+            "(Port could not be cast to integer value as 'abc')",
+        ),
+    ],
+)
 def test_a_redirect_from_a_public_host_is_checked_again(public_stand_in, target, problem):
     [rejection] = read_urls([f"{public_stand_in}/redirect?to={target}"])
     assert isinstance(rejection, Rejection) and rejection.problem == problem
@@ -294,8 +365,12 @@ def test_a_url_with_non_ascii_and_spaces_is_sent_escaped(site):
 
 
 def test_loopback_and_bad_schemes_are_refused_by_default(site):
-    urls = [f"{site}/page.html", site.replace("127.0.0.1", "localhost") + "/page.html", "ftp://example.org/a",
-            "http://user:pw@example.org/"]
+    urls = [
+        f"{site}/page.html",
+        site.replace("127.0.0.1", "localhost") + "/page.html",
+        "ftp://example.org/a",
+        "http://user:pw@example.org/",
+    ]
     found = list(read_urls(urls))
     assert all(isinstance(r, Rejection) for r in found)
     problems = [r.problem for r in found]
@@ -307,9 +382,18 @@ def test_loopback_and_bad_schemes_are_refused_by_default(site):
 
 def test_fetching_a_page_when_private_addresses_are_allowed(site):
     page, moved, notes, image, missing, big, loop = read_urls(
-        [f"{site}/page.html", f"{site}/moved", f"{site}/notes.txt", f"{site}/image.png", f"{site}/gone",
-         f"{site}/big.html", f"{site}/loop"],
-        allow_private=True, max_bytes=4000)
+        [
+            f"{site}/page.html",
+            f"{site}/moved",
+            f"{site}/notes.txt",
+            f"{site}/image.png",
+            f"{site}/gone",
+            f"{site}/big.html",
+            f"{site}/loop",
+        ],
+        allow_private=True,
+        max_bytes=4000,
+    )
     assert isinstance(page, Article) and "no foreigners were among them" in page.original
     assert page.url == f"{site}/page.html" and "Home | World" not in page.original
     assert isinstance(moved, Article) and moved.url == f"{site}/page.html"  # redirect followed, final url kept
@@ -358,7 +442,10 @@ def test_cli_refuses_a_loopback_url_with_one_line(site, tmp_path):
     result = run_cli("ingest", f"{site}/page.html", cwd=tmp_path)
     assert result.returncode == 1
     lines = [line for line in result.stderr.decode().splitlines() if line.strip()]
-    assert any(line.startswith(f"rejected: {site}/page.html: refused: 127.0.0.1 resolves to a loopback address") for line in lines)
+    assert any(
+        line.startswith(f"rejected: {site}/page.html: refused: 127.0.0.1 resolves to a loopback address")
+        for line in lines
+    )
 
 
 def test_web_api_fetches_urls_only_where_allowed(site, tmp_path):

@@ -37,8 +37,12 @@ from rashomon.stories.features import StoryFeatures, extract_numbers, normalise_
 MEMORY_CAP = 3 * 1024**3
 # Far above what the cases need (well under a minute): only a hang trips it.
 HANG_GUARD_S = 900
-ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-              "RASHOMON_ENCODER_THREADS": "1"}
+ONE_THREAD = {
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "RASHOMON_ENCODER_THREADS": "1",
+}
 
 
 def _run_capped(script: str) -> dict:
@@ -48,8 +52,15 @@ def _run_capped(script: str) -> dict:
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
 
     env = dict(os.environ, PYTHONPATH=str(ROOT), **ONE_THREAD)
-    child = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], cwd=ROOT, env=env, preexec_fn=cap,
-                           capture_output=True, text=True, timeout=HANG_GUARD_S)
+    child = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        cwd=ROOT,
+        env=env,
+        preexec_fn=cap,
+        capture_output=True,
+        text=True,
+        timeout=HANG_GUARD_S,
+    )
     assert child.returncode == 0, child.stderr[-3000:]
     return json.loads(child.stdout.strip().splitlines()[-1])
 
@@ -177,7 +188,9 @@ def test_pathological_texts_finish_within_a_memory_cap_and_say_how_much_they_rea
         print(json.dumps(out))
     """)
     word = report["long-word"]
-    assert word["note"] == "analysed the first 300,000 of 500,000 characters: the text is longer than 300,000 characters"
+    assert (
+        word["note"] == "analysed the first 300,000 of 500,000 characters: the text is longer than 300,000 characters"
+    )
     assert word["text"] == 300_000 and word["removed"] == [[300_000, 500_000, "beyond-length-limit"]]
     assert 0 < word["max_span_end"] <= 300_000 and word["genre"]
 

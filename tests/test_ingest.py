@@ -258,10 +258,7 @@ def test_csv_one_article_per_row(tmp_path: Path) -> None:
     path = tmp_path / "rows.csv"
     multi_line = "First paragraph.\n\nSecond paragraph, with a comma."
     path.write_text(
-        "Title,text,published,language\n"
-        f'Talks,"{STORY}",2017-10-15,en\n'
-        f'Floods,"{multi_line}",,\n'
-        ",,,\n",
+        f'Title,text,published,language\nTalks,"{STORY}",2017-10-15,en\nFloods,"{multi_line}",,\n,,,\n',
         encoding="utf-8-sig",
     )
 
@@ -565,9 +562,7 @@ def test_csv_with_invalid_utf8_names_offset(tmp_path: Path) -> None:
     path = tmp_path / "rows.csv"
     path.write_bytes(b"text\ncaf\xe9\n")
     items = read(path)
-    assert items == [
-        Rejection(str(path), "not valid UTF-8: byte 0xE9 at offset 8 (line 2); save the file as UTF-8")
-    ]
+    assert items == [Rejection(str(path), "not valid UTF-8: byte 0xE9 at offset 8 (line 2); save the file as UTF-8")]
 
 
 def test_folder_with_no_articles(tmp_path: Path) -> None:
@@ -618,7 +613,7 @@ def test_batch_with_bad_inputs_still_yields_the_good_articles(tmp_path: Path) ->
     binary = tmp_path / "image.txt"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     feed = tmp_path / "feed.jsonl"
-    feed.write_text(f'oops\n{json.dumps({"text": OTHER_STORY})}\n')
+    feed.write_text(f"oops\n{json.dumps({'text': OTHER_STORY})}\n")
     folder = tmp_path / "folder"
     folder.mkdir()
     (folder / "inner.md").write_text("# Inner\n\n" + OTHER_STORY)
@@ -646,7 +641,7 @@ def test_stdin_text() -> None:
 
 
 def test_stdin_json_lines() -> None:
-    data = f'{json.dumps({"text": STORY})}\n\n  {json.dumps({"text": OTHER_STORY, "language": "de"})}\n'
+    data = f"{json.dumps({'text': STORY})}\n\n  {json.dumps({'text': OTHER_STORY, 'language': 'de'})}\n"
     items = read("-", stdin=io.BytesIO(data.encode("utf-8")))
     assert [item.paths for item in items] == [["<stdin>:1"], ["<stdin>:3"]]
     assert items[1].language == "de"
@@ -703,8 +698,13 @@ def test_every_string_of_a_record_is_repaired(tmp_path: Path) -> None:
 
     article = only_article(path)
 
-    for text in (article.original, article.title, article.source, article.url, json.dumps(article.given,
-                                                                                       ensure_ascii=False)):
+    for text in (
+        article.original,
+        article.title,
+        article.source,
+        article.url,
+        json.dumps(article.given, ensure_ascii=False),
+    ):
         text.encode("utf-8")  # raises on a lone surrogate
     assert article.original == "Story \ufffd text" and article.title == "x\ufffd"
     assert article.given["extra"] == {"label": "x\ufffd", "\ufffdkey": "x\ufffd"}
@@ -802,7 +802,7 @@ def test_parse_json_depth_bound_is_exact() -> None:
 
 
 def test_parse_json_reads_what_json_does_not_have_as_null() -> None:
-    assert parse_json('[NaN, Infinity, -Infinity, 1e999, 1.5]') == [None, None, None, None, 1.5]
+    assert parse_json("[NaN, Infinity, -Infinity, 1e999, 1.5]") == [None, None, None, None, 1.5]
 
 
 def test_parse_json_has_one_error_type() -> None:
@@ -854,7 +854,7 @@ def test_quote_never_closed_is_rejected_from_its_line_and_earlier_rows_stand(tmp
     path = tmp_path / ("rows.csv" if delimiter == "," else "rows.tsv")
     body = "".join(f"row {n} text{delimiter}t\n" for n in range(1, 11))
     merged = "".join(f"line {n}{delimiter}t\n" for n in range(1000))
-    path.write_text(f"text{delimiter}title\n{body}\"opened and never closed{delimiter}t\n{merged}", encoding="utf-8")
+    path.write_text(f'text{delimiter}title\n{body}"opened and never closed{delimiter}t\n{merged}', encoding="utf-8")
 
     items = read(path)
 
@@ -869,8 +869,9 @@ def test_quote_closed_by_a_stray_quote_lines_later_is_rejected(tmp_path: Path) -
 
     items = read(path)
 
-    assert items[1] == Rejection(f"{path}#2", "line 3: quoted field runs to a stray quote on line 104, "
-                                              "merging 102 lines into one row")
+    assert items[1] == Rejection(
+        f"{path}#2", "line 3: quoted field runs to a stray quote on line 104, merging 102 lines into one row"
+    )
     assert [item.original for item in articles(items)] == ["first", "last"]
 
 
@@ -885,8 +886,9 @@ def test_quoted_fields_over_several_lines_are_still_one_row(tmp_path: Path) -> N
 def test_csv_with_old_mac_line_endings_is_one_line(tmp_path: Path) -> None:
     path = tmp_path / "rows.csv"
     path.write_bytes(b"text,title\rfirst,t\rsecond,t\r")
-    assert only_rejection(path) == Rejection(str(path), "header: malformed row (a carriage return alone inside an "
-                                                        "unquoted field (old Mac line endings?))")
+    assert only_rejection(path) == Rejection(
+        str(path), "header: malformed row (a carriage return alone inside an unquoted field (old Mac line endings?))"
+    )
 
 
 def test_row_with_too_many_fields_is_rejected_alone(tmp_path: Path) -> None:
@@ -901,8 +903,9 @@ def test_malformed_row_is_rejected_alone(tmp_path: Path) -> None:
     path = tmp_path / "rows.csv"
     path.write_bytes(b"text\nfirst\nold mac\rline break\nlast\n")
     first, malformed, last = read(path)
-    assert malformed == Rejection(f"{path}#2", "malformed row (a carriage return alone inside an unquoted field (old "
-                                               "Mac line endings?))")
+    assert malformed == Rejection(
+        f"{path}#2", "malformed row (a carriage return alone inside an unquoted field (old Mac line endings?))"
+    )
     assert (first.original, last.original) == ("first", "last")
 
 
@@ -930,8 +933,11 @@ def gzip_member(before: bytes, zero_copies: int = 1, after: bytes = b"") -> byte
     head = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
     tail = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
     deflated = (
-        head.compress(before) + head.flush(zlib.Z_FULL_FLUSH) + zeros_deflate() * zero_copies
-        + tail.compress(after) + tail.flush()
+        head.compress(before)
+        + head.flush(zlib.Z_FULL_FLUSH)
+        + zeros_deflate() * zero_copies
+        + tail.compress(after)
+        + tail.flush()
     )
     size = len(before) + zero_copies * ZEROS_MIB * (1 << 20) + len(after)
     crc = zlib.crc32(before)
@@ -988,7 +994,11 @@ def run_cli_capped(*args: str, cwd: Path) -> tuple[int, str, str, int]:
 
     with open(cwd / "stdout", "wb") as stdout, open(cwd / "stderr", "wb") as stderr:
         child = subprocess.Popen(
-            [sys.executable, "-m", "rashomon", *args], cwd=cwd, env=env, stdout=stdout, stderr=stderr,
+            [sys.executable, "-m", "rashomon", *args],
+            cwd=cwd,
+            env=env,
+            stdout=stdout,
+            stderr=stderr,
             preexec_fn=cap_memory,
         )
         _, status, usage = os.wait4(child.pid, 0)
@@ -1003,8 +1013,9 @@ def test_warc_bomb_is_refused_in_bounded_memory_and_the_batch_goes_on(tmp_path: 
     (tmp_path / "bomb.warc.gz").write_bytes(good_warc_member() + make_member())
     (tmp_path / "good.txt").write_text(OTHER_STORY, encoding="utf-8")
 
-    returncode, stdout, stderr, peak_rss = run_cli_capped("ingest", "bomb.warc.gz", "good.txt", "--db", "x.db",
-                                                          cwd=tmp_path)
+    returncode, stdout, stderr, peak_rss = run_cli_capped(
+        "ingest", "bomb.warc.gz", "good.txt", "--db", "x.db", cwd=tmp_path
+    )
 
     assert peak_rss < PEAK_RSS_LIMIT
     assert returncode == 1
@@ -1019,8 +1030,9 @@ def test_page_body_bomb_is_one_record_rejected(tmp_path: Path) -> None:
     body = gzip_member(b"<html><body><p>", zero_copies=4)
     chunked = b"%x\r\n" % len(body) + body + b"\r\n0\r\n\r\n"
     http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n"
-    record = warc_head("response", "https://planet.example/bomb", "application/http; msgtype=response",
-                       len(http) + len(chunked))
+    record = warc_head(
+        "response", "https://planet.example/bomb", "application/http; msgtype=response", len(http) + len(chunked)
+    )
     (tmp_path / "bomb.warc.gz").write_bytes(gzip.compress(record + http + chunked + b"\r\n\r\n") + good_warc_member())
 
     returncode, _, stderr, peak_rss = run_cli_capped("ingest", "bomb.warc.gz", "--db", "x.db", cwd=tmp_path)
@@ -1060,10 +1072,14 @@ def test_warc_page_in_gzip_content_encoding_is_read(tmp_path: Path) -> None:
     html = page(head=ARTICLE_HEAD).encode()
     with open(path, "wb") as out:
         writer = WARCWriter(out, gzip=False)
-        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html"), ("Content-Encoding", "gzip")],
-                                protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record("https://planet.example/talks", "response",
-                                                      payload=io.BytesIO(gzip.compress(html)), http_headers=http))
+        http = StatusAndHeaders(
+            "200 OK", [("Content-Type", "text/html"), ("Content-Encoding", "gzip")], protocol="HTTP/1.1"
+        )
+        writer.write_record(
+            writer.create_warc_record(
+                "https://planet.example/talks", "response", payload=io.BytesIO(gzip.compress(html)), http_headers=http
+            )
+        )
     article = only_article(path)
     assert STORY in article.original and article.title == "Talks resume"
 

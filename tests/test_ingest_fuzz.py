@@ -37,7 +37,10 @@ def ci(max_examples: int) -> settings:
     # deadline=None: a busy CI machine must not turn a slow example into a failure; derandomize and no database:
     # the same examples on every run and machine.
     return settings(
-        max_examples=max_examples, deadline=None, derandomize=True, database=None,
+        max_examples=max_examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
     )
 
@@ -47,8 +50,9 @@ def ci(max_examples: int) -> settings:
 EXAMPLES = {"html": 8, "warc": 40, "warc.gz": 40}
 DEFAULT_EXAMPLES = 50
 
-mutations = st.lists(st.tuples(st.sampled_from(MUTATIONS), st.integers(0, 2**32 - 1), st.integers(0, 2**32 - 1)),
-                     max_size=6)
+mutations = st.lists(
+    st.tuples(st.sampled_from(MUTATIONS), st.integers(0, 2**32 - 1), st.integers(0, 2**32 - 1)), max_size=6
+)
 max_bytes_choices = st.sampled_from(MAX_BYTES_CHOICES)
 
 
@@ -92,10 +96,13 @@ def test_reader_on_arbitrary_bytes(target: str, store, folder) -> None:
 
 
 @ci(60)
-@given(target=st.sampled_from(["text", "json", "jsonl"]), sample=st.integers(0, 7), plain=mutations,
-       max_bytes=max_bytes_choices)
-def test_stdin_format_detection_on_mutated_input(store, target: str, sample: int, plain: list,
-                                                 max_bytes: int) -> None:
+@given(
+    target=st.sampled_from(["text", "json", "jsonl"]),
+    sample=st.integers(0, 7),
+    plain=mutations,
+    max_bytes=max_bytes_choices,
+)
+def test_stdin_format_detection_on_mutated_input(store, target: str, sample: int, plain: list, max_bytes: int) -> None:
     assert check_stdin(fuzz_input(target, sample, plain, []), max_bytes, store) == []
 
 
@@ -107,15 +114,21 @@ def test_stdin_on_arbitrary_bytes(store, data: bytes, max_bytes: int) -> None:
 
 @ci(30)
 @given(
-    uploads=st.lists(st.tuples(st.sampled_from([t for t in TARGETS if t != "html"]), st.integers(0, 7), mutations),
-                     min_size=1, max_size=4),
+    uploads=st.lists(
+        st.tuples(st.sampled_from([t for t in TARGETS if t != "html"]), st.integers(0, 7), mutations),
+        min_size=1,
+        max_size=4,
+    ),
     max_bytes=max_bytes_choices,
 )
 def test_upload_batch_of_hostile_files(store, uploads: list, max_bytes: int) -> None:
-    files = [(f"upload{n}{TARGETS[target]}", fuzz_input(target, sample, plain, []))
-             for n, (target, sample, plain) in enumerate(uploads)]
-    items = list(read_uploads([*files, ("good.txt", b"The last file is read whatever came before.")],
-                              max_bytes=max_bytes))
+    files = [
+        (f"upload{n}{TARGETS[target]}", fuzz_input(target, sample, plain, []))
+        for n, (target, sample, plain) in enumerate(uploads)
+    ]
+    items = list(
+        read_uploads([*files, ("good.txt", b"The last file is read whatever came before.")], max_bytes=max_bytes)
+    )
     assert check_items(items, store) == []
     assert items[-1].paths == ["good.txt"]
 

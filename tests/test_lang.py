@@ -18,7 +18,9 @@ def test_knows_many_languages():
 
 def test_mixed_language_article_gets_paragraph_languages():
     english = "The Syrian Democratic Forces said the last fighters had left the city on Sunday evening."
-    german = "Die Demokratischen Kräfte Syriens erklärten, die letzten Kämpfer hätten die Stadt am Sonntagabend verlassen."
+    german = (
+        "Die Demokratischen Kräfte Syriens erklärten, die letzten Kämpfer hätten die Stadt am Sonntagabend verlassen."
+    )
     article = Article(id="x", original=f"{english}\n\n{german}\n\n{english}")
     identify_article(article)
     assert article.language == "en"
@@ -29,7 +31,9 @@ def test_mixed_language_article_gets_paragraph_languages():
 
 
 def test_language_given_with_the_input_is_kept():
-    article = Article(id="x", original="Ceci est un texte en français, assez long pour être reconnu.", given={"language": "br"})
+    article = Article(
+        id="x", original="Ceci est un texte en français, assez long pour être reconnu.", given={"language": "br"}
+    )
     article.language = "br"
     identify_article(article)
     assert article.language == "br"

@@ -43,8 +43,12 @@ def test_training_and_benchmarks_share_only_the_datasets():
     wrong = []
     for path in PACKAGE.rglob("*.py"):
         module = module_of(path)
-        for mine, other in (("rashomon.learn", "rashomon.bench"), ("rashomon.bench", "rashomon.learn"),
-                            ("rashomon.datasets", "rashomon.bench"), ("rashomon.datasets", "rashomon.learn")):
+        for mine, other in (
+            ("rashomon.learn", "rashomon.bench"),
+            ("rashomon.bench", "rashomon.learn"),
+            ("rashomon.datasets", "rashomon.bench"),
+            ("rashomon.datasets", "rashomon.learn"),
+        ):
             if under(module, mine):
                 wrong += [f"{module} imports {name}" for name in imports(path) if under(name, other)]
     assert wrong == []

@@ -24,34 +24,52 @@ from rashomon.stories.similarity import FEATURE_NAMES as STORY_FEATURES
 from rashomon.stories.similarity import StorySimilarity
 
 EXPECTED = {
-    "techniques": [[0.00076324333854211, 0.00197963486498769, 0.00127986873935018],
-                   [0.00286320319911211, 0.00135658299226375, 0.00185275266493864]],
-    "genre": [[0.9905909470095012, 0.00166038755155809, 0.00774866543894063],
-              [0.9907136791137777, 0.00694040490480504, 0.00234591598141724]],
-    "frames": [[0.00480988614895558, 0.20135824071694264, 0.12304906289578542],
-               [0.07724218033753788, 0.9565125583807789, 0.10559232781426776]],
-    "propaganda": [[2.1648603574067214e-26, 7.52226716076137e-16, 1.721483539258039e-21],
-                   [0.12128310799278334, 1.2297315142543168e-17, 1.328523110659126e-13]],
-    "stance": [[4.508399040681686e-13, 0.9999884795182042, 5.321275757202093e-18, 1.1520481345006495e-05],
-               [0.00015106232578390044, 0.9992559554607888, 0.0005520143730084291, 4.096784041895951e-05]],
+    "techniques": [
+        [0.00076324333854211, 0.00197963486498769, 0.00127986873935018],
+        [0.00286320319911211, 0.00135658299226375, 0.00185275266493864],
+    ],
+    "genre": [
+        [0.9905909470095012, 0.00166038755155809, 0.00774866543894063],
+        [0.9907136791137777, 0.00694040490480504, 0.00234591598141724],
+    ],
+    "frames": [
+        [0.00480988614895558, 0.20135824071694264, 0.12304906289578542],
+        [0.07724218033753788, 0.9565125583807789, 0.10559232781426776],
+    ],
+    "propaganda": [
+        [2.1648603574067214e-26, 7.52226716076137e-16, 1.721483539258039e-21],
+        [0.12128310799278334, 1.2297315142543168e-17, 1.328523110659126e-13],
+    ],
+    "stance": [
+        [4.508399040681686e-13, 0.9999884795182042, 5.321275757202093e-18, 1.1520481345006495e-05],
+        [0.00015106232578390044, 0.9992559554607888, 0.0005520143730084291, 4.096784041895951e-05],
+    ],
     "similarity": [0.027436628522518096, 0.0835511718731689],
 }
 
 
 EXPECTED_FITS = {
     "adam": [[1.523820721187831, -0.34327374739021865], [0.1866766117090719, -0.4615244051148604]],
-    "newton": [[0.9854476778810756, -0.008604755508131834, -0.31052554628995516, -0.2263285786608757],
-               -0.36048214016069885],
-    "ridge": [[1.2086010316990936, 0.00485326207577057, 0.013965265052993038, 0.03518903118617039],
-              -1.6506412106868766],
-    "lbfgs": [[1.3561017257364376, -0.005591978617648321], [-0.41742999866214153, -0.2976410777888801],
-              [0.0, -0.521240421723116]],
+    "newton": [
+        [0.9854476778810756, -0.008604755508131834, -0.31052554628995516, -0.2263285786608757],
+        -0.36048214016069885,
+    ],
+    "ridge": [
+        [1.2086010316990936, 0.00485326207577057, 0.013965265052993038, 0.03518903118617039],
+        -1.6506412106868766,
+    ],
+    "lbfgs": [
+        [1.3561017257364376, -0.005591978617648321],
+        [-0.41742999866214153, -0.2976410777888801],
+        [0.0, -0.521240421723116],
+    ],
 }
 
 
 def close(actual, expected, rtol=1e-9):
-    np.testing.assert_allclose(np.asarray(actual, dtype=np.float64), np.asarray(expected, dtype=np.float64),
-                               rtol=rtol, atol=1e-300)
+    np.testing.assert_allclose(
+        np.asarray(actual, dtype=np.float64), np.asarray(expected, dtype=np.float64), rtol=rtol, atol=1e-300
+    )
 
 
 def test_every_shipped_head_predicts_what_it_predicted_before_the_one_linear_model():
@@ -62,8 +80,10 @@ def test_every_shipped_head_predicts_what_it_predicted_before_the_one_linear_mod
         x = rng.standard_normal((2, head.weights.shape[0])) * 0.1
         close(head.predict_proba(x)[:, :3], EXPECTED[name])
     propaganda = PropagandaModel.load()
-    close(propaganda.predict_proba(rng.standard_normal((2, propaganda.head.weights.shape[0])) * 0.1)[:, :3],
-          EXPECTED["propaganda"])
+    close(
+        propaganda.predict_proba(rng.standard_normal((2, propaganda.head.weights.shape[0])) * 0.1)[:, :3],
+        EXPECTED["propaganda"],
+    )
     raw = rng.random((2, len(STANCE_FEATURES)))
     blocks = {"claim*best": rng.standard_normal((2, 512)) * 0.003, "claim*doc": rng.standard_normal((2, 512)) * 0.003}
     close(StanceModel.load().proba_from_features(raw, blocks), EXPECTED["stance"])
@@ -94,12 +114,15 @@ def test_the_fitting_routines_fit_what_they_fitted_before():
     assert model.weights[:, 0].tolist() == [0.0, 0.0] and model.blocks["v"][:, 0].tolist() == [0.0, 0.0]
 
 
-@pytest.mark.parametrize("package, name, load", [
-    ("rashomon.persuasion", "data/persuasion.json", PersuasionModel.load),
-    ("rashomon.persuasion", "data/propaganda.json", PropagandaModel.load),
-    ("rashomon.compare", "data/stance.json", StanceModel.load),
-    ("rashomon.stories", "data/similarity.json", StorySimilarity.load),
-])
+@pytest.mark.parametrize(
+    "package, name, load",
+    [
+        ("rashomon.persuasion", "data/persuasion.json", PersuasionModel.load),
+        ("rashomon.persuasion", "data/propaganda.json", PropagandaModel.load),
+        ("rashomon.compare", "data/stance.json", StanceModel.load),
+        ("rashomon.stories", "data/similarity.json", StorySimilarity.load),
+    ],
+)
 def test_a_shipped_artifact_loads_and_saves_back_byte_for_byte(tmp_path, package, name, load):
     shipped = resources.files(package).joinpath(name).read_text("utf-8")
     path = tmp_path / "model.json"
@@ -108,8 +131,14 @@ def test_a_shipped_artifact_loads_and_saves_back_byte_for_byte(tmp_path, package
 
 
 def test_decision_function_link_and_thresholds():
-    model = LinearModel(np.array([[1.0, -1.0], [0.5, 2.0]]), np.array([0.0, -1.0]), "sigmoid", ["a", "b"],
-                        thresholds=np.array([0.5, 1.01]), language_offsets={"de": 1.0})
+    model = LinearModel(
+        np.array([[1.0, -1.0], [0.5, 2.0]]),
+        np.array([0.0, -1.0]),
+        "sigmoid",
+        ["a", "b"],
+        thresholds=np.array([0.5, 1.01]),
+        language_offsets={"de": 1.0},
+    )
     x = np.array([[2.0, 0.0], [0.0, 1.0]])
     np.testing.assert_array_equal(model.decision_function(x), [[2.0, -3.0], [0.5, 1.0]])
     proba = model.predict_proba(x)

@@ -104,7 +104,9 @@ def test_an_untrained_language_still_gets_techniques_through_the_encoder_and_cue
 
     text = "Los takfiri terroristas atacaron la ciudad.\n\nEl régimen criminal mintió otra vez."
     result = analyse_text(text, "es")
-    assert any(t.technique == "Name_Calling-Labeling" and "takfiri" in text[t.start : t.end].lower() for t in result.techniques)
+    assert any(
+        t.technique == "Name_Calling-Labeling" and "takfiri" in text[t.start : t.end].lower() for t in result.techniques
+    )
 
 
 # ---------------------------------------------------------------- training and bench
@@ -112,10 +114,18 @@ def test_an_untrained_language_still_gets_techniques_through_the_encoder_and_cue
 
 def _tiny_corpus(root):
     """Two languages, loaded vs neutral paragraphs: enough for the real training code to run end to end."""
-    loaded = ["The brutal regime thugs lied again!", "These so-called experts are traitors and puppets.",
-              "Le régime criminel a menti, ces traîtres!", "Ces soi-disant experts sont des marionnettes."]
-    neutral = ["The council met on Tuesday to discuss the budget.", "Officials said the talks would continue.",
-               "Le conseil s'est réuni mardi pour le budget.", "Les responsables ont dit que les discussions continuent."]
+    loaded = [
+        "The brutal regime thugs lied again!",
+        "These so-called experts are traitors and puppets.",
+        "Le régime criminel a menti, ces traîtres!",
+        "Ces soi-disant experts sont des marionnettes.",
+    ]
+    neutral = [
+        "The council met on Tuesday to discuss the budget.",
+        "Officials said the talks would continue.",
+        "Le conseil s'est réuni mardi pour le budget.",
+        "Les responsables ont dit que les discussions continuent.",
+    ]
     for code, offset in (("en", 0), ("fr", 2)):
         d = root / code / "train-articles"
         d.mkdir(parents=True)
@@ -124,8 +134,11 @@ def _tiny_corpus(root):
             article_id = f"{code}{n:03d}"
             paras = [loaded[offset + n % 2], neutral[offset + (n + 1) % 2], loaded[offset + (n + 1) % 2]]
             (d / f"article{article_id}.txt").write_text("\n\n".join(paras) + "\n", encoding="utf-8")
-            labels += [f"{article_id}\t1\tLoaded_Language,Name_Calling-Labeling", f"{article_id}\t3\t",
-                       f"{article_id}\t5\tLoaded_Language"]
+            labels += [
+                f"{article_id}\t1\tLoaded_Language,Name_Calling-Labeling",
+                f"{article_id}\t3\t",
+                f"{article_id}\t5\tLoaded_Language",
+            ]
             genres.append(f"{article_id}\t{'opinion' if n % 2 else 'reporting'}")
             frames.append(f"{article_id}\tPolitical{',Morality' if n % 3 == 0 else ''}")
         (root / code / "train-labels-subtask-3.txt").write_text("\n".join(labels) + "\n", encoding="utf-8")
@@ -136,7 +149,9 @@ def _tiny_corpus(root):
 def test_training_runs_end_to_end_and_the_bench_prints_its_last_line(tmp_path):
     _tiny_corpus(tmp_path / "data")
     out = tmp_path / "model.json"
-    run_cli("train", "persuasion", str(tmp_path / "data"), "--out", str(out), "--steps", "40", cwd=tmp_path, check_ok=True)
+    run_cli(
+        "train", "persuasion", str(tmp_path / "data"), "--out", str(out), "--steps", "40", cwd=tmp_path, check_ok=True
+    )
     model = PersuasionModel.load(out)
     assert model.info["split"]["articles"]["test"] > 0
     # Gold spans: each labelled paragraph's first word, for its first technique.
@@ -144,19 +159,33 @@ def test_training_runs_end_to_end_and_the_bench_prints_its_last_line(tmp_path):
     spans = en / "train-labels-subtask-3-spans"
     spans.mkdir()
     for path in (en / "train-articles").glob("article*.txt"):
-        article_id = path.stem[len("article"):]
+        article_id = path.stem[len("article") :]
         text = path.read_text("utf-8")
         first_word = text.index(" ")
         (spans / f"article{article_id}-labels-subtask-3.txt").write_text(
-            f"{article_id}\tLoaded_Language\t0\t{first_word}\n", encoding="utf-8")
-    result = run_cli("bench", "persuasion", str(en / "train-articles"), str(en / "train-labels-subtask-3.txt"),
-                     "--lang", "en", "--model", str(out), "--spans", str(spans), cwd=tmp_path, check_ok=True)
+            f"{article_id}\tLoaded_Language\t0\t{first_word}\n", encoding="utf-8"
+        )
+    result = run_cli(
+        "bench",
+        "persuasion",
+        str(en / "train-articles"),
+        str(en / "train-labels-subtask-3.txt"),
+        "--lang",
+        "en",
+        "--model",
+        str(out),
+        "--spans",
+        str(spans),
+        cwd=tmp_path,
+        check_ok=True,
+    )
     *_, span_line, last = result.stdout.decode().strip().splitlines()
     assert re.fullmatch(r"micro_f1=\d\.\d{4} macro_f1=\d\.\d{4}", last), last
     # The loaded paragraphs are learnable: the tiny model finds them.
     assert float(last.split()[0].split("=")[1]) > 0.5
-    assert re.match(r"spans: \d+ placed, \d+\.\d% on a gold span of their technique; .*gold spans met: \d+\.\d% of \d+$",
-                    span_line), span_line
+    assert re.match(
+        r"spans: \d+ placed, \d+\.\d% on a gold span of their technique; .*gold spans met: \d+\.\d% of \d+$", span_line
+    ), span_line
     # One gold span per test article, in its first paragraph, which the model flags.
     met, gold = re.search(r"gold spans met: (\d+\.\d)% of (\d+)$", span_line).groups()
     assert int(gold) > 0 and float(met) > 0
@@ -175,8 +204,11 @@ def test_span_scores_count_where_the_shown_spans_sit():
     article = LabelledArticle("1", "en", text, {1: ["Doubt", "Name_Calling-Labeling"]})  # paragraph 3 unlabelled
     features = SimpleNamespace(paragraphs=paragraphs(text, "en"))
     assert len(features.paragraphs[0].sentences) == 2
-    gold = [("Doubt", doubt, doubt + 9), ("Name_Calling-Labeling", traitors, traitors + 8),
-            ("Name_Calling-Labeling", second, second + 8)]
+    gold = [
+        ("Doubt", doubt, doubt + 9),
+        ("Name_Calling-Labeling", traitors, traitors + 8),
+        ("Name_Calling-Labeling", second, second + 8),
+    ]
     placed = [
         TechniqueSpan(doubt, doubt + 9, "Doubt", 0.9, 0, cue=True),  # on gold
         TechniqueSpan(0, 27, "Name_Calling-Labeling", 0.5, 0),  # the wrong sentence of the right paragraph
@@ -195,16 +227,32 @@ def test_the_bench_refuses_data_it_cannot_score_in_one_line_and_exits_2(tmp_path
     _tiny_corpus(tmp_path / "data")
     en, fr = tmp_path / "data" / "en", tmp_path / "data" / "fr"
     # French labels name no article in the English folder.
-    wrong = run_cli("bench", "persuasion", str(en / "train-articles"), str(fr / "train-labels-subtask-3.txt"),
-                    "--lang", "en", cwd=tmp_path)
+    wrong = run_cli(
+        "bench",
+        "persuasion",
+        str(en / "train-articles"),
+        str(fr / "train-labels-subtask-3.txt"),
+        "--lang",
+        "en",
+        cwd=tmp_path,
+    )
     assert wrong.returncode == 2
     (line,) = wrong.stderr.decode().strip().splitlines()
     assert line.startswith("error: ") and "no test articles found for --lang en" in line
     # A spans folder without span files: said before any encoding, not scored as 0%.
     empty = tmp_path / "no-spans"
     empty.mkdir()
-    missing = run_cli("bench", "persuasion", str(en / "train-articles"), str(en / "train-labels-subtask-3.txt"),
-                      "--lang", "en", "--spans", str(empty), cwd=tmp_path)
+    missing = run_cli(
+        "bench",
+        "persuasion",
+        str(en / "train-articles"),
+        str(en / "train-labels-subtask-3.txt"),
+        "--lang",
+        "en",
+        "--spans",
+        str(empty),
+        cwd=tmp_path,
+    )
     assert missing.returncode == 2 and missing.stdout.decode() == ""
     (line,) = missing.stderr.decode().strip().splitlines()
     assert "no span file article<ID>-labels-subtask-3.txt for any test article under" in line and str(empty) in line
@@ -224,8 +272,9 @@ def test_language_study_prints_every_variant_on_the_held_out_split(tmp_path):
 
 def test_language_study_cross_validates_over_folds_of_all_articles(tmp_path):
     _tiny_corpus(tmp_path / "data")
-    result = run_cli("train", "study-persuasion", str(tmp_path / "data"), "--lang", "en", "--folds", "3",
-                     cwd=tmp_path, check_ok=True)
+    result = run_cli(
+        "train", "study-persuasion", str(tmp_path / "data"), "--lang", "en", "--folds", "3", cwd=tmp_path, check_ok=True
+    )
     stdout, stderr = result.stdout.decode(), result.stderr.decode()
     scores = dict(item.split("=") for item in stdout.strip().splitlines()[-1].split())
     folds = [float(f) for f in next(line for line in stderr.splitlines() if line.startswith("cv folds")).split()[2:]]
@@ -233,8 +282,9 @@ def test_language_study_cross_validates_over_folds_of_all_articles(tmp_path):
     assert float(scores["cv-mean"]) == pytest.approx(sum(folds) / 3, abs=1e-4)
     # Every fold holds learnable loaded paragraphs, so each one finds them.
     assert min(folds) > 0.5
-    genre = [float(f) for f in next(line for line in stderr.splitlines()
-                                    if line.startswith("genre cv folds")).split()[3:]]
+    genre = [
+        float(f) for f in next(line for line in stderr.splitlines() if line.startswith("genre cv folds")).split()[3:]
+    ]
     assert len(genre) == 3 and float(scores["genre-cv-mean"]) == pytest.approx(sum(genre) / 3, abs=1e-4)
     # The tiny corpus's genre follows its paragraphs (opinion pieces open on the other loaded sentence).
     assert min(genre) > 0.5
@@ -287,8 +337,11 @@ def test_press_tv_casts_doubt_on_the_so_called_sohr(export):
 
 def test_press_tv_labels_for_isis_and_the_sdf_are_flagged(export):
     article, spans = techniques_of(export, PRESS_TV)
-    labelled = [article["original"][t["start"] : t["end"]] for t in spans
-                if t["technique"] in ("Name_Calling-Labeling", "Loaded_Language")]
+    labelled = [
+        article["original"][t["start"] : t["end"]]
+        for t in spans
+        if t["technique"] in ("Name_Calling-Labeling", "Loaded_Language")
+    ]
     assert "Takfiri terrorists" in labelled, labelled
     # The SDF: "US-backed alliance of militants" / "US-led Kurdish militants".
     assert any("militants" in s for s in labelled), labelled
@@ -349,7 +402,9 @@ def test_naming_panel_sets_sources_side_by_side():
     a.source, b.source = "presstv.ir", "Asharq Al-Awsat"
     a.sentences = [Span(text_a.rfind("\n", 0, i) + 1, text_a.find("\n", i))]
     b.sentences = [Span(text_b.rfind("\n", 0, j) + 1, text_b.find("\n", j))]
-    a.mentions = [Mention(i, i + len("Syrian Democratic Forces"), "Syrian Democratic Forces", "group", entity_id="e-sdf")]
+    a.mentions = [
+        Mention(i, i + len("Syrian Democratic Forces"), "Syrian Democratic Forces", "group", entity_id="e-sdf")
+    ]
     end = j + (len("Syrian Democratic Forces") if text_b[j:].startswith("Syrian") else 3)
     b.mentions = [Mention(j, end, text_b[j:end], "group", entity_id="e-sdf")]
     rows = story_naming([a, b], {"e-sdf": Entity("e-sdf", "Syrian Democratic Forces", "group")})
@@ -368,7 +423,9 @@ def _named(text: str, language: str, names: list[str]) -> dict[str, dict]:
 
 def test_measuring_compounds_are_not_how_a_source_names_an_actor():
     # "three-year-long" belongs to "siege", "oil-rich" to the province itself.
-    named = _named("They broke the three-year-long Daesh siege on the oil-rich Dayr al-Zawr.", "en", ["Daesh", "Dayr al-Zawr"])
+    named = _named(
+        "They broke the three-year-long Daesh siege on the oil-rich Dayr al-Zawr.", "en", ["Daesh", "Dayr al-Zawr"]
+    )
     assert named.get("Daesh", {}) == {}
     assert named["Dayr al-Zawr"] == {"oil-rich": 1}
     named = _named("Ils ont brisé le long siège de 10-jours du Daesh.", "fr", ["Daesh"])
@@ -382,12 +439,15 @@ def test_cue_audit_reports_how_often_each_cue_sits_in_a_gold_span(tmp_path):
     spans = en / "train-labels-subtask-3-spans"
     spans.mkdir()
     for path in (en / "train-articles").glob("article*.txt"):
-        article_id, text = path.stem[len("article"):], path.read_text("utf-8")
+        article_id, text = path.stem[len("article") :], path.read_text("utf-8")
         at = text.find("so-called")  # annotated as Doubt; "traitors" and "puppets" next to it are not annotated
         if at >= 0:
             (spans / f"article{article_id}-labels-subtask-3.txt").write_text(
-                f"{article_id}\tDoubt\t{at}\t{at + 9}\n", encoding="utf-8")
-    out = run_cli("train", "audit-cues", str(tmp_path / "data"), "--min-hits", "1", cwd=tmp_path, check_ok=True).stdout.decode()
+                f"{article_id}\tDoubt\t{at}\t{at + 9}\n", encoding="utf-8"
+            )
+    out = run_cli(
+        "train", "audit-cues", str(tmp_path / "data"), "--min-hits", "1", cwd=tmp_path, check_ok=True
+    ).stdout.decode()
     assert re.search(r"^en\s+doubt\s+Doubt\s+\d+\s+100\.0%$", out, re.M), out
     assert re.search(r"^\s+en labels\s+'traitors': 0\.0% of \d+$", out, re.M), out
     # French has no span files: none of its hits is counted.

@@ -8,15 +8,27 @@ from rashomon import pipeline
 from rashomon.store import Store
 
 ARTICLES = [
-    {"text": "Omar Alloush, an official of the Raqqa Civil Council, told AFP on Sunday that 275 Syrian "
-             "fighters had left Raqqa under a deal with the Syrian Democratic Forces (SDF).",
-     "title": "Fighters leave Raqqa", "published": "2017-10-15", "language": "en"},
-    {"text": "Selon Omar Alloush, responsable du Conseil civil de Raqqa, 275 combattants syriens ont quitté "
-             "Raqqa dimanche en vertu d'un accord avec les Forces démocratiques syriennes (FDS).",
-     "title": "Des combattants quittent Raqqa", "published": "2017-10-15", "language": "fr"},
-    {"text": "Bugün İstanbul'da yapılan toplantıda belediye başkanı yeni metro hattının gelecek yıl "
-             "açılacağını söyledi. Hat, şehrin iki yakasını birbirine bağlayacak.",
-     "title": "Yeni metro hattı", "published": "2017-10-15", "language": "tr"},
+    {
+        "text": "Omar Alloush, an official of the Raqqa Civil Council, told AFP on Sunday that 275 Syrian "
+        "fighters had left Raqqa under a deal with the Syrian Democratic Forces (SDF).",
+        "title": "Fighters leave Raqqa",
+        "published": "2017-10-15",
+        "language": "en",
+    },
+    {
+        "text": "Selon Omar Alloush, responsable du Conseil civil de Raqqa, 275 combattants syriens ont quitté "
+        "Raqqa dimanche en vertu d'un accord avec les Forces démocratiques syriennes (FDS).",
+        "title": "Des combattants quittent Raqqa",
+        "published": "2017-10-15",
+        "language": "fr",
+    },
+    {
+        "text": "Bugün İstanbul'da yapılan toplantıda belediye başkanı yeni metro hattının gelecek yıl "
+        "açılacağını söyledi. Hat, şehrin iki yakasını birbirine bağlayacak.",
+        "title": "Yeni metro hattı",
+        "published": "2017-10-15",
+        "language": "tr",
+    },
 ]
 
 
@@ -67,7 +79,9 @@ def test_entities_merge_across_languages_in_the_store(store):
     articles = {a.language: a for a in store.articles.all()}
     alloush = {m.entity_id for a in articles.values() for m in a.mentions if "Alloush" in m.text}
     assert len(alloush) == 1
-    assert sorted(store.entities.articles_mentioning(alloush.pop())) == sorted(a.id for a in articles.values() if a.language != "tr")
+    assert sorted(store.entities.articles_mentioning(alloush.pop())) == sorted(
+        a.id for a in articles.values() if a.language != "tr"
+    )
 
 
 def test_unsupported_language_is_marked_not_analysed_but_still_grouped(store):
@@ -89,7 +103,9 @@ def test_analysis_reports_each_stage_from_zero_to_its_count(tmp_path):
     events = []
     with Store(tmp_path / "fresh.db") as store:
         pipeline.ingest(store, [str(corpus)])
-        summary = pipeline.run_analysis(store, on_progress=lambda stage, done, total: events.append((stage, done, total)))
+        summary = pipeline.run_analysis(
+            store, on_progress=lambda stage, done, total: events.append((stage, done, total))
+        )
     stages = list(dict.fromkeys(stage for stage, _, _ in events))
     assert stages == ["analyse", "entities", "stories", "compare"]
     analyse = [e for e in events if e[0] == "analyse"]
@@ -114,7 +130,9 @@ def _corrupt_offsets(db_path, article_id: str) -> None:
 def test_a_stage_that_raises_on_one_article_is_recorded_and_the_others_go_on(store, tmp_path):
     french = next(a for a in store.articles.all() if a.language == "fr")
     _corrupt_offsets(tmp_path / "test.db", french.id)
-    store.articles.forget_stage("lang")  # as `--redo lang`: lang, and every stage that reads it, runs again on all three
+    store.articles.forget_stage(
+        "lang"
+    )  # as `--redo lang`: lang, and every stage that reads it, runs again on all three
 
     analysed = pipeline.analyze_pending(store)
 

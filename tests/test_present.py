@@ -48,9 +48,7 @@ def build_article(id, parts, *, extra_removed=(), **meta) -> Article:
             removed.append(Removed(len(original), len(original) + len(chunk), reason))
         original += chunk
     removed.extend(extra_removed)
-    return Article(
-        id=id, original=original, text=text, offsets=OffsetMap(pieces), removed=removed, **meta
-    )
+    return Article(id=id, original=original, text=text, offsets=OffsetMap(pieces), removed=removed, **meta)
 
 
 def corpus() -> tuple[list[Article], list[Story]]:
@@ -62,20 +60,26 @@ def corpus() -> tuple[list[Article], list[Story]]:
             ("Sunday, October 15, 2017\n\n", "metadata:date"),
             ("Daesh Militants Quit Raqqah Under US-backed Deal\n", "metadata:title"),
             ("presstv.ir\n\n", "boilerplate:byline"),
-            ("A member of the US-backed Syrian Democratic Forces (SDF) stands next to the debris "
-             "of damaged buildings in Raqqah. (Photo by Reuters)\n\n", "boilerplate:photo-caption"),
+            (
+                "A member of the US-backed Syrian Democratic Forces (SDF) stands next to the debris "
+                "of damaged buildings in Raqqah. (Photo by Reuters)\n\n",
+                "boilerplate:photo-caption",
+            ),
             "The US-backed alliance of militants Syrian Democratic Forces (SDF) says last Daesh "
             "elements have been evacuated from their one-time bastion of Raqqah as part of an "
-            "agreement.\n\n\"Last night, the final batch of fighters left the city,\" SDF "
+            'agreement.\n\n"Last night, the final batch of fighters left the city," SDF '
             "spokesman Mostafa Bali said on Sunday, not clarifying where the Takfiri terrorists "
             "had been transferred.",
             ("\n\nRelated: Syria army retakes key town", "boilerplate:related-links"),
         ],
         # A second, overlapping span over the date and title lines.
         extra_removed=[Removed(0, 40, "boilerplate:header")],
-        source="presstv.ir", language="en", published="2017-10-15T11:03:00+00:00",
+        source="presstv.ir",
+        language="en",
+        published="2017-10-15T11:03:00+00:00",
         title="Daesh Militants Quit Raqqah Under US-backed Deal",
-        url="https://www.presstv.ir/Detail/2017/10/15/538580", paths=["seeds/000.txt"],
+        url="https://www.presstv.ir/Detail/2017/10/15/538580",
+        paths=["seeds/000.txt"],
     )
     asharq = build_article(
         "a-asharq",
@@ -86,9 +90,12 @@ def corpus() -> tuple[list[Article], list[Story]]:
             "local officials and tribesmen.\n\nAn SDF spokesperson said that 275 Syrian ISIS "
             "fighters left Raqqa, leaving behind between 200 and 300 foreign ISIS jihadists.",
         ],
-        source="Asharq Al-Awsat", language="en", published="2017-10-16",
+        source="Asharq Al-Awsat",
+        language="en",
+        published="2017-10-16",
         title="ISIS Militants Cleared from Raqqa… Mystery Surrounds Their Destination",
-        url="https://english.aawsat.com/home/article/1053011", paths=["seeds/002.txt"],
+        url="https://english.aawsat.com/home/article/1053011",
+        paths=["seeds/002.txt"],
     )
     arabic_body = (
         "أعلنت قوات سوريا الديمقراطية أن آخر عناصر تنظيم داعش غادروا مدينة الرقة بموجب اتفاق "
@@ -98,7 +105,9 @@ def corpus() -> tuple[list[Article], list[Story]]:
     arabic = build_article(
         "a-arabic",
         [arabic_body, ("\n\nاقرأ أيضاً: معارك دير الزور", "boilerplate:related-links")],
-        source="الشرق الأوسط", language="ar", published="2017-10-16T08:30:00+03:00",
+        source="الشرق الأوسط",
+        language="ar",
+        published="2017-10-16T08:30:00+03:00",
         title="خروج آخر عناصر داعش من الرقة بموجب اتفاق",
         url="https://aawsat.com/home/article/1053000",
         paragraph_languages=[LangSpan(0, len(arabic_body), "ar", 0.99)],
@@ -116,7 +125,10 @@ def corpus() -> tuple[list[Article], list[Story]]:
             "La semaine dernière, des unités de l’armée syrienne ont libéré la ville d’Abou "
             "Kamal, le dernier bastion de l’EI en Syrie, situé à la frontière irakienne.",
         ],
-        source="RT France", language="fr", published="2017-11-14", paths=["seeds/001.txt"],
+        source="RT France",
+        language="fr",
+        published="2017-11-14",
+        paths=["seeds/001.txt"],
         title="La coalition a laissé partir les combattants de l’EI",
     )
     payload_text = " ".join(PAYLOADS)
@@ -126,14 +138,19 @@ def corpus() -> tuple[list[Article], list[Story]]:
             (f"Ad {PAYLOADS[1]}\n", f"boilerplate:{PAYLOADS[1]}"),
             f"Body with payloads: {payload_text}\nand a second line {PAYLOADS[2]}.",
         ],
-        source=f"Evil {PAYLOADS[0]} Times", language='en"><script>', published="<b>soon</b>",
+        source=f"Evil {PAYLOADS[0]} Times",
+        language='en"><script>',
+        published="<b>soon</b>",
         title=f"{PAYLOADS[1]} Breaking {PAYLOADS[2]} {PAYLOADS[0]}",
-        url=f"javascript:window.pwned=1//{PAYLOADS[2]}", paths=[f"evil/{PAYLOADS[0]}.html"],
+        url=f"javascript:window.pwned=1//{PAYLOADS[2]}",
+        paths=[f"evil/{PAYLOADS[0]}.html"],
     )
     evil2 = build_article(
         "a-evil2",
         [f"Second payload article {PAYLOADS[2]} with text."],
-        source=PAYLOADS[2], language="en", published="2017-10-17",
+        source=PAYLOADS[2],
+        language="en",
+        published="2017-10-17",
         title=f"Second take {PAYLOADS[0]}",
         url=f'https://example.com/a?q={PAYLOADS[2]}&x="onmouseover=window.pwned=1',
     )
@@ -141,23 +158,28 @@ def corpus() -> tuple[list[Article], list[Story]]:
         "a-hebrew",
         [
             ("פרסומת\n\n", "boilerplate:advertisement"),
-            "שריפה גדולה פרצה היום ביער הכרמל. כוחות כיבוי רבים פועלים במקום.\n\n"
-            "לדברי הכבאים, אין נפגעים.",
+            "שריפה גדולה פרצה היום ביער הכרמל. כוחות כיבוי רבים פועלים במקום.\n\nלדברי הכבאים, אין נפגעים.",
         ],
-        source="הארץ", language="he", published="2017-10-18",
-        title="שריפה גדולה ביער הכרמל", url="https://www.haaretz.co.il/news/1.4534",
+        source="הארץ",
+        language="he",
+        published="2017-10-18",
+        title="שריפה גדולה ביער הכרמל",
+        url="https://www.haaretz.co.il/news/1.4534",
     )
     lonely = build_article(
         "a-lonely",
         ["Die Stadtverwaltung teilte am Montag mit, dass die Brücke gesperrt bleibt."],
-        source="Tagesspiegel", language="de", published="2017-10-19",
+        source="Tagesspiegel",
+        language="de",
+        published="2017-10-19",
         title="Brücke bleibt gesperrt",
     )
     articles = [presstv, asharq, arabic, french, evil, evil2, hebrew, lonely]
     stories = [
         Story("st-lonely", "Berlin bridge stays closed", ["a-lonely"]),
-        Story("st-raqqa", "Last ISIS fighters leave Raqqa under a deal",
-              ["a-french", "a-arabic", "a-presstv", "a-asharq"]),
+        Story(
+            "st-raqqa", "Last ISIS fighters leave Raqqa under a deal", ["a-french", "a-arabic", "a-presstv", "a-asharq"]
+        ),
         Story("st-evil", f"Payload story {PAYLOADS[0]} {PAYLOADS[2]}", ["a-evil2", "a-evil"]),
         Story("st-fire", "Fire in the Carmel forest", ["a-hebrew"]),
     ]
@@ -265,7 +287,7 @@ def test_csv_parses_back_one_row_per_article():
 
 def test_csv_neutralizes_spreadsheet_formulas():
     doc = export_document(
-        [Article(id="x", original="", text="=HYPERLINK(\"http://evil\")", title="+1", source="@me")],
+        [Article(id="x", original="", text='=HYPERLINK("http://evil")', title="+1", source="@me")],
         [Story("s", "-2+3", ["x"])],
     )
     buf = io.StringIO(newline="")
@@ -330,13 +352,14 @@ def _parse(fragment: str) -> _Tree:
 
 def _covered(tree: _Tree, kind: str, label: str | None = None) -> str:
     return "".join(
-        "".join(text) for tag, attrs, text in tree.elements
+        "".join(text)
+        for tag, attrs, text in tree.elements
         if attrs.get("data-kind") == kind and (label is None or attrs.get("data-label") == label)
     )
 
 
 def test_render_spans_plain_text_is_escaped():
-    out = render_spans('a<b>&"c\'', [])
+    out = render_spans("a<b>&\"c'", [])
     assert isinstance(out, Markup)
     assert str(out) == "a&lt;b&gt;&amp;&#34;c&#39;"
 
@@ -370,8 +393,9 @@ def test_render_spans_nested_overlapping_adjacent_and_past_the_end():
 
 
 def test_render_spans_identical_and_nested_marks():
-    tree = _parse(str(render_spans("abcdef", [Mark(1, 5, "x", "outer"), Mark(2, 3, "y", "inner"),
-                                               Mark(1, 5, "z", "same")])))
+    tree = _parse(
+        str(render_spans("abcdef", [Mark(1, 5, "x", "outer"), Mark(2, 3, "y", "inner"), Mark(1, 5, "z", "same")]))
+    )
     assert _covered(tree, "x") == "bcde" and _covered(tree, "z") == "bcde"
     assert _covered(tree, "y") == "c"
     assert "".join(tree.text) == "abcdef"
@@ -381,7 +405,7 @@ def test_render_spans_escapes_labels_and_kinds():
     out = str(render_spans("hello", [Mark(0, 5, '"><script>x</script>', '"><img src=x onerror=alert(1)>')]))
     assert "<script" not in out and "<img" not in out
     tree = _parse(out)
-    (tag, attrs, _), = tree.elements
+    ((tag, attrs, _),) = tree.elements
     assert attrs["data-label"] == '"><img src=x onerror=alert(1)>'
     assert re.fullmatch(r"sp sp-[a-z0-9_-]+", attrs["class"])
 
@@ -395,8 +419,7 @@ def test_render_spans_random_marks_always_nest():
         marks = []
         for _ in range(rng.randint(0, 7)):
             s = rng.randint(-3, len(text) + 3)
-            marks.append(Mark(s, s + rng.randint(-2, 20), rng.choice(["removed", "entity", "quote"]),
-                              str(len(marks))))
+            marks.append(Mark(s, s + rng.randint(-2, 20), rng.choice(["removed", "entity", "quote"]), str(len(marks))))
         tree = _parse(str(render_spans(text, marks)))
         assert "".join(tree.text) == text
         for m in marks:
@@ -410,11 +433,17 @@ def test_original_to_clean_maps_marks_through_offsets():
     assert art.text == "Kept one. Kept two."
     start = art.original.index("one")
     two = art.original.index("two")
-    mapped = original_to_clean(art.offsets, [Mark(start, start + 3, "e", "one"),
-                                             Mark(two, two + 3, "e", "two"),
-                                             Mark(0, 4, "e", "gone"),
-                                             Mark(start, two + 3, "e", "across")], len(art.text))
-    got = {m.label: art.text[m.start:m.end] for m in mapped}
+    mapped = original_to_clean(
+        art.offsets,
+        [
+            Mark(start, start + 3, "e", "one"),
+            Mark(two, two + 3, "e", "two"),
+            Mark(0, 4, "e", "gone"),
+            Mark(start, two + 3, "e", "across"),
+        ],
+        len(art.text),
+    )
+    got = {m.label: art.text[m.start : m.end] for m in mapped}
     assert got == {"one": "one", "two": "two", "across": "one. Kept two"}
     # Every kept character maps onto itself; removed ones vanish.
     articles, _ = corpus()
@@ -438,8 +467,11 @@ def report_html() -> str:
 def test_report_is_self_contained(report_html):
     html = report_html
     assert html.startswith("<!DOCTYPE html>")
-    assert re.search(r'<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; '
-                     r"style-src &#39;sha256-[A-Za-z0-9+/=]+&#39;;", html)
+    assert re.search(
+        r'<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; '
+        r"style-src &#39;sha256-[A-Za-z0-9+/=]+&#39;;",
+        html,
+    )
     # Nothing fetched: no scripts, external styles, fonts, images or frames.
     lowered = html.lower()
     for needle in ("<script", "<link", "<img", "<iframe", "<object", "<embed", "@import", "url(", "<svg"):
@@ -471,19 +503,29 @@ def test_report_contains_every_story_and_article(report_html):
 
 def test_report_marks_removed_spans_with_reasons(report_html):
     tree = _parse(report_html.split("<body>", 1)[1].split("</body>", 1)[0])
-    removed = [(attrs.get("data-label"), "".join(text)) for tag, attrs, text in tree.elements
-               if tag == "del" and attrs.get("data-kind") == "removed"]
+    removed = [
+        (attrs.get("data-label"), "".join(text))
+        for tag, attrs, text in tree.elements
+        if tag == "del" and attrs.get("data-kind") == "removed"
+    ]
     labels = {label for label, _ in removed}
-    for reason in ("boilerplate:photo-caption", "repeated-paragraph", "metadata:title",
-                   "boilerplate:header", "boilerplate:related-links", "boilerplate:site-menu"):
+    for reason in (
+        "boilerplate:photo-caption",
+        "repeated-paragraph",
+        "metadata:title",
+        "boilerplate:header",
+        "boilerplate:related-links",
+        "boilerplate:site-menu",
+    ):
         assert reason in labels, reason
     caption = "".join(t for label, t in removed if label == "boilerplate:photo-caption")
     assert "(Photo by Reuters)" in caption
     # Overlapping spans (header over date+title) both cover their text.
     assert "Sunday, October 15, 2017" in "".join(t for label, t in removed if label == "boilerplate:header")
     # The cleaned text does not contain what was removed.
-    clean_blocks = [("".join(text)) for tag, attrs, text in tree.elements
-                    if tag == "div" and "clean" in attrs.get("class", "")]
+    clean_blocks = [
+        ("".join(text)) for tag, attrs, text in tree.elements if tag == "div" and "clean" in attrs.get("class", "")
+    ]
     assert not any("(Photo by Reuters)" in b for b in clean_blocks)
     assert any("last Daesh elements have been evacuated" in b for b in clean_blocks)
 
@@ -514,8 +556,7 @@ def test_report_escapes_untrusted_content(report_html):
 def test_report_rtl_articles_get_dir_rtl(report_html):
     tree = _parse(report_html.split("<body>", 1)[1].split("</body>", 1)[0])
     for lang in ("ar", "he"):
-        blocks = [attrs for tag, attrs, _ in tree.elements if attrs.get("lang") == lang
-                  and tag in ("div", "h3")]
+        blocks = [attrs for tag, attrs, _ in tree.elements if attrs.get("lang") == lang and tag in ("div", "h3")]
         assert blocks and all(a["dir"] == "rtl" for a in blocks), lang
     # Every text block and title carries lang=.
     for _tag, attrs, _ in tree.elements:
@@ -558,7 +599,10 @@ def test_articles_that_name_no_outlet_are_each_a_source_of_their_own():
     assert "2 articles from 2 sources" in html and "Single source" not in html
     assert "Unknown source (quake-a.txt)" in html and "Unknown source (quake-b.txt)" in html
     assert [label for label, _ in source_columns([one, two, named])] == [
-        "Unknown source (quake-a.txt)", "Unknown source (quake-b.txt)", "Daily Planet"]
+        "Unknown source (quake-a.txt)",
+        "Unknown source (quake-b.txt)",
+        "Daily Planet",
+    ]
     (line,) = stories_lines([Story("s", "Quake", ["t1", "t2", "t3"])], {a.id: a for a in (one, two, named)})[1:]
     assert line.split("\t")[4] == "Daily Planet, Unknown source (quake-a.txt), Unknown source (quake-b.txt)"
 
@@ -578,11 +622,24 @@ def test_every_view_counts_the_same_sources():
     def article(article_id: str, **where) -> Article:
         start = text.index("Bali")
         return Article(
-            id=article_id, original=text, text=text, language="en", title="City falls", **where,
+            id=article_id,
+            original=text,
+            text=text,
+            language="en",
+            title="City falls",
+            **where,
             sentences=[Span(0, len(text))],
             mentions=[Mention(start, start + 4, "Bali", "person", entity_id="e-bali")],
-            quotes=[Quote(text.index("the city"), len(text) - 1, "the city fell", False, speaker="Bali",
-                          speaker_entity_id="e-bali")],
+            quotes=[
+                Quote(
+                    text.index("the city"),
+                    len(text) - 1,
+                    "the city fell",
+                    False,
+                    speaker="Bali",
+                    speaker_entity_id="e-bali",
+                )
+            ],
         )
 
     articles = [
@@ -594,7 +651,9 @@ def test_every_view_counts_the_same_sources():
     ]
     story = Story("s", "City falls", [a.id for a in articles])
     entities = {"e-bali": Entity("e-bali", "Bali", "person")}
-    expected = sorted(["Unknown source (a.txt)", "Unknown source (b.txt)", "example.org", "Daily Planet"], key=str.casefold)
+    expected = sorted(
+        ["Unknown source (a.txt)", "Unknown source (b.txt)", "example.org", "Daily Planet"], key=str.casefold
+    )
 
     assert sorted({a.outlet for a in articles}, key=str.casefold) == expected
     assert not articles[0].names_outlet and articles[4].names_outlet
@@ -604,7 +663,9 @@ def test_every_view_counts_the_same_sources():
     assert sorted({st.source for st in statements(articles, list(entities.values()))}, key=str.casefold) == expected
     (row,) = story_naming(articles, entities)
     assert sorted(row.by_source, key=str.casefold) == expected
-    assert sorted((p.source for p in source_profiles(articles, [story], entities.values())), key=str.casefold) == expected
+    assert (
+        sorted((p.source for p in source_profiles(articles, [story], entities.values())), key=str.casefold) == expected
+    )
     quoted = str(quoted_panel(articles, entities).html)
     for source in expected:
         assert f"{source}: " in quoted, source
@@ -629,8 +690,18 @@ def test_report_layers_and_panels_extension_points():
 def test_http_url():
     assert http_url("https://example.com/x") == "https://example.com/x"
     assert http_url("http://example.com") == "http://example.com"
-    for bad in ("javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,x", "//evil.com",
-                "https://", "https://exa mple.com", "https://x\n.com", "file:///etc/passwd", "", None):
+    for bad in (
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "data:text/html,x",
+        "//evil.com",
+        "https://",
+        "https://exa mple.com",
+        "https://x\n.com",
+        "file:///etc/passwd",
+        "",
+        None,
+    ):
         assert http_url(bad) is None, bad
 
 

@@ -88,8 +88,11 @@ def test_report_renders_safely_in_chromium(browser, report_file):
     context, page, events = _open(browser, report_file, viewport={"width": 1440, "height": 1000})
     try:
         # Story titles and sources visible.
-        for title in ("Last ISIS fighters leave Raqqa under a deal", "Fire in the Carmel forest",
-                      "Berlin bridge stays closed"):
+        for title in (
+            "Last ISIS fighters leave Raqqa under a deal",
+            "Fire in the Carmel forest",
+            "Berlin bridge stays closed",
+        ):
             assert page.get_by_role("heading", name=title, exact=True).is_visible(), title
         for source in ("presstv.ir", "Asharq Al-Awsat", "RT France", "الشرق الأوسط", "הארץ", "Tagesspiegel"):
             assert page.locator(".outlet", has_text=source).first.is_visible(), source
@@ -114,7 +117,8 @@ def test_report_renders_safely_in_chromium(browser, report_file):
 
         # Sources sit side by side: the four Raqqa columns share one row.
         tops = page.locator("#s1 .source-col").evaluate_all(
-            "els => els.map(e => Math.round(e.getBoundingClientRect().top))")
+            "els => els.map(e => Math.round(e.getBoundingClientRect().top))"
+        )
         assert len(tops) == 4 and len(set(tops)) == 1, tops
 
         # RTL article text is laid out right to left.
@@ -129,8 +133,8 @@ def test_report_renders_safely_in_chromium(browser, report_file):
         assert caption.is_visible()
         assert "(Photo by Reuters)" in caption.inner_text()
         style = caption.evaluate(
-            "e => ({deco: getComputedStyle(e).textDecorationLine,"
-            " label: getComputedStyle(e, '::before').content})")
+            "e => ({deco: getComputedStyle(e).textDecorationLine, label: getComputedStyle(e, '::before').content})"
+        )
         assert "line-through" in style["deco"]
         assert style["label"] == '"boilerplate:photo-caption"'
         # Keyboard: the summary is focusable and toggles with Enter.
@@ -157,8 +161,14 @@ def test_report_renders_safely_in_chromium(browser, report_file):
 
 
 def test_report_on_a_phone_and_in_print(browser, report_file):
-    context, page, _ = _open(browser, report_file, viewport={"width": 390, "height": 844},
-                             device_scale_factor=2, is_mobile=True, has_touch=True)
+    context, page, _ = _open(
+        browser,
+        report_file,
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
     try:
         # The page itself does not scroll sideways; only the columns strip does.
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

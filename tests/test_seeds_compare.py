@@ -33,8 +33,13 @@ def run(tmp_path_factory):
             texts[f"h-{a['id']}"] = a["title"]
     story = next(s for s in doc["stories"] if by_file[PRESS_TV]["id"] in s["article_ids"])
     return {
-        "workdir": workdir, "doc": doc, "by_file": by_file, "texts": texts, "story": story,
-        "first": first.stdout.decode(), "again": again.stdout.decode(),
+        "workdir": workdir,
+        "doc": doc,
+        "by_file": by_file,
+        "texts": texts,
+        "story": story,
+        "first": first.stdout.decode(),
+        "again": again.stdout.decode(),
         "report": (workdir / "report.html").read_text(encoding="utf-8"),
     }
 

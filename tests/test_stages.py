@@ -22,7 +22,14 @@ def test_every_input_is_an_earlier_stage():
         assert stage.tracked_by in ("stage_runs", "story_members", "fingerprint")
         seen.add(stage.name)
     assert [s.name for s in stages.STAGES] == [
-        "clean", "lang", "analyze", "persuasion", "features", "entities", "stories", "compare"
+        "clean",
+        "lang",
+        "analyze",
+        "persuasion",
+        "features",
+        "entities",
+        "stories",
+        "compare",
     ]
 
 
@@ -70,7 +77,7 @@ def test_each_article_stage_sets_only_what_it_declares():
     article = Article(
         id="a1",
         original="<p>Fighters leave Raqqa</p><p>Omar Alloush, an official of the Raqqa Civil Council, told AFP on "
-                 "Sunday that 275 fighters had left Raqqa, a deal that \"saves lives\", he said.</p>",
+        'Sunday that 275 fighters had left Raqqa, a deal that "saves lives", he said.</p>',
         given={"language": "en"},
     )
     fields = [f.name for f in dataclasses.fields(Article)]

@@ -65,8 +65,10 @@ def test_refuting_evidence_scores_more_disagree_than_agreeing(model, language):
 
 
 def test_unrelated_text_is_unrelated(model):
-    body = ("The home side won the league title on Sunday after a dramatic final match. "
-            "Their striker scored twice in the second half. Fans celebrated in the streets until late.")
+    body = (
+        "The home side won the league title on Sunday after a dramatic final match. "
+        "Their striker scored twice in the second half. Fans celebrated in the streets until late."
+    )
     pairs = [
         StancePair("Apple will buy Tesla for $75 billion", body, "en", "en"),
         StancePair("Le gouvernement va fermer toutes les écoles du pays lundi", body, "fr", "en"),
@@ -86,7 +88,12 @@ def test_given_vectors_are_used_and_languages_detected(model):
 
 
 def test_quantity_mismatch_reason():
-    pair = StancePair("The storm killed 12 people in the city", ["The storm killed 40 people in the city, officials said."], "en", "en")
+    pair = StancePair(
+        "The storm killed 12 people in the city",
+        ["The storm killed 40 people in the city, officials said."],
+        "en",
+        "en",
+    )
     assert "quantity_mismatch" in pair_reasons(pair)
 
 
@@ -116,9 +123,21 @@ def test_split_is_by_body_and_disjoint():
 
 
 TOPICS = [
-    ("A meteorite fell on {p}", "A meteorite crashed near {p} overnight, officials confirmed.", "A small crater was found."),
-    ("{p} bans plastic bags from next year", "Lawmakers in {p} voted to ban plastic bags from next year.", "Shops must comply."),
-    ("A tiger escaped from the zoo in {p}", "A tiger escaped from the zoo in {p} on Tuesday, police said.", "Residents were warned."),
+    (
+        "A meteorite fell on {p}",
+        "A meteorite crashed near {p} overnight, officials confirmed.",
+        "A small crater was found.",
+    ),
+    (
+        "{p} bans plastic bags from next year",
+        "Lawmakers in {p} voted to ban plastic bags from next year.",
+        "Shops must comply.",
+    ),
+    (
+        "A tiger escaped from the zoo in {p}",
+        "A tiger escaped from the zoo in {p} on Tuesday, police said.",
+        "Residents were warned.",
+    ),
     ("The mayor of {p} resigned", "The mayor of {p} resigned on Friday after a long scandal.", "A vote follows."),
     ("A bridge collapsed in {p}", "A bridge collapsed in {p} during the morning rush hour.", "Rescuers were on site."),
 ]
@@ -157,7 +176,9 @@ def _fixture(tmp_path: Path) -> tuple[Path, Path]:
 def test_training_end_to_end_on_a_tiny_fixture(tmp_path):
     bodies_csv, stances_csv = _fixture(tmp_path)
     out = tmp_path / "model.json"
-    run_cli("train", "stance", str(bodies_csv), str(stances_csv), "--out", str(out), "--quiet", cwd=tmp_path, check_ok=True)
+    run_cli(
+        "train", "stance", str(bodies_csv), str(stances_csv), "--out", str(out), "--quiet", cwd=tmp_path, check_ok=True
+    )
     data = json.loads(out.read_text("utf-8"))
     assert data["training"]["split"]["pairs"]["test"] > 0
     trained = StanceModel.load(out)

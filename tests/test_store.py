@@ -104,8 +104,12 @@ def test_articles_that_name_no_outlet_count_as_a_source_each(tmp_path):
     from rashomon.store import StoryFilter
 
     store = Store(tmp_path / "r.db")
-    articles = [make_article("a1", "One.", "a.txt"), make_article("a2", "Two.", "b.txt"),
-                make_article("a3", "Three.", "c.txt"), make_article("a4", "Four.", "d.txt")]
+    articles = [
+        make_article("a1", "One.", "a.txt"),
+        make_article("a2", "Two.", "b.txt"),
+        make_article("a3", "Three.", "c.txt"),
+        make_article("a4", "Four.", "d.txt"),
+    ]
     articles[2].source = articles[3].source = "Daily Planet"
     store.articles.add(articles)
     store.stories.save_assignments([(a.id, "s1", 1.0) for a in articles], {"s1": "Quake"})
@@ -120,7 +124,9 @@ def test_many_articles_and_stories_are_read_in_a_few_queries_in_the_order_asked(
     store = Store(tmp_path / "r.db")
     n = 2 * MAX_BOUND + 1  # three chunks
     store.articles.add([make_article(f"a{i}", f"Text {i}.", f"p{i}.txt") for i in range(n)])
-    store.stories.save_assignments([(f"a{i}", f"s{i % 7}", 1.0) for i in range(n)], {f"s{k}": f"S{k}" for k in range(7)})
+    store.stories.save_assignments(
+        [(f"a{i}", f"s{i % 7}", 1.0) for i in range(n)], {f"s{k}": f"S{k}" for k in range(7)}
+    )
     wanted = [f"a{i}" for i in reversed(range(n))] + ["missing", "a3"]
     statements: list[str] = []
     store.db.set_trace_callback(statements.append)
@@ -153,12 +159,30 @@ def test_a_stored_comparison_is_a_record(tmp_path):
     store = Store(tmp_path / "r.db")
     store.articles.add([make_article(), make_article("a2", "Other.")])
     store.stories.save_assignments([("a1", "s1", 1.0), ("a2", "s1", 1.0)], {"s1": "S"})
-    proposition = Proposition("p1", "It rained", ["c-a1-0", "c-a2-0"], ["a1", "a2"], ["asserts", "denies"], ["rain"], "s1")
-    relation = Relation("r1", "contradict", ["c-a1-0", "c-a2-0"], ["a1", "a2"], 0.9, "negation-mismatch",
-                        ["negation-mismatch"], "p1", None, "s1", {"contradict": 0.9})
+    proposition = Proposition(
+        "p1", "It rained", ["c-a1-0", "c-a2-0"], ["a1", "a2"], ["asserts", "denies"], ["rain"], "s1"
+    )
+    relation = Relation(
+        "r1",
+        "contradict",
+        ["c-a1-0", "c-a2-0"],
+        ["a1", "a2"],
+        0.9,
+        "negation-mismatch",
+        ["negation-mismatch"],
+        "p1",
+        None,
+        "s1",
+        {"contradict": 0.9},
+    )
     store.comparisons.save("s1", "v1", "fp", [proposition], [relation])
     stored = store.comparisons.get("s1")
-    assert (stored.version, stored.fingerprint, stored.propositions, stored.relations) == ("v1", "fp", [proposition], [relation])
+    assert (stored.version, stored.fingerprint, stored.propositions, stored.relations) == (
+        "v1",
+        "fp",
+        [proposition],
+        [relation],
+    )
     assert store.comparisons.states()["s1"] == stored.state
     assert store.comparisons.get("s2") is None and store.comparisons.relations() == [relation]
 

@@ -73,17 +73,40 @@ def test_stories_comparisons_entities_and_the_rest_read_back_unchanged(upgraded,
         assert stored.version == old["version"]
         assert plain([dataclasses.asdict(p) for p in stored.propositions]) == old["propositions"]
         assert plain([dataclasses.asdict(r) for r in stored.relations]) == old["relations"]
-    assert plain([{"entity": dataclasses.asdict(e), "state": s} for e, s in upgraded.entities.states()]) == expected["entities"]
-    features = [[f.article_id, f.story_id, hashlib.sha256(f.data).hexdigest()] for f in upgraded.stories.features("usem3")]
+    assert (
+        plain([{"entity": dataclasses.asdict(e), "state": s} for e, s in upgraded.entities.states()])
+        == expected["entities"]
+    )
+    features = [
+        [f.article_id, f.story_id, hashlib.sha256(f.data).hexdigest()] for f in upgraded.stories.features("usem3")
+    ]
     assert features == expected["story_features"]
     assert upgraded.counts() == expected["counts"]
     assert plain(upgraded.stories.facets()) == expected["facets"]
     total, page = upgraded.stories.summaries(limit=100)
     assert total == len(page) and plain([dataclasses.asdict(s) for s in page]) == expected["story_summaries"]
-    assert plain([list(r) for r in upgraded.db.execute(
-        "SELECT article_id, stage, version FROM stage_runs ORDER BY article_id, stage")]) == expected["stage_runs"]
-    assert plain([list(r) for r in upgraded.db.execute(
-        "SELECT article_id, mention, entity_id FROM entity_mentions ORDER BY article_id, mention")]) == expected["entity_mentions"]
+    assert (
+        plain(
+            [
+                list(r)
+                for r in upgraded.db.execute(
+                    "SELECT article_id, stage, version FROM stage_runs ORDER BY article_id, stage"
+                )
+            ]
+        )
+        == expected["stage_runs"]
+    )
+    assert (
+        plain(
+            [
+                list(r)
+                for r in upgraded.db.execute(
+                    "SELECT article_id, mention, entity_id FROM entity_mentions ORDER BY article_id, mention"
+                )
+            ]
+        )
+        == expected["entity_mentions"]
+    )
 
 
 def test_comparisons_current_before_the_migration_stay_current(upgraded, expected):
@@ -116,15 +139,20 @@ def test_a_recorded_comparison_failure_follows_the_new_fingerprint(tmp_path):
     raw.execute("PRAGMA user_version = 5")
     # A quote as schema 5 wrote it: by position, and shorter than today's Quote (written before `cue` existed).
     layers = {"quotes": [[0, 5, "hello", True, "Ann", 6, 9, -1, None, None, None]], "frames": ["Politics"]}
-    raw.execute("INSERT INTO articles (id, original, text, removed, layers) VALUES ('a1', 'hello Ann', 'hello Ann', ?, ?)",
-                (json.dumps([[9, 12, "boilerplate:menu"]]), json.dumps(layers)))
+    raw.execute(
+        "INSERT INTO articles (id, original, text, removed, layers) VALUES ('a1', 'hello Ann', 'hello Ann', ?, ?)",
+        (json.dumps([[9, 12, "boilerplate:menu"]]), json.dumps(layers)),
+    )
     raw.execute("INSERT INTO stories (id, title) VALUES ('s1', 'Hello')")
     raw.execute("INSERT INTO story_members (article_id, story_id, score) VALUES ('a1', 's1', 1)")
     old = member_digests(raw)["s1"]
-    raw.execute("INSERT INTO stage_failures (subject, stage, version, problem) VALUES ('s1', 'compare', ?, 'boom')",
-                (f"7:{old}",))
-    raw.execute("INSERT INTO stage_failures (subject, stage, version, problem) VALUES ('s1', 'other', ?, 'boom')",
-                (f"7:{old}",))
+    raw.execute(
+        "INSERT INTO stage_failures (subject, stage, version, problem) VALUES ('s1', 'compare', ?, 'boom')",
+        (f"7:{old}",),
+    )
+    raw.execute(
+        "INSERT INTO stage_failures (subject, stage, version, problem) VALUES ('s1', 'other', ?, 'boom')", (f"7:{old}",)
+    )
     raw.commit()
     raw.close()
     with Store(db) as store:

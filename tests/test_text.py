@@ -39,7 +39,14 @@ def test_one_transliteration_table_two_schemes():
 
 def test_statement_tokens_split_english_negation():
     assert statement_tokens("They didn’t deny it.", split_nt=True) == ["they", "did", "n't", "deny", "it", "."]
-    assert statement_tokens("Il n’a pas nié.", split_nt=False) == ["il", "n'", "a", "pas", "nié", "."]  # elision kept whole
+    assert statement_tokens("Il n’a pas nié.", split_nt=False) == [
+        "il",
+        "n'",
+        "a",
+        "pas",
+        "nié",
+        ".",
+    ]  # elision kept whole
 
 
 def test_one_published_date_parser():

@@ -57,7 +57,9 @@ def test_story_list_search_filters_and_pages(server):
 
     # Filters by language, outlet, date.
     assert [s["id"] for s in server.json("/api/stories?language=fr")[1]["stories"]] == [kamal["id"]]
-    assert [s["id"] for s in server.json("/api/stories?" + _query(source="Asharq Al-Awsat"))[1]["stories"]] == [raqqa["id"]]
+    assert [s["id"] for s in server.json("/api/stories?" + _query(source="Asharq Al-Awsat"))[1]["stories"]] == [
+        raqqa["id"]
+    ]
     assert server.json("/api/stories?from=2030-01-01")[1]["total"] == 0
     # The French relay carries no date: only the dated Raqqa story is in the range.
     assert [s["id"] for s in server.json("/api/stories?from=2017-10-01&to=2017-10-31")[1]["stories"]] == [raqqa["id"]]
@@ -79,8 +81,9 @@ def test_story_article_and_entity(server):
     story_id = raqqa_story(server)["id"]
     status, story = server.json(f"/api/stories/{story_id}")
     assert status == 200
-    assert [a["source"] for a in story["articles"]] == ["presstv.ir", "Asharq Al-Awsat"] or \
-        sorted(a["source"] for a in story["articles"]) == ["Asharq Al-Awsat", "presstv.ir"]
+    assert [a["source"] for a in story["articles"]] == ["presstv.ir", "Asharq Al-Awsat"] or sorted(
+        a["source"] for a in story["articles"]
+    ) == ["Asharq Al-Awsat", "presstv.ir"]
     assert {"contradict", "quote_drift"} <= {r["type"] for r in story["relations"]}
     assert any(q["speaker"] and "Alloush" in q["speaker"] for q in story["quotes"])
 
@@ -91,7 +94,7 @@ def test_story_article_and_entity(server):
     assert record["id"] == article_id and record["original"] and record["text"]
     assert article["removed"] and article["mentions"] and article["claims"]
     for mention in article["mentions"]:
-        assert record["original"][mention["start"]:mention["end"]] == mention["text"]
+        assert record["original"][mention["start"] : mention["end"]] == mention["text"]
 
     (isis,) = [e for e in story["entities"] if e["name"] == "Islamic State"]
     status, entity = server.json(f"/api/entities/{isis['id']}")
@@ -141,7 +144,9 @@ def test_errors_are_json_with_status_and_name_the_input(server):
     assert status == 422 and "colour" in data["error"]["message"]
     status, data = server.post_json("/api/articles", {"articles": [{"text": "x"}] * 101})
     assert status == 422 and "articles" in data["error"]["message"]
-    status, data = server.json("/api/articles", method="POST", body=b"{not json", headers={"Content-Type": "application/json"})
+    status, data = server.json(
+        "/api/articles", method="POST", body=b"{not json", headers={"Content-Type": "application/json"}
+    )
     assert status == 400 and "not valid JSON" in data["error"]["message"]
     deep = b'{"text": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
     status, data = server.json("/api/articles", method="POST", body=deep, headers={"Content-Type": "application/json"})
@@ -168,34 +173,64 @@ def test_errors_are_json_with_status_and_name_the_input(server):
 
 def test_every_response_has_the_security_headers(server):
     story_id = raqqa_story(server)["id"]
-    for path in ("/", f"/stories/{story_id}", "/api/stories", "/static/app.js", "/assets/report.css", "/docs",
-                 "/nope", "/api/nope", "/openapi.json"):
+    for path in (
+        "/",
+        f"/stories/{story_id}",
+        "/api/stories",
+        "/static/app.js",
+        "/assets/report.css",
+        "/docs",
+        "/nope",
+        "/api/nope",
+        "/openapi.json",
+    ):
         status, headers, _ = server.request(path)
         assert headers.get("content-security-policy") == CONTENT_SECURITY_POLICY, path
         assert headers.get("x-content-type-options") == "nosniff", path
-    status, headers, _ = server.request("/api/articles", method="POST", body=b"x" * (BODY_LIMIT + 1),
-                                        headers={"Content-Type": "application/json"})
+    status, headers, _ = server.request(
+        "/api/articles", method="POST", body=b"x" * (BODY_LIMIT + 1), headers={"Content-Type": "application/json"}
+    )
     assert status == 413 and headers.get("content-security-policy") == CONTENT_SECURITY_POLICY
 
 
 def test_openapi_description_and_docs_page(server):
     status, spec = server.json("/openapi.json")
     assert status == 200
-    for path in ("/api/stories", "/api/stories/{story_id}", "/api/articles/{article_id}", "/api/entities/{entity_id}",
-                 "/api/articles", "/api/export", "/api/jobs/{job_id}"):
+    for path in (
+        "/api/stories",
+        "/api/stories/{story_id}",
+        "/api/articles/{article_id}",
+        "/api/entities/{entity_id}",
+        "/api/articles",
+        "/api/export",
+        "/api/jobs/{job_id}",
+    ):
         assert path in spec["paths"], path
     assert "ArticlesIn" in spec["components"]["schemas"]
     status, headers, page = server.request("/docs")
-    assert status == 200 and b"/api/stories" in page and b"<script src=\"http" not in page
+    assert status == 200 and b"/api/stories" in page and b'<script src="http' not in page
 
 
 def test_post_articles_round_trip(server):
     title = "Convoy of trucks leaves Raqqa <b>at dawn</b>"
-    text = ("A convoy of trucks left Raqqa at dawn on Sunday, a local official told reporters. "
-            "\"The fighters are gone,\" said Omar Alloush of the Raqqa Civil Council.")
-    status, data = server.post_json("/api/articles", {"articles": [
-        {"text": text, "title": title, "source": "Round Trip Times", "published": "2017-10-16", "language": "en"},
-    ]})
+    text = (
+        "A convoy of trucks left Raqqa at dawn on Sunday, a local official told reporters. "
+        '"The fighters are gone," said Omar Alloush of the Raqqa Civil Council.'
+    )
+    status, data = server.post_json(
+        "/api/articles",
+        {
+            "articles": [
+                {
+                    "text": text,
+                    "title": title,
+                    "source": "Round Trip Times",
+                    "published": "2017-10-16",
+                    "language": "en",
+                },
+            ]
+        },
+    )
     assert status == 202, data
     job = server.wait_for_job(data["job"]["id"])
     assert job["state"] == "done", job
@@ -208,12 +243,15 @@ def test_post_articles_round_trip(server):
     assert article["quotes"], "the new article is analysed"
     found = server.json("/api/stories?" + _query(q="dawn convoy"))[1]
     assert added["story_id"] in {s["id"] for s in found["stories"]}
-    assert "Round Trip Times" in {s for s in json.loads(server.request("/api/export")[2])["articles"][0:99]
-                                  for s in [s["source"]]}
+    assert "Round Trip Times" in {
+        s for s in json.loads(server.request("/api/export")[2])["articles"][0:99] for s in [s["source"]]
+    }
 
     # Upload: one good file and one bad one; the bad one is named, the good one is stored.
-    good = ("Le convoi a quitté Raqqa dimanche, selon un responsable local. Les combattants sont partis "
-            "vers l'est, a-t-il ajouté.").encode()
+    good = (
+        "Le convoi a quitté Raqqa dimanche, selon un responsable local. Les combattants sont partis "
+        "vers l'est, a-t-il ajouté."
+    ).encode()
     body, content_type = multipart([("convoi.txt", good), ("photo.png", b"\x89PNG\r\n"), ("empty.txt", b"")])
     status, data = server.json("/api/articles", method="POST", body=body, headers={"Content-Type": content_type})
     assert status == 202, data
@@ -239,15 +277,19 @@ def test_fts_migration_backfills_and_stays_in_sync(tmp_path):
         assert store.schema_version == len(MIGRATIONS)
         assert store.stories.summaries(StoryFilter(query="zebra"))[0] == 1  # backfilled
         store.articles.add([Article(id="a2", original="y", title="Giraffe news", text="")])
-        assert [r[0] for r in store.db.execute(
-            "SELECT a.id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH 'giraffe'"
-        )] == ["a2"]
+        assert [
+            r[0]
+            for r in store.db.execute(
+                "SELECT a.id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH 'giraffe'"
+            )
+        ] == ["a2"]
         article = store.articles.get("a2")
         article.text = "okapi sighted"
         with store.transaction():
             store.save_analysis(article, {})
         hits = lambda word: store.db.execute(  # noqa: E731
-            "SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", (word,)).fetchone()[0]
+            "SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", (word,)
+        ).fetchone()[0]
         assert hits("okapi") == 1 and hits("giraffe") == 1
         store.db.execute("DELETE FROM articles WHERE id = 'a2'")
         assert hits("okapi") == 0 and hits("giraffe") == 0

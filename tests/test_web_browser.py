@@ -34,9 +34,15 @@ def server(seeds_db, tmp_path_factory):
     db = tmp_path_factory.mktemp("web-browser") / "web.db"
     shutil.copy(seeds_db, db)
     with WebServer(db) as running:
-        status, data = running.post_json("/api/articles", {
-            "title": ARABIC_TITLE, "text": ARABIC_BODY, "source": "الشرق الأوسط", "published": "2017-10-16",
-        })
+        status, data = running.post_json(
+            "/api/articles",
+            {
+                "title": ARABIC_TITLE,
+                "text": ARABIC_BODY,
+                "source": "الشرق الأوسط",
+                "published": "2017-10-16",
+            },
+        )
         assert status == 202, data
         running.arabic = running.wait_for_job(data["job"]["id"])["added"][0]
         yield running
@@ -132,7 +138,9 @@ def test_story_list_story_page_and_article_spans(browser, server):  # noqa: F811
         # The entity page: every spelling and every story.
         page.goto(server.base + "/", wait_until="load")
         page.get_by_role("link", name=re.compile("Raqqah Under US-backed Deal")).click()
-        page.locator(".entity-chips li", has=page.locator("button", has_text="Islamic State")).get_by_role("link").click()
+        page.locator(".entity-chips li", has=page.locator("button", has_text="Islamic State")).get_by_role(
+            "link"
+        ).click()
         page.wait_for_url(re.compile(r"/entities/"))
         variants = page.locator(".variant-list").inner_text()
         assert "Daesh" in variants and "EI" in variants
@@ -185,8 +193,14 @@ def test_ingest_with_script_payloads_runs_nothing_and_shows_text_literally(brows
 
 def test_phone_layout_right_to_left_and_keyboard(browser, server):  # noqa: F811
     arabic = server.arabic
-    context, page, events = _open(browser, server, f"/articles/{arabic['id']}",
-                                  viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context, page, events = _open(
+        browser,
+        server,
+        f"/articles/{arabic['id']}",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
     try:
         title = page.locator("h1.art-title")
         assert title.inner_text() == ARABIC_TITLE

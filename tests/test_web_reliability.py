@@ -34,8 +34,9 @@ def seeds_copy(seeds_db, tmp_path) -> Path:
 
 
 def post_json(base: str, path: str, data) -> tuple[int, dict, dict]:
-    request = urllib.request.Request(base + path, data=json.dumps(data).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        base + path, data=json.dumps(data).encode(), method="POST", headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
             return response.status, dict(response.headers), json.loads(response.read())
@@ -67,9 +68,13 @@ def wait_for_jobs(base: str, job_ids: list[str], timeout: float = 600) -> dict[s
 
 
 def article(n: int) -> dict[str, str]:
-    return {"title": f"Council vote number {n}",
-            "text": f"The city council of Lyon voted {n} times on Tuesday on the new tram line, its spokesman said. "
-                    f"Opponents said the {n}th vote was rushed.", "source": f"Outlet {n % 3}", "language": "en"}
+    return {
+        "title": f"Council vote number {n}",
+        "text": f"The city council of Lyon voted {n} times on Tuesday on the new tram line, its spokesman said. "
+        f"Opponents said the {n}th vote was rushed.",
+        "source": f"Outlet {n % 3}",
+        "language": "en",
+    }
 
 
 def test_eight_clients_at_once_get_no_errors_and_no_dropped_connections(seeds_copy):
@@ -146,8 +151,12 @@ class StalledPage:
 
 def test_a_full_queue_answers_429_and_bodies_wait_on_disk_not_in_memory(tmp_path):
     accepted, body_chars = 30, 1_900_000  # 57 MB of articles waiting; each one under the 2,000,000-character limit
-    with StalledPage() as page, WebServer(tmp_path / "queue.db", fetch_private=True, max_active_jobs=accepted + 1,
-                                          max_body_bytes=4_000_000) as server:
+    with (
+        StalledPage() as page,
+        WebServer(
+            tmp_path / "queue.db", fetch_private=True, max_active_jobs=accepted + 1, max_body_bytes=4_000_000
+        ) as server,
+    ):
         # The first job fetches a page that does not come: the worker waits on it, and every later job queues.
         status, blocked = server.post_json("/api/articles", {"urls": [page.url]})
         assert status == 202, blocked
@@ -155,8 +164,12 @@ def test_a_full_queue_answers_429_and_bodies_wait_on_disk_not_in_memory(tmp_path
         statuses, refused = [], None
         for n in range(accepted + 3):
             record = {"title": f"Long record {n}", "text": f"word{n:03d} " * (body_chars // 8)}
-            status, headers, body = server.request("/api/articles", method="POST", body=json.dumps(record).encode(),
-                                                   headers={"Content-Type": "application/json"})
+            status, headers, body = server.request(
+                "/api/articles",
+                method="POST",
+                body=json.dumps(record).encode(),
+                headers={"Content-Type": "application/json"},
+            )
             statuses.append(status)
             if status == 429:
                 refused = headers, json.loads(body)
@@ -190,8 +203,12 @@ def test_every_error_is_json_with_the_security_headers(seeds_copy):
         assert server.json("/api/stories")[0] == 200
 
         # JSON nested 100,000 deep is refused in one line, not a crash.
-        status, headers, body = server.request("/api/articles", method="POST", body=b"[" * 100_000 + b"]" * 100_000,
-                                               headers={"Content-Type": "application/json"})
+        status, headers, body = server.request(
+            "/api/articles",
+            method="POST",
+            body=b"[" * 100_000 + b"]" * 100_000,
+            headers={"Content-Type": "application/json"},
+        )
         assert status == 400 and json.loads(body)["error"]["message"].startswith("request body:")
         assert headers["content-security-policy"] == CONTENT_SECURITY_POLICY
 

@@ -42,8 +42,13 @@ def test_generated_requests_never_get_a_server_error(api_server, mode):
     for operation in operations(api_server.base):
 
         @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def check(case):
             response = case.call(base_url=api_server.base, timeout=120)
             where = f"{case.method} {case.formatted_path}"

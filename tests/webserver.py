@@ -19,8 +19,9 @@ class WebServer:
         self.db_path = db_path
         self.port = server.free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(server.config(create_app(db_path, **app_options), "127.0.0.1", self.port,
-                                                   lifespan="off"))
+        self.server = uvicorn.Server(
+            server.config(create_app(db_path, **app_options), "127.0.0.1", self.port, lifespan="off")
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> "WebServer":
@@ -36,8 +37,9 @@ class WebServer:
         self.server.should_exit = True
         self.thread.join(timeout=10)
 
-    def request(self, path: str, *, method: str = "GET", body: bytes | None = None,
-                headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    def request(
+        self, path: str, *, method: str = "GET", body: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
         req = urllib.request.Request(self.base + path, data=body, method=method, headers=headers or {})
         try:
             with urllib.request.urlopen(req, timeout=120) as response:
@@ -50,8 +52,9 @@ class WebServer:
         return status, json.loads(body)
 
     def post_json(self, path: str, data: Any, **headers: str) -> tuple[int, Any]:
-        return self.json(path, method="POST", body=json.dumps(data).encode(),
-                         headers={"Content-Type": "application/json", **headers})
+        return self.json(
+            path, method="POST", body=json.dumps(data).encode(), headers={"Content-Type": "application/json", **headers}
+        )
 
     def wait_for_job(self, job_id: str, timeout: float = 300) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
@@ -71,6 +74,8 @@ def multipart(files: list[tuple[str, bytes]], field: str = "files") -> tuple[byt
     for name, content in files:
         parts.append(
             f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{name}"\r\n'
-            "Content-Type: application/octet-stream\r\n\r\n".encode() + content + b"\r\n"
+            "Content-Type: application/octet-stream\r\n\r\n".encode()
+            + content
+            + b"\r\n"
         )
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"

@@ -167,9 +167,7 @@ class _Language:
                 self.patterns.append(("weekday", re.compile(rf"{left}{optional}{before}{wd}{after}", flags)))
         for unit, phrases in self.relative.items():
             if phrases:
-                self.patterns.append(
-                    (f"rel-{unit}", re.compile(rf"{left}(?P<r>{_alternation(phrases)}){_R}", flags))
-                )
+                self.patterns.append((f"rel-{unit}", re.compile(rf"{left}(?P<r>{_alternation(phrases)}){_R}", flags)))
         habitual = _alternation(s.get("weekday-habitual", []))
         # "every Tuesday" is a habit, not a day.
         self.habitual = re.compile(rf"{_L}(?:{habitual})\s+$", re.IGNORECASE) if habitual else None
@@ -348,4 +346,3 @@ def find_dates(doc: AnalysisDoc) -> None:
         DateMention(start=f.start, end=f.end, text=doc.text[f.start : f.end], value=f.value, relative=f.relative)
         for f in _find(doc.text, doc.language, doc.published)
     ]
-

@@ -61,7 +61,14 @@ _EDGE_PUNCT = "-–—,;:.!?\"'“”«»„()[]{}‚‘’ "
 
 # Which source wins when two candidates overlap.
 # A cue ("President X", "وزارة X") outranks the gazetteer: "بشار" is also Béchar.
-_PRIORITY_KNOWN, _PRIORITY_BACKEND, _PRIORITY_CUE, _PRIORITY_GAZETTEER, _PRIORITY_RULE, _PRIORITY_REPEAT = 5, 4, 3, 2, 1, 0
+_PRIORITY_KNOWN, _PRIORITY_BACKEND, _PRIORITY_CUE, _PRIORITY_GAZETTEER, _PRIORITY_RULE, _PRIORITY_REPEAT = (
+    5,
+    4,
+    3,
+    2,
+    1,
+    0,
+)
 
 
 @dataclass
@@ -267,7 +274,9 @@ def _is_group_noun(ent) -> bool:
     if last.tag_ in ("NNS", "NNPS"):
         return True
     following = ent.doc[ent.end] if ent.end < len(ent.doc) else None
-    return last.pos_ in ("NOUN", "PROPN") and (following is None or following.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM"))
+    return last.pos_ in ("NOUN", "PROPN") and (
+        following is None or following.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM")
+    )
 
 
 def _dictionary_candidates(doc: AnalysisDoc, start: int, end: int, with_places: bool) -> list[_Candidate]:
@@ -382,7 +391,9 @@ def _capitalised_candidates(doc: AnalysisDoc, start: int, end: int, cued_only: b
         previous = _previous_word(text, run[0][0])
         # Titles at the front mark a person and leave the span.
         title_before = previous is not None and _is_title(previous, rules)
-        while run and (_is_title(run[0][2], rules) or run[0][2].rstrip(".") in rules.not_names or run[0][2] in rules.not_names):
+        while run and (
+            _is_title(run[0][2], rules) or run[0][2].rstrip(".") in rules.not_names or run[0][2] in rules.not_names
+        ):
             title_before = title_before or _is_title(run[0][2], rules)
             run = run[1:]
         while run and run[-1][2] in rules.not_names:
@@ -397,7 +408,11 @@ def _capitalised_candidates(doc: AnalysisDoc, start: int, end: int, cued_only: b
         before = _previous_word(text, s)
         after = _next_word(text, e)
         if cued_only:
-            if len(words) < 2 or not (title_before or after in rules.speech) or (before or "").lower() in rules.determiners:
+            if (
+                len(words) < 2
+                or not (title_before or after in rules.speech)
+                or (before or "").lower() in rules.determiners
+            ):
                 continue
             if len(words) > 3 and after in rules.speech:
                 s = run[-2][0]
@@ -484,7 +499,12 @@ def _uncased_candidates(doc: AnalysisDoc, start: int, end: int) -> list[_Candida
         title = next((t for t in titles if (word,) + tuple(w for _, _, w in tokens[i + 1 : i + len(t)]) == t), None)
         if title:
             j = i + len(title)
-            while j < len(tokens) and joined(j - 1, j) and tokens[j][2].startswith("ال") and tokens[j][2].endswith(("ي", "ية")):
+            while (
+                j < len(tokens)
+                and joined(j - 1, j)
+                and tokens[j][2].startswith("ال")
+                and tokens[j][2].endswith(("ي", "ية"))
+            ):
                 j += 1
             name: list[int] = []
             while j < len(tokens) and len(name) < 3 and joined(j - 1, j) and tokens[j][2] not in rules.stops:
@@ -534,7 +554,9 @@ def _label_run(
     words: list[str], before: str | None, after: str | None, title_before: bool, at_start: bool, rules: _Rules
 ) -> str | None:
     after_determiner = before is not None and before.lower() in rules.determiners
-    if len(words) > 1 and (words[-1] in rules.org_heads or any(w in rules.org_heads for w in words[:-1]) and len(words) > 2):
+    if len(words) > 1 and (
+        words[-1] in rules.org_heads or any(w in rules.org_heads for w in words[:-1]) and len(words) > 2
+    ):
         return "organisation"
     if words[-1] in rules.place_heads and len(words) > 1:
         return "place"
@@ -620,7 +642,7 @@ def _trim(doc: AnalysisDoc, c: _Candidate) -> _Candidate | None:
 
 
 def _split_possessive(doc: AnalysisDoc, c: _Candidate) -> list[_Candidate]:
-    """"Russia's Defense Ministry" is two names: Russia, and Defense Ministry."""
+    """ "Russia's Defense Ministry" is two names: Russia, and Defense Ministry."""
     span = doc.text[c.start : c.end]
     m = re.search(r"['’]s ", span)
     if not m or not lang_defaults.language(doc.language).flag("possessive-s"):

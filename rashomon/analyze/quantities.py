@@ -367,8 +367,10 @@ def _word_numbers(t: str, lang: _Language, blocked: _Blocked) -> list[_Num]:
         if runs:
             prev = runs[-1][-1]
             gap_end = tok[2]
-            if gap_end == tok[0] and lang.connector_gap.fullmatch(t, prev[1], gap_end) or (
-                gap_end < tok[0] and t[prev[1] : gap_end].isspace()
+            if (
+                gap_end == tok[0]
+                and lang.connector_gap.fullmatch(t, prev[1], gap_end)
+                or (gap_end < tok[0] and t[prev[1] : gap_end].isspace())
             ):
                 runs[-1].append(tok)
                 continue
@@ -477,8 +479,13 @@ def _counted_by_rule(t: str, end: int, num: _Num, lang: _Language) -> tuple[int,
         last = m.start(1) + len(word)
         pos = m.end()
         # English counts end on their plural noun, German ones on their (capitalised) noun.
-        if lang.ends_on == "plural" and word.islower() and (
-            low in lang.plural_nouns or (low.endswith("s") and not low.endswith(("ss", "us", "is")) and len(low) > 3)
+        if (
+            lang.ends_on == "plural"
+            and word.islower()
+            and (
+                low in lang.plural_nouns
+                or (low.endswith("s") and not low.endswith(("ss", "us", "is")) and len(low) > 3)
+            )
         ):
             break
         if lang.ends_on == "capital" and word[0].isupper():

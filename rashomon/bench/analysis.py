@@ -66,10 +66,19 @@ from rashomon.datasets.gold import DEFAULT_DATA_ROOT, DEFAULT_GOLD, GoldDoc, loa
 
 # System type labels (spaCy / CoNLL / ours) onto the gold's five types.
 _TYPE_MAP = {
-    "person": "person", "per": "person", "pers": "person",
-    "organisation": "organisation", "organization": "organisation", "org": "organisation",
-    "place": "place", "loc": "place", "location": "place", "gpe": "place", "fac": "place",
-    "group": "group", "norp": "group",
+    "person": "person",
+    "per": "person",
+    "pers": "person",
+    "organisation": "organisation",
+    "organization": "organisation",
+    "org": "organisation",
+    "place": "place",
+    "loc": "place",
+    "location": "place",
+    "gpe": "place",
+    "fac": "place",
+    "group": "group",
+    "norp": "group",
 }
 
 Span = tuple[int, int]
@@ -82,10 +91,16 @@ def gold_as_system(gold: Sequence[GoldDoc]) -> dict[str, Any]:
     by_gid: dict[str, dict[str, Any]] = {}
     for d in gold:
         for e in d.entities:
-            rec = by_gid.setdefault(e.gid, {
-                "id": e.gid, "name": e.mentions[0].text if e.mentions else e.gid,
-                "type": e.type, "aliases": [], "mentions": [],
-            })
+            rec = by_gid.setdefault(
+                e.gid,
+                {
+                    "id": e.gid,
+                    "name": e.mentions[0].text if e.mentions else e.gid,
+                    "type": e.type,
+                    "aliases": [],
+                    "mentions": [],
+                },
+            )
             for m in e.mentions:
                 if m.text not in rec["aliases"]:
                     rec["aliases"].append(m.text)
@@ -93,11 +108,20 @@ def gold_as_system(gold: Sequence[GoldDoc]) -> dict[str, Any]:
     quotes = []
     for d in gold:
         for i, q in enumerate(d.quotes):
-            quotes.append({
-                "id": f"{d.doc_id}#q{i}", "article_id": d.doc_id, "speaker": q.speaker_text,
-                "speaker_entity_id": q.speaker_gid, "role": None, "medium": None,
-                "text": q.snippet, "direct": q.direct, "start": q.start, "end": q.end,
-            })
+            quotes.append(
+                {
+                    "id": f"{d.doc_id}#q{i}",
+                    "article_id": d.doc_id,
+                    "speaker": q.speaker_text,
+                    "speaker_entity_id": q.speaker_gid,
+                    "role": None,
+                    "medium": None,
+                    "text": q.snippet,
+                    "direct": q.direct,
+                    "start": q.start,
+                    "end": q.end,
+                }
+            )
     return {"articles": articles, "entities": list(by_gid.values()), "quotes": quotes}
 
 
@@ -131,12 +155,23 @@ class PRF:
         return 0.0 if p + r == 0 else 2 * p * r / (p + r)
 
     def add(self, other: PRF) -> PRF:
-        return PRF(self.tp_pred + other.tp_pred, self.n_pred + other.n_pred,
-                   self.tp_gold + other.tp_gold, self.n_gold + other.n_gold)
+        return PRF(
+            self.tp_pred + other.tp_pred,
+            self.n_pred + other.n_pred,
+            self.tp_gold + other.tp_gold,
+            self.n_gold + other.n_gold,
+        )
 
     def to_dict(self) -> dict[str, float | int]:
-        return {"precision": self.precision, "recall": self.recall, "f1": self.f1,
-                "tp_pred": self.tp_pred, "n_pred": self.n_pred, "tp_gold": self.tp_gold, "n_gold": self.n_gold}
+        return {
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+            "tp_pred": self.tp_pred,
+            "n_pred": self.n_pred,
+            "tp_gold": self.tp_gold,
+            "n_gold": self.n_gold,
+        }
 
 
 def _pairs_prf(both: int, sys_pairs: int, gold_pairs: int) -> PRF:
@@ -160,11 +195,22 @@ class LanguageScores:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"docs": self.docs}
-        for name in ("mentions", "mentions_typed", "merge", "merge_within_doc", "merge_cross_doc",
-                     "quotes_found", "quotes_attributed"):
+        for name in (
+            "mentions",
+            "mentions_typed",
+            "merge",
+            "merge_within_doc",
+            "merge_cross_doc",
+            "quotes_found",
+            "quotes_attributed",
+        ):
             out[name] = getattr(self, name).to_dict()
-        out.update(direct_found=self.direct_found, direct_gold=self.direct_gold,
-                   indirect_found=self.indirect_found, indirect_gold=self.indirect_gold)
+        out.update(
+            direct_found=self.direct_found,
+            direct_gold=self.direct_gold,
+            indirect_found=self.indirect_found,
+            indirect_gold=self.indirect_gold,
+        )
         return out
 
 
@@ -196,32 +242,49 @@ class Report:
     def format(self) -> str:
         rows = sorted(self.languages.items()) + [("all", self.overall)]
         f = lambda v: f"{v:.3f}"  # noqa: E731
-        lines = ["Entity mentions (overlapping-span match, one-to-one):",
-                 f"{'lang':<5} {'docs':>4} {'gold':>5} {'sys':>5} {'P':>6} {'R':>6} {'F1':>6} {'typedF1':>7}"]
+        lines = [
+            "Entity mentions (overlapping-span match, one-to-one):",
+            f"{'lang':<5} {'docs':>4} {'gold':>5} {'sys':>5} {'P':>6} {'R':>6} {'F1':>6} {'typedF1':>7}",
+        ]
         for lang, s in rows:
             m = s.mentions
-            lines.append(f"{lang:<5} {s.docs:>4} {m.n_gold:>5} {m.n_pred:>5} {f(m.precision):>6} {f(m.recall):>6} "
-                         f"{f(m.f1):>6} {f(s.mentions_typed.f1):>7}")
-        lines += ["", "Entity merging (pairwise over matched gold mentions):",
-                  f"{'lang':<5} {'goldpairs':>9} {'syspairs':>8} {'P':>6} {'R':>6} {'F1':>6} "
-                  f"{'withinF1':>8} {'crossdocF1':>10}"]
+            lines.append(
+                f"{lang:<5} {s.docs:>4} {m.n_gold:>5} {m.n_pred:>5} {f(m.precision):>6} {f(m.recall):>6} "
+                f"{f(m.f1):>6} {f(s.mentions_typed.f1):>7}"
+            )
+        lines += [
+            "",
+            "Entity merging (pairwise over matched gold mentions):",
+            f"{'lang':<5} {'goldpairs':>9} {'syspairs':>8} {'P':>6} {'R':>6} {'F1':>6} "
+            f"{'withinF1':>8} {'crossdocF1':>10}",
+        ]
         for lang, s in rows:
             m = s.merge
-            lines.append(f"{lang:<5} {m.n_gold:>9} {m.n_pred:>8} {f(m.precision):>6} {f(m.recall):>6} {f(m.f1):>6} "
-                         f"{f(s.merge_within_doc.f1):>8} {f(s.merge_cross_doc.f1):>10}")
-        lines += ["", "Cross-language merging (pairs of mentions in articles of two languages):",
-                  f"{'pair':<7} {'goldpairs':>9} {'syspairs':>8} {'P':>6} {'R':>6} {'F1':>6}"]
+            lines.append(
+                f"{lang:<5} {m.n_gold:>9} {m.n_pred:>8} {f(m.precision):>6} {f(m.recall):>6} {f(m.f1):>6} "
+                f"{f(s.merge_within_doc.f1):>8} {f(s.merge_cross_doc.f1):>10}"
+            )
+        lines += [
+            "",
+            "Cross-language merging (pairs of mentions in articles of two languages):",
+            f"{'pair':<7} {'goldpairs':>9} {'syspairs':>8} {'P':>6} {'R':>6} {'F1':>6}",
+        ]
         for name, m in sorted(self.merge_language_pairs.items()) + [("all", self.merge_cross_language)]:
             lines.append(f"{name:<7} {m.n_gold:>9} {m.n_pred:>8} {f(m.precision):>6} {f(m.recall):>6} {f(m.f1):>6}")
-        lines += ["", "Quotes (system span overlapping the gold snippet; attributed = right speaker):",
-                  f"{'lang':<5} {'gold':>5} {'sys':>5} {'foundP':>6} {'foundR':>6} {'foundF1':>7} "
-                  f"{'attrP':>6} {'attrR':>6} {'attrF1':>6} {'directR':>7} {'indirR':>6}"]
+        lines += [
+            "",
+            "Quotes (system span overlapping the gold snippet; attributed = right speaker):",
+            f"{'lang':<5} {'gold':>5} {'sys':>5} {'foundP':>6} {'foundR':>6} {'foundF1':>7} "
+            f"{'attrP':>6} {'attrR':>6} {'attrF1':>6} {'directR':>7} {'indirR':>6}",
+        ]
         for lang, s in rows:
             q, a = s.quotes_found, s.quotes_attributed
             dr = s.direct_found / s.direct_gold if s.direct_gold else 1.0
             ir = s.indirect_found / s.indirect_gold if s.indirect_gold else 1.0
-            lines.append(f"{lang:<5} {q.n_gold:>5} {q.n_pred:>5} {f(q.precision):>6} {f(q.recall):>6} {f(q.f1):>7} "
-                         f"{f(a.precision):>6} {f(a.recall):>6} {f(a.f1):>6} {f(dr):>7} {f(ir):>6}")
+            lines.append(
+                f"{lang:<5} {q.n_gold:>5} {q.n_pred:>5} {f(q.precision):>6} {f(q.recall):>6} {f(q.f1):>7} "
+                f"{f(a.precision):>6} {f(a.recall):>6} {f(a.f1):>6} {f(dr):>7} {f(ir):>6}"
+            )
         return "\n".join(lines)
 
     def headline(self) -> str:
@@ -236,8 +299,9 @@ def _overlap(a: Span, b: Span) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
-def _greedy_match(gold: Sequence[Span], system: Sequence[Span],
-                  bonus: Callable[[int, int], int] | None = None) -> dict[int, int]:
+def _greedy_match(
+    gold: Sequence[Span], system: Sequence[Span], bonus: Callable[[int, int], int] | None = None
+) -> dict[int, int]:
     """One-to-one matching of overlapping spans: gold index -> system index.
 
     Candidates are ranked by ``bonus`` (higher first), exact span, overlap length,
@@ -271,7 +335,7 @@ def _words(text: str | None) -> tuple[str, ...]:
 
 def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
     n = len(shorter)
-    return n > 0 and any(longer[i:i + n] == shorter for i in range(len(longer) - n + 1))
+    return n > 0 and any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))
 
 
 def speaker_string_matches(system_speaker: str | None, targets: Iterable[str], named: bool) -> bool:
@@ -325,7 +389,7 @@ def _bucket_counts(items: Sequence[tuple[str, str, str, str]]) -> dict[tuple[str
         out[("crossdoc", lang)] = _minus(counts, w)
     names = sorted(by_lang)
     for i, a in enumerate(names):
-        for b in names[i + 1:]:
+        for b in names[i + 1 :]:
             joint = _pair_counts(by_lang[a] + by_lang[b])
             out[("pair", f"{a}-{b}")] = _minus(joint, lang_all[a], lang_all[b])
     everything = _pair_counts([(g, sid) for _, _, g, sid in items])
@@ -344,7 +408,9 @@ def score(gold: Sequence[GoldDoc], system: Mapping[str, Any]) -> Report:
     for d in gold:
         art = sys_articles.get(d.doc_id)
         if art is not None and art.get("text") is not None and art["text"] != d.text:
-            raise ValueError(f"{d.doc_id}: the system article text differs from the gold text; offsets cannot be compared")
+            raise ValueError(
+                f"{d.doc_id}: the system article text differs from the gold text; offsets cannot be compared"
+            )
 
     # System mentions per article: (span, entity id, type).
     sys_mentions: dict[str, list[tuple[Span, str, str]]] = defaultdict(list)
@@ -385,15 +451,24 @@ def score(gold: Sequence[GoldDoc], system: Mapping[str, Any]) -> Report:
             g, q = gq[gi], sq[si]
             gold_spans = [(m.start, m.end) for gid in g.speaker_gids if (e := d.entity(gid)) for m in e.mentions]
             eid = q.get("speaker_entity_id")
-            if eid is not None and any(_overlap(a, b) for a in sys_spans_by_entity.get(str(eid), []) for b in gold_spans):
+            if eid is not None and any(
+                _overlap(a, b) for a in sys_spans_by_entity.get(str(eid), []) for b in gold_spans
+            ):
                 return True
             targets = [g.speaker_text] + [m.text for gid in g.speaker_gids if (e := d.entity(gid)) for m in e.mentions]
             return speaker_string_matches(q.get("speaker"), targets, named=bool(g.speaker_gids))
 
-        ok = {(gi, si): correct(gi, si) for gi in range(len(gq)) for si in range(len(sq))
-              if _overlap((gq[gi].start, gq[gi].end), (int(sq[si]["start"]), int(sq[si]["end"])))}
-        qmatch = _greedy_match([(g.start, g.end) for g in gq], [(int(q["start"]), int(q["end"])) for q in sq],
-                               bonus=lambda gi, si: int(ok.get((gi, si), False)))
+        ok = {
+            (gi, si): correct(gi, si)
+            for gi in range(len(gq))
+            for si in range(len(sq))
+            if _overlap((gq[gi].start, gq[gi].end), (int(sq[si]["start"]), int(sq[si]["end"])))
+        }
+        qmatch = _greedy_match(
+            [(g.start, g.end) for g in gq],
+            [(int(q["start"]), int(q["end"])) for q in sq],
+            bonus=lambda gi, si: int(ok.get((gi, si), False)),
+        )
         attributed = sum(1 for gi, si in qmatch.items() if ok[(gi, si)])
         s.quotes_found = s.quotes_found.add(PRF(len(qmatch), len(sq), len(qmatch), len(gq)))
         s.quotes_attributed = s.quotes_attributed.add(PRF(attributed, len(sq), attributed, len(gq)))
@@ -455,9 +530,12 @@ def run_analysis_bench(
     """
     gold = load_gold(gold_path, data_root)
     counts = Counter(d.language for d in gold)
-    print(f"gold: {len(gold)} articles ({', '.join(f'{k}={v}' for k, v in sorted(counts.items()))}), "
-          f"{sum(len(d.mentions) for d in gold)} mentions of {len({e.gid for d in gold for e in d.entities})} entities, "
-          f"{sum(len(d.quotes) for d in gold)} quotes", file=out)
+    print(
+        f"gold: {len(gold)} articles ({', '.join(f'{k}={v}' for k, v in sorted(counts.items()))}), "
+        f"{sum(len(d.mentions) for d in gold)} mentions of {len({e.gid for d in gold for e in d.entities})} entities, "
+        f"{sum(len(d.quotes) for d in gold)} quotes",
+        file=out,
+    )
     system = analyze_fn([(d.doc_id, d.text, d.language) for d in gold]) if analyze_fn else gold_as_system(gold)
     report = score(gold, system)
     print(report.format(), file=out)

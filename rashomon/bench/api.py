@@ -21,12 +21,28 @@ from pathlib import Path
 from rashomon.model import Article, Claim, Entity, Mention, Proposition, Quote, Relation, Span
 from rashomon.store import Store
 
-OUTLETS = [("en", "Daily Ledger"), ("en", "Morning Wire"), ("fr", "Le Quotidien"), ("fr", "Journal du Soir"),
-           ("de", "Tagesbote"), ("ar", "الشرق اليوم"), ("en", "Global Courier"), ("de", "Abendpost")]
-WORDS = ("convoy city council officials fighters deal agreement ministry spokesman reported said civilians border "
-         "talks ceasefire region market election vote protest court report villages river bridge army").split()
-NAMES = [("Omar Alloush", "person"), ("Raqqa", "place"), ("Civil Council", "organisation"), ("Mostafa Bali", "person"),
-         ("Deir Ezzor", "place"), ("Defence Ministry", "organisation")]
+OUTLETS = [
+    ("en", "Daily Ledger"),
+    ("en", "Morning Wire"),
+    ("fr", "Le Quotidien"),
+    ("fr", "Journal du Soir"),
+    ("de", "Tagesbote"),
+    ("ar", "الشرق اليوم"),
+    ("en", "Global Courier"),
+    ("de", "Abendpost"),
+]
+WORDS = (
+    "convoy city council officials fighters deal agreement ministry spokesman reported said civilians border "
+    "talks ceasefire region market election vote protest court report villages river bridge army"
+).split()
+NAMES = [
+    ("Omar Alloush", "person"),
+    ("Raqqa", "place"),
+    ("Civil Council", "organisation"),
+    ("Mostafa Bali", "person"),
+    ("Deir Ezzor", "place"),
+    ("Defence Ministry", "organisation"),
+]
 
 
 @dataclass
@@ -68,16 +84,34 @@ def build_corpus(db_path: str | Path, articles: int, seed: int = 7) -> tuple[int
         store.stories.save_assignments(assignments, titles)
         for story_id, ids in members.items():
             claim_ids = [f"c-{i}-0" for i in ids]
-            proposition = Proposition(f"p-{story_id}", "The convoy left the city", claim_ids, ids,
-                                      ["asserts"] * (len(ids) - 1) + ["denies"], ["convoy"], story_id)
-            relation = Relation(f"r-{story_id}", "contradict", claim_ids[:2], ids[:2], 0.8, "negation-mismatch",
-                                ["negation-mismatch"], proposition.id, None, story_id)
+            proposition = Proposition(
+                f"p-{story_id}",
+                "The convoy left the city",
+                claim_ids,
+                ids,
+                ["asserts"] * (len(ids) - 1) + ["denies"],
+                ["convoy"],
+                story_id,
+            )
+            relation = Relation(
+                f"r-{story_id}",
+                "contradict",
+                claim_ids[:2],
+                ids[:2],
+                0.8,
+                "negation-mismatch",
+                ["negation-mismatch"],
+                proposition.id,
+                None,
+                story_id,
+            )
             store.comparisons.save(story_id, "bench", "bench", [proposition], [relation])
     return len(members), list(members)
 
 
-def _article(rng: random.Random, n: int, language: str, outlet: str, topic: str, story_n: int,
-             entities: list[Entity]) -> Article:
+def _article(
+    rng: random.Random, n: int, language: str, outlet: str, topic: str, story_n: int, entities: list[Entity]
+) -> Article:
     title = f"{topic.capitalize()} ({outlet}, {n})"
     sentences = []
     for _ in range(18):
@@ -90,14 +124,35 @@ def _article(rng: random.Random, n: int, language: str, outlet: str, topic: str,
         at = text.find(entity.name)
         mentions.append(Mention(at, at + len(entity.name), entity.name, entity.label, index, entity.id))
     quote_start = len(names[0].name) + len(" said ")
-    quote = Quote(quote_start, len(lead) - 1, lead[quote_start:-1], False, names[0].name, 0, len(names[0].name), 0,
-                  names[0].id, None, None, "said")
+    quote = Quote(
+        quote_start,
+        len(lead) - 1,
+        lead[quote_start:-1],
+        False,
+        names[0].name,
+        0,
+        len(names[0].name),
+        0,
+        names[0].id,
+        None,
+        None,
+        "said",
+    )
     claim = Claim(0, len(lead), lead, 0, names[0].id, names[0].name, [0, 1, 2])
     day = 1 + story_n % 27
     return Article(
-        id=f"bench{n:07d}", original=text, paths=[f"bench:{n}"], title=title, source=outlet,
-        published=f"2024-03-{day:02d}T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00+00:00", language=language,
-        text=text, sentences=[Span(0, len(lead))], mentions=mentions, quotes=[quote], claims=[claim],
+        id=f"bench{n:07d}",
+        original=text,
+        paths=[f"bench:{n}"],
+        title=title,
+        source=outlet,
+        published=f"2024-03-{day:02d}T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00+00:00",
+        language=language,
+        text=text,
+        sentences=[Span(0, len(lead))],
+        mentions=mentions,
+        quotes=[quote],
+        claims=[claim],
     )
 
 

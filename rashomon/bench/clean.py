@@ -17,8 +17,9 @@ from typing import Callable, Sequence
 from rashomon.model import Article, Rejection
 
 
-def run_clean_bench(paths: Sequence[str], repeats: int = 3, out: Callable[[str], None] = print,
-                    warn: Callable[[str], None] = print) -> float:
+def run_clean_bench(
+    paths: Sequence[str], repeats: int = 3, out: Callable[[str], None] = print, warn: Callable[[str], None] = print
+) -> float:
     from rashomon.clean import clean_article, extract_metadata
     from rashomon.ingest import read_inputs
 

@@ -43,8 +43,10 @@ def run_compare_bench(pairs_csv: str, *, articles: int = 50, languages: int = 5,
     items = pick_texts(pairs_csv, articles, languages)
     t0 = time.perf_counter()
     analysed, entities = analyze_texts(items)
-    print(f"analysed {len(analysed)} articles in {len(set(a.language for a in analysed))} languages "
-          f"in {time.perf_counter() - t0:.1f} s (not part of the figure)")
+    print(
+        f"analysed {len(analysed)} articles in {len(set(a.language for a in analysed))} languages "
+        f"in {time.perf_counter() - t0:.1f} s (not part of the figure)"
+    )
     for a in analysed:
         a.source = f"source-{a.id}"
     encoder = get_encoder()
@@ -98,6 +100,8 @@ def run_pairs_review(pairs_csv: str, *, pairs: int = 400, seed: int = 1) -> Coun
                 for cid in r.claim_ids:
                     who, text = texts.get(cid, ("?", ""))
                     print(f"    [{who}] {text[:200]}")
-    print(f"{len(rows)} same-story pairs: " + " ".join(f"{k}={counts[k]}" for k in
-                                                       ("agree", "contradict", "discuss", "omission", "quote_drift")))
+    print(
+        f"{len(rows)} same-story pairs: "
+        + " ".join(f"{k}={counts[k]}" for k in ("agree", "contradict", "discuss", "omission", "quote_drift"))
+    )
     return counts

@@ -27,7 +27,9 @@ def evaluate(gold_path=DEFAULT_GOLD, data_root=DEFAULT_DATA_ROOT, encoder=None):
             original=d.text,
             text=d.text,
             language=d.language,
-            mentions=[Mention(m.start, m.end, m.text, next(e.type for e in d.entities if e.gid == m.gid)) for m in d.mentions],
+            mentions=[
+                Mention(m.start, m.end, m.text, next(e.type for e in d.entities if e.gid == m.gid)) for m in d.mentions
+            ],
         )
         for d in gold
     ]
@@ -40,15 +42,24 @@ def evaluate(gold_path=DEFAULT_GOLD, data_root=DEFAULT_DATA_ROOT, encoder=None):
         for m in a.mentions:
             if m.entity_id is None:
                 raise ValueError(f"the resolver left a mention without an entity in {a.id}: {m.text!r}")
-            ent = entities.setdefault(m.entity_id, {"id": m.entity_id, "type": resolver.ents[m.entity_id].label, "mentions": []})
+            ent = entities.setdefault(
+                m.entity_id, {"id": m.entity_id, "type": resolver.ents[m.entity_id].label, "mentions": []}
+            )
             ent["mentions"].append({"article_id": a.id, "text": m.text, "start": m.start, "end": m.end})
-    system = {"articles": [{"id": d.doc_id, "text": d.text, "language": d.language} for d in gold],
-              "entities": list(entities.values()), "quotes": []}
+    system = {
+        "articles": [{"id": d.doc_id, "text": d.text, "language": d.language} for d in gold],
+        "entities": list(entities.values()),
+        "quotes": [],
+    }
     return score(gold, system), elapsed, articles, resolver
 
 
-def run_entities_bench(gold_path: str | Path = DEFAULT_GOLD, data_root: str | Path = DEFAULT_DATA_ROOT,
-                       encoder=None, out: TextIO = sys.stdout) -> Report:
+def run_entities_bench(
+    gold_path: str | Path = DEFAULT_GOLD,
+    data_root: str | Path = DEFAULT_DATA_ROOT,
+    encoder=None,
+    out: TextIO = sys.stdout,
+) -> Report:
     """Print merging P/R/F1 per language, across languages and overall; ``encoder=False`` resolves without one."""
     report, elapsed, _, _ = evaluate(gold_path, data_root, encoder)
     print(f"{'lang':<6} {'goldpairs':>9} {'syspairs':>8} {'P':>6} {'R':>6} {'F1':>6}", file=out)

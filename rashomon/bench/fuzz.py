@@ -67,28 +67,101 @@ STORY = (
 
 # Inserted whole by the "token" mutation: what the campaign found, or might find, readers tripping on.
 HOSTILE_TOKENS: tuple[bytes, ...] = (
-    b'"', b"\\ud83d", b'\\udc00"', b'"\\ud800\\udfff"', b"\x00", b"\r", b"\n", b"\r\n", b",", b"\t", b"{", b"}",
-    b"[", b"]", b"\\", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\xff\xfe\x00\x00", b"\xc3", b"\xed\xa0\xbd",
-    b"\xf4\x90\x80\x80", b"\x1f\x8b", b"<", b">", b"<!--", b"<script>", b"</p>", b'<meta charset="utf-16">',
-    b'<meta charset="bogus-charset">', b"&#xD83D;", b"&#0;", b"\xe2\x80\xa8", b"\xc2\x85", b"\x0b\x0c",
-    b"WARC/1.0\r\n", b"Content-Length: 99999999999\r\n", b"Content-Length: -5\r\n", b"Content-Encoding: gzip\r\n",
-    b"Content-Encoding: br\r\n", b"Transfer-Encoding: chunked\r\n", b"ffffffff\r\n", b"\r\n\r\n",
+    b'"',
+    b"\\ud83d",
+    b'\\udc00"',
+    b'"\\ud800\\udfff"',
+    b"\x00",
+    b"\r",
+    b"\n",
+    b"\r\n",
+    b",",
+    b"\t",
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b"\\",
+    b"\xef\xbb\xbf",
+    b"\xff\xfe",
+    b"\xfe\xff",
+    b"\xff\xfe\x00\x00",
+    b"\xc3",
+    b"\xed\xa0\xbd",
+    b"\xf4\x90\x80\x80",
+    b"\x1f\x8b",
+    b"<",
+    b">",
+    b"<!--",
+    b"<script>",
+    b"</p>",
+    b'<meta charset="utf-16">',
+    b'<meta charset="bogus-charset">',
+    b"&#xD83D;",
+    b"&#0;",
+    b"\xe2\x80\xa8",
+    b"\xc2\x85",
+    b"\x0b\x0c",
+    b"WARC/1.0\r\n",
+    b"Content-Length: 99999999999\r\n",
+    b"Content-Length: -5\r\n",
+    b"Content-Encoding: gzip\r\n",
+    b"Content-Encoding: br\r\n",
+    b"Transfer-Encoding: chunked\r\n",
+    b"ffffffff\r\n",
+    b"\r\n\r\n",
     b"HTTP/1.1 200 OK\r\n",
-    b"WARC-Type: resource\r\n", b"Content-Type: text/html; charset=utf-16\r\n", b"NaN", b"Infinity", b"1e999",
-    b"9" * 5000, b'"text": ', b'"title": ', b'{"text": "x"}\n', "\u00e9".encode("utf-16-le"),
+    b"WARC-Type: resource\r\n",
+    b"Content-Type: text/html; charset=utf-16\r\n",
+    b"NaN",
+    b"Infinity",
+    b"1e999",
+    b"9" * 5000,
+    b'"text": ',
+    b'"title": ',
+    b'{"text": "x"}\n',
+    "\u00e9".encode("utf-16-le"),
 )
 
 # Put in place of a JSON string value by the "json_value" mutation: valid JSON that a reader must still survive.
 JSON_VALUES: tuple[bytes, ...] = (
-    b'"\\ud83d"', b'"x\\udc00y"', b'"\\ud800\\udfff"', b"[" * 100_000 + b"]" * 100_000,
+    b'"\\ud83d"',
+    b'"x\\udc00y"',
+    b'"\\ud800\\udfff"',
+    b"[" * 100_000 + b"]" * 100_000,
     b'{"a":' * 65 + b"1" + b"}" * 65,
-    b"9" * 5000, b"1e999", b"-1e999", b"NaN", b"Infinity", b"null", b"true", b"[]", b"{}", b'"\\u0000\\n\\r\\u2028"',
-    b'"' + b"x" * 100_000 + b'"', b'{"text": "nested"}', b'["a", {"b": null}]', b"0.1e-400", b'""', b'"   "',
+    b"9" * 5000,
+    b"1e999",
+    b"-1e999",
+    b"NaN",
+    b"Infinity",
+    b"null",
+    b"true",
+    b"[]",
+    b"{}",
+    b'"\\u0000\\n\\r\\u2028"',
+    b'"' + b"x" * 100_000 + b'"',
+    b'{"text": "nested"}',
+    b'["a", {"b": null}]',
+    b"0.1e-400",
+    b'""',
+    b'"   "',
 )
 
 MUTATIONS: tuple[str, ...] = (
-    "flip", "token", "after_quote", "json_value", "delete", "repeat", "truncate", "crlf", "bom", "deep", "huge_line",
-    "splice", "gzip_bomb",
+    "flip",
+    "token",
+    "after_quote",
+    "json_value",
+    "delete",
+    "repeat",
+    "truncate",
+    "crlf",
+    "bom",
+    "deep",
+    "huge_line",
+    "splice",
+    "gzip_bomb",
 )
 # Growth per mutation is capped so that one example stays small and quick: the campaign is about shapes, not size
 # (the bomb tests in tests/test_ingest.py are about size).
@@ -256,17 +329,25 @@ def _warc_records() -> bytes:
 
     writer.write_record(writer.create_warcinfo_record("crawl.warc", {"software": "rashomon fuzz"}))
     response("https://planet.example/talks", html, [("Content-Type", "text/html; charset=utf-8")])
-    response("https://planet.example/gz", gzip.compress(html), [("Content-Type", "text/html"),
-                                                                ("Content-Encoding", "gzip")])
+    response(
+        "https://planet.example/gz", gzip.compress(html), [("Content-Type", "text/html"), ("Content-Encoding", "gzip")]
+    )
     chunked = b"%x\r\n" % len(html) + html + b"\r\n0\r\n\r\n"
-    response("https://planet.example/chunked", chunked, [("Content-Type", "text/html"),
-                                                          ("Transfer-Encoding", "chunked")])
-    response("https://planet.example/deflate", zlib.compress(html), [("Content-Type", "text/html"),
-                                                                    ("Content-Encoding", "deflate")])
+    response(
+        "https://planet.example/chunked", chunked, [("Content-Type", "text/html"), ("Transfer-Encoding", "chunked")]
+    )
+    response(
+        "https://planet.example/deflate",
+        zlib.compress(html),
+        [("Content-Type", "text/html"), ("Content-Encoding", "deflate")],
+    )
     response("https://planet.example/logo.png", b"\x89PNG\r\n\x1a\n" + bytes(64), [("Content-Type", "image/png")])
     response("https://planet.example/moved", b"", [("Location", "/talks")], status="301 Moved Permanently")
-    writer.write_record(writer.create_warc_record("urn:note", "resource", payload=io.BytesIO(STORY.encode()),
-                                                  warc_content_type="text/plain; charset=utf-8"))
+    writer.write_record(
+        writer.create_warc_record(
+            "urn:note", "resource", payload=io.BytesIO(STORY.encode()), warc_content_type="text/plain; charset=utf-8"
+        )
+    )
     return out.getvalue()
 
 
@@ -307,8 +388,16 @@ def check_items(items: list, store) -> list[str]:
                 elif not _encodes(value):
                     problems.append(f"Rejection {name} does not encode as UTF-8: {value!r:.200}")
         elif isinstance(item, Article):
-            strings = [item.original, item.url, item.title, item.source, item.published, item.language, *item.paths,
-                       json.dumps(item.given, ensure_ascii=False)]
+            strings = [
+                item.original,
+                item.url,
+                item.title,
+                item.source,
+                item.published,
+                item.language,
+                *item.paths,
+                json.dumps(item.given, ensure_ascii=False),
+            ]
             for value in strings:
                 if value is not None and (not isinstance(value, str) or not _encodes(value)):
                     problems.append(f"Article string does not encode as UTF-8: {value!r:.200}")
@@ -377,8 +466,13 @@ def check_stdin(data: bytes, max_bytes: int, store) -> list[str]:
 GOOD_RECORD = "good record"
 # Why a whole JSON Lines or CSV file may be refused, so that a good record at its end is not read either.
 _WHOLE_FILE_REASONS = (
-    "JSON Lines must be UTF-8", "binary file, not text", "quoted field never closed", "not valid UTF-8",
-    'no "text" column', "header: ", "empty file",
+    "JSON Lines must be UTF-8",
+    "binary file, not text",
+    "quoted field never closed",
+    "not valid UTF-8",
+    'no "text" column',
+    "header: ",
+    "empty file",
 )
 
 
@@ -467,8 +561,9 @@ def fuzz_target(target: str, seconds: float, seed: int, save: Path | None, store
     return result
 
 
-def run_fuzz_bench(targets: Sequence[str], minutes: float, seed: int = 0, save: Path | None = None,
-                   out: Callable[[str], None] = print) -> int:
+def run_fuzz_bench(
+    targets: Sequence[str], minutes: float, seed: int = 0, save: Path | None = None, out: Callable[[str], None] = print
+) -> int:
     """Fuzz each target for ``minutes``; returns the number of failing examples."""
     from rashomon.store import Store
 
@@ -479,8 +574,10 @@ def run_fuzz_bench(targets: Sequence[str], minutes: float, seed: int = 0, save: 
             with Store(folder / f"{target}.db") as store:
                 result = fuzz_target(target, minutes * 60, seed, save, store, folder)
             results.append(result)
-            out(f"{target}: examples={result.examples} failures={result.failures} "
-                f"slowest={result.slowest_s:.2f}s minutes={minutes:g}")
+            out(
+                f"{target}: examples={result.examples} failures={result.failures} "
+                f"slowest={result.slowest_s:.2f}s minutes={minutes:g}"
+            )
             for failure in result.first_failures:
                 out(f"  failure: {failure}")
     examples = sum(r.examples for r in results)

@@ -52,7 +52,7 @@ _NEWS_WORDS = (
     "the a of in on to and that said told reporters officials government minister President Joe Biden "
     "Mr. Smith Syrian Democratic Forces (SDF) Raqqa Paris London Moscow city people were killed wounded "
     "about more than 3,000 1.5 million 200 civilians fighters on Monday last week in 2017 October 15 "
-    "according to the ministry spokesman Omar Alloush \"we will not\" denied claimed reported would could "
+    'according to the ministry spokesman Omar Alloush "we will not" denied claimed reported would could '
     "attack strike troops coalition ceasefire talks agreement United Nations report council security"
 ).split()
 
@@ -71,7 +71,7 @@ def _huge_article(size: int) -> str:
 
 _WARM_UP = (
     "Syria talks resume\n\nPresident Joe Biden told reporters on Monday that about 3,000 people had left "
-    "Raqqa, according to the Syrian Democratic Forces (SDF). \"We will not stop,\" spokesman Omar Alloush said."
+    'Raqqa, according to the Syrian Democratic Forces (SDF). "We will not stop," spokesman Omar Alloush said.'
 )
 
 # name -> (what it is, the text for a size, full size)
@@ -169,8 +169,10 @@ def run_hostile_bench(
             continue
         report = json.loads(child.stdout.strip().splitlines()[-1])
         slowest = max(report["stages"], key=lambda stage: report["stages"][stage]["s"])
-        out(f"{name:<13} {report['chars']:>11,} {report['s']:>8.1f} {report['mb']:>8.0f}  "
-            f"{slowest} {report['stages'][slowest]['s']:.1f} s")
+        out(
+            f"{name:<13} {report['chars']:>11,} {report['s']:>8.1f} {report['mb']:>8.0f}  "
+            f"{slowest} {report['stages'][slowest]['s']:.1f} s"
+        )
         out("    " + ", ".join(f"{stage} {v['s']:.1f} s {v['mb']:.0f} MB" for stage, v in report["stages"].items()))
         if report["note"]:
             out(f"    note: {report['note']}")

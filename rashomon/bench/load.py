@@ -72,7 +72,8 @@ def served(db_path: str, *extra: str, startup_s: float = 120.0) -> Iterator[tupl
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "rashomon", "serve", "--db", db_path, "--port", str(port), *extra],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -186,25 +187,34 @@ def report(result: LoadResult, clients: int, out: Callable[[str], None] = print)
     for kind, samples in sorted(result.by_kind().items()):
         ms = [s.ms for s in samples if s.status and s.status < 500]
         bad = sum(1 for s in samples if s.status == 0 or s.status >= 500)
-        out(f"{kind}: {len(samples)} requests, p50 {percentile(ms, 0.5):.1f} ms, p95 {percentile(ms, 0.95):.1f} ms, "
-            f"p99 {percentile(ms, 0.99):.1f} ms, errors {bad}")
+        out(
+            f"{kind}: {len(samples)} requests, p50 {percentile(ms, 0.5):.1f} ms, p95 {percentile(ms, 0.95):.1f} ms, "
+            f"p99 {percentile(ms, 0.99):.1f} ms, errors {bad}"
+        )
     if result.rss_mb:
-        out(f"server memory: {result.rss_mb[0]:.0f} MB at the start, {max(result.rss_mb):.0f} MB at most, "
-            f"{result.rss_mb[-1]:.0f} MB at the end (growth {max(result.rss_mb) - result.rss_mb[0]:.0f} MB)")
+        out(
+            f"server memory: {result.rss_mb[0]:.0f} MB at the start, {max(result.rss_mb):.0f} MB at most, "
+            f"{result.rss_mb[-1]:.0f} MB at the end (growth {max(result.rss_mb) - result.rss_mb[0]:.0f} MB)"
+        )
     all_ms = [s.ms for s in result.samples if s.status and s.status < 500]
     statuses: dict[int, int] = {}
     for s in result.samples:
         statuses[s.status] = statuses.get(s.status, 0) + 1
-    out(f"{clients} clients for {result.seconds:.0f} s: {len(result.samples)} requests, statuses "
+    out(
+        f"{clients} clients for {result.seconds:.0f} s: {len(result.samples)} requests, statuses "
         + ", ".join(f"{k or 'dropped'}: {v}" for k, v in sorted(statuses.items()))
-        + (f", median {statistics.median(all_ms):.1f} ms" if all_ms else ""))
+        + (f", median {statistics.median(all_ms):.1f} ms" if all_ms else "")
+    )
     total = len(result.samples)
-    out(f"rps={total / result.seconds:.1f} p95_ms={percentile(all_ms, 0.95):.1f} "
-        f"errors={result.errors / total if total else 1.0:.4f}")
+    out(
+        f"rps={total / result.seconds:.1f} p95_ms={percentile(all_ms, 0.95):.1f} "
+        f"errors={result.errors / total if total else 1.0:.4f}"
+    )
 
 
-def run_load_bench(clients: int, seconds: float, *, db: str | None = None, articles: int = 2000,
-                   out: Callable[[str], None] = print) -> LoadResult:
+def run_load_bench(
+    clients: int, seconds: float, *, db: str | None = None, articles: int = 2000, out: Callable[[str], None] = print
+) -> LoadResult:
     """Serve ``db`` (or a fresh synthetic corpus of ``articles``) and load it; prints the figures."""
     from rashomon.bench.api import build_corpus
 
@@ -218,4 +228,3 @@ def run_load_bench(clients: int, seconds: float, *, db: str | None = None, artic
             result = run_load(base, clients, seconds, pid=process.pid)
     report(result, clients, out)
     return result
-

@@ -28,8 +28,12 @@ from rashomon.datasets.semeval2023 import (
 )
 
 
-def span_scores(articles: Sequence[LabelledArticle], features: Sequence, placed: Sequence[Sequence],
-                gold_spans: Sequence[Sequence[tuple[str, int, int]]]) -> dict:
+def span_scores(
+    articles: Sequence[LabelledArticle],
+    features: Sequence,
+    placed: Sequence[Sequence],
+    gold_spans: Sequence[Sequence[tuple[str, int, int]]],
+) -> dict:
     """How well the spans shown to a reader sit on the annotators' spans, over labelled paragraphs.
 
     ``placed[i]`` are the ``TechniqueSpan`` s made for ``articles[i]`` (``features[i]`` its
@@ -62,8 +66,9 @@ def span_scores(articles: Sequence[LabelledArticle], features: Sequence, placed:
                 kind[0] += 1
                 kind[1] += hit
                 if not s.cue:
-                    chance += sum(any(spans_meet(x, y, a, b) for a, b in in_paragraph)
-                                  for x, y in para.sentences) / len(para.sentences)
+                    chance += sum(
+                        any(spans_meet(x, y, a, b) for a, b in in_paragraph) for x, y in para.sentences
+                    ) / len(para.sentences)
         for t, a, b in gold:
             if not any(spans_meet(para.start, para.end, a, b) for para in labelled.values()):
                 continue
@@ -71,15 +76,30 @@ def span_scores(articles: Sequence[LabelledArticle], features: Sequence, placed:
             found += any(s.technique == t and spans_meet(s.start, s.end, a, b) for s in spans)
     share = lambda k, n: k / n if n else 0.0  # noqa: E731
     (cues, cue_hits), (sentences, sentence_hits) = located["cue"], located["sentence"]
-    return {"placed": placed_n, "on_gold": share(on_gold, placed_n),
-            "located_of": cues + sentences, "located": share(cue_hits + sentence_hits, cues + sentences),
-            "cue_located_of": cues, "cue_located": share(cue_hits, cues),
-            "sentence_located_of": sentences, "sentence_located": share(sentence_hits, sentences),
-            "sentence_chance": share(chance, sentences), "gold": gold_n, "found": share(found, gold_n)}
+    return {
+        "placed": placed_n,
+        "on_gold": share(on_gold, placed_n),
+        "located_of": cues + sentences,
+        "located": share(cue_hits + sentence_hits, cues + sentences),
+        "cue_located_of": cues,
+        "cue_located": share(cue_hits, cues),
+        "sentence_located_of": sentences,
+        "sentence_located": share(sentence_hits, sentences),
+        "sentence_chance": share(chance, sentences),
+        "gold": gold_n,
+        "found": share(found, gold_n),
+    }
 
 
-def run_persuasion_bench(articles_dir: str | Path, labels: str | Path, language: str, model=None, encoder=None,
-                         out: TextIO = sys.stdout, spans_dir: str | Path | None = None) -> dict:
+def run_persuasion_bench(
+    articles_dir: str | Path,
+    labels: str | Path,
+    language: str,
+    model=None,
+    encoder=None,
+    out: TextIO = sys.stdout,
+    spans_dir: str | Path | None = None,
+) -> dict:
     from rashomon.persuasion.analyse import spans_of
     from rashomon.persuasion.model import TECHNIQUES, PersuasionModel, featurize
 
@@ -100,22 +120,31 @@ def run_persuasion_bench(articles_dir: str | Path, labels: str | Path, language:
     gold = gold_matrix(articles, numbers, classes)[keep]
     predicted = decided[keep]
     scores = multilabel_scores(gold, predicted, classes)
-    print(f"test articles ({iso_language(language)}): {len(articles)}, labelled paragraphs: {int(keep.sum())}, "
-          f"{time.time() - started:.1f}s", file=out)
+    print(
+        f"test articles ({iso_language(language)}): {len(articles)}, labelled paragraphs: {int(keep.sum())}, "
+        f"{time.time() - started:.1f}s",
+        file=out,
+    )
     print(f"{'technique':36s} {'P':>6s} {'R':>6s} {'F1':>6s} {'gold':>5s} {'pred':>5s}", file=out)
     for c in TECHNIQUES:
         s = scores["per_class"].get(c)
         if s and (s["support"] or s["predicted"]):
-            print(f"{c:36s} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} {s['support']:5d} {s['predicted']:5d}", file=out)
+            print(
+                f"{c:36s} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} {s['support']:5d} {s['predicted']:5d}",
+                file=out,
+            )
     if spans_dir is not None:
         placed = [spans_of(a.text, f, p, model) for a, f, p in zip(articles, features, probas)]
         s = span_scores(articles, features, placed, gold_spans)
         scores["spans"] = s
-        print(f"spans: {s['placed']} placed, {s['on_gold']:.1%} on a gold span of their technique; "
-              f"in paragraphs that have it: {s['located']:.1%} of {s['located_of']} "
-              f"(cue words {s['cue_located']:.1%} of {s['cue_located_of']}, "
-              f"whole sentences {s['sentence_located']:.1%} of {s['sentence_located_of']}, "
-              f"where a random sentence gets {s['sentence_chance']:.1%}); "
-              f"gold spans met: {s['found']:.1%} of {s['gold']}", file=out)
+        print(
+            f"spans: {s['placed']} placed, {s['on_gold']:.1%} on a gold span of their technique; "
+            f"in paragraphs that have it: {s['located']:.1%} of {s['located_of']} "
+            f"(cue words {s['cue_located']:.1%} of {s['cue_located_of']}, "
+            f"whole sentences {s['sentence_located']:.1%} of {s['sentence_located_of']}, "
+            f"where a random sentence gets {s['sentence_chance']:.1%}); "
+            f"gold spans met: {s['found']:.1%} of {s['gold']}",
+            file=out,
+        )
     print(f"micro_f1={scores['micro_f1']:.4f} macro_f1={scores['macro_f1']:.4f}", file=out)
     return scores

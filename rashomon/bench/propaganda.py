@@ -15,8 +15,9 @@ from typing import TextIO
 from rashomon.datasets.ptc import micro_f1, read_ptc, spans_in
 
 
-def run_propaganda_bench(articles_dir: str | Path, labels_dir: str | Path, model=None, encoder=None,
-                         out: TextIO = sys.stdout) -> float:
+def run_propaganda_bench(
+    articles_dir: str | Path, labels_dir: str | Path, model=None, encoder=None, out: TextIO = sys.stdout
+) -> float:
     from rashomon.persuasion.propaganda import GivenSpan, PropagandaModel, span_design, top_labels
 
     model = model or PropagandaModel.load()
@@ -27,7 +28,10 @@ def run_propaganda_bench(articles_dir: str | Path, labels_dir: str | Path, model
     x = span_design(texts, [GivenSpan(s.article_id, s.start, s.end) for s in test], encoder)
     predicted = top_labels(model.predict_proba(x), [len(s.techniques) for s in test], model.head.classes)
     gold = [s.techniques for s in test]
-    print(f"test articles: {len({s.article_id for s in test})}, spans: {len(test)}, labels: {sum(map(len, gold))}", file=out)
+    print(
+        f"test articles: {len({s.article_id for s in test})}, spans: {len(test)}, labels: {sum(map(len, gold))}",
+        file=out,
+    )
     print(f"{'technique':36s} {'P':>6s} {'R':>6s} {'F1':>6s} {'gold':>5s}", file=out)
     for c in model.head.classes:
         tp = sum(min(g.count(c), p.count(c)) for g, p in zip(gold, predicted))

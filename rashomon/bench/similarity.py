@@ -49,7 +49,9 @@ def spec_of(similarity: StorySimilarity) -> CombinerSpec:
 
 def cross_validated(pair_set: PairSet, spec: CombinerSpec) -> np.ndarray:
     """Each pair scored by ``StorySimilarity.score`` refitted (projection too) without its fold."""
-    return cross_validated_scores(pair_set.features, pair_set.left, pair_set.right, pair_set.overall, folds(pair_set), spec)
+    return cross_validated_scores(
+        pair_set.features, pair_set.left, pair_set.right, pair_set.overall, folds(pair_set), spec
+    )
 
 
 def run_similarity_bench(
@@ -71,15 +73,24 @@ def run_similarity_bench(
         columns["score_oof"] = cross_validated(pair_set, spec_of(similarity))
     columns["baseline"] = baseline_scores(pair_set, encoder)
 
-    print(f"pairs={len(pairs)} articles={len(pair_set.texts)} "
-          f"features_ms_per_article={1000 * pair_set.seconds_per_article:.1f}", file=out)
+    print(
+        f"pairs={len(pairs)} articles={len(pair_set.texts)} "
+        f"features_ms_per_article={1000 * pair_set.seconds_per_article:.1f}",
+        file=out,
+    )
     print_breakdown(pairs, target, columns, out)
     print(f"baseline_cosine_first_{BASELINE_CHARS}_chars={pearson(columns['baseline'], target):.4f}", file=out)
     in_sample = pearson(columns["score"], target)
-    print(f"score_pearson={in_sample:.4f}" + (" (in-sample: the shipped model was trained on these pairs)" if cv else ""), file=out)
+    print(
+        f"score_pearson={in_sample:.4f}" + (" (in-sample: the shipped model was trained on these pairs)" if cv else ""),
+        file=out,
+    )
     result = in_sample
     if cv:
         result = pearson(columns["score_oof"], target)
-        print(f"out_of_fold: {FOLDS} folds grouped by shared article, seed {FOLD_SEED}, {spec_of(similarity).describe()}", file=out)
+        print(
+            f"out_of_fold: {FOLDS} folds grouped by shared article, seed {FOLD_SEED}, {spec_of(similarity).describe()}",
+            file=out,
+        )
     print(f"pearson={result:.4f}", file=out)
     return result

@@ -53,7 +53,10 @@ def run_stance_bench(
     raw, blocks = batched_features(pairs_for(test, bodies), encoder)
     predicted = labels(model.proba_from_features(raw, blocks))
     seconds = time.perf_counter() - started
-    print(f"features and predictions in {seconds:.1f}s ({len(test) / max(seconds, 1e-9):.0f} pairs/s, encoding included)", file=out)
+    print(
+        f"features and predictions in {seconds:.1f}s ({len(test) / max(seconds, 1e-9):.0f} pairs/s, encoding included)",
+        file=out,
+    )
     relative, f1 = report([r.stance for r in test], predicted, out)
     print(f"fnc={relative:.4f} macro_f1={f1:.4f}", file=out, flush=True)
     return relative, f1

@@ -83,7 +83,10 @@ def run_throughput_bench(corpus: str, *, workers: int = 1, limit: int | None = N
     print(f"analysis (clean, language, article analysis, story features): {analysed - ingested:.1f} s", file=out)
     print(f"entities: {resolved - analysed:.1f} s", file=out)
     print(f"stories: {grouped - resolved:.1f} s ({update.new_stories} stories)", file=out)
-    print(f"comparison: {finished - grouped:.1f} s ({compared.compared} stories, {compared.relations} relations)", file=out)
+    print(
+        f"comparison: {finished - grouped:.1f} s ({compared.compared} stories, {compared.relations} relations)",
+        file=out,
+    )
     for fraction in (0.25, 0.5, 1.0):
         mark = next(((d, m) for d, m in rss_marks if d >= fraction * n_articles), None)
         if mark:

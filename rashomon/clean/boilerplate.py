@@ -72,9 +72,7 @@ class BoilerplateMatcher:
         # is unknown; all such lines share one group (compiled once, not per character).
         self._first_chars_named = frozenset(ch for _, _, starts in self._anchored if starts for ch in starts)
         self._floating = [
-            (rule, re.compile(rule.pattern, re.IGNORECASE))
-            for rule in rules
-            if _is_floating(rule.pattern)
+            (rule, re.compile(rule.pattern, re.IGNORECASE)) for rule in rules if _is_floating(rule.pattern)
         ]
         self._floating_gates = [required_literals(rule.pattern) for rule, _ in self._floating]
         self._gate_words = sorted(set().union(*(gate for gate in self._floating_gates if gate)))

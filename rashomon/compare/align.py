@@ -48,7 +48,7 @@ FOCUS_DISCUSS = 3
 # Words further apart than this (in tokens) do not describe the same detail of a sentence.
 LOCAL_WINDOW = 8
 
-_CLAUSE_BREAK = frozenset(",;:.!?()[]\"“”«»—–")
+_CLAUSE_BREAK = frozenset(',;:.!?()[]"“”«»—–')
 
 
 @cache
@@ -138,8 +138,13 @@ def expand(stems: set[str] | frozenset[str], language: str) -> set[str]:
 
 # Cue lists in matching order: a word in two lists belongs to the first ("denied" is a denial, "no"
 # before a noun a determiner negation).
-CUE_KINDS = (("denial", "denials.txt"), ("negation-det", "negation_determiners.txt"), ("negation", "negation.txt"),
-             ("discuss", "discuss.txt"), ("hedge", "hedges.txt"))
+CUE_KINDS = (
+    ("denial", "denials.txt"),
+    ("negation-det", "negation_determiners.txt"),
+    ("negation", "negation.txt"),
+    ("discuss", "discuss.txt"),
+    ("hedge", "hedges.txt"),
+)
 NEGATING = ("negation", "negation-det", "denial")
 
 
@@ -176,7 +181,9 @@ class Statement:
     speaker: str | None  # canonical entity id; None for the outlet's own voice
     speaker_name: str | None
     entities: frozenset[str] = frozenset()
-    quantities: tuple[tuple[float | None, float | None, frozenset[str], bool], ...] = ()  # low, high, counted stems, approx
+    quantities: tuple[
+        tuple[float | None, float | None, frozenset[str], bool], ...
+    ] = ()  # low, high, counted stems, approx
     counted: tuple[str, ...] = ()  # what each quantity counts, as written (parallel to quantities)
     dates: frozenset[str] = frozenset()  # resolved ISO dates, else the folded expression ("donnerstag")
     content: frozenset[str] = frozenset()  # content-word stems
@@ -220,8 +227,7 @@ def _find_cues(folded: list[str], language: str, name: str) -> list[tuple[int, i
 @cache
 def _cue_words(language: str) -> frozenset[str]:
     """Single words of the cue lists: they mark a stance, they are never the point itself."""
-    return frozenset(p[0] for _, name in CUE_KINDS
-                     for p in _cues(language, name) if len(p) == 1)
+    return frozenset(p[0] for _, name in CUE_KINDS for p in _cues(language, name) if len(p) == 1)
 
 
 def _content(tok: str, language: str, exclude: frozenset[str] = frozenset()) -> str | None:
@@ -322,23 +328,49 @@ def statements(articles: Sequence[Article], entities: Sequence[Entity]) -> list[
                     high = q.value if q.value is not None else q.high
                     quantities.append((low, high, _counted_stems(q.counted, language), q.approximate))
                     counted.append((q.counted or "").strip())
-            out.append(Statement(
-                id=sid, kind=kind, article_id=article.id, source=source, language=language, text=text,
-                start=start, end=end, speaker=speaker, speaker_name=speaker_name or (names.get(speaker) if speaker else None),
-                entities=frozenset(ents - ({speaker} if speaker else set())), quantities=tuple(quantities),
-                counted=tuple(counted),
-                dates=frozenset((d.value or fold(d.text)) for i in date_ids if 0 <= i < len(article.dates)
-                                for d in (article.dates[i],)),
-                content=content, positions=positions, scopes=scopes, hedged=bool(hedges), hedges=hedges,
-            ))
+            out.append(
+                Statement(
+                    id=sid,
+                    kind=kind,
+                    article_id=article.id,
+                    source=source,
+                    language=language,
+                    text=text,
+                    start=start,
+                    end=end,
+                    speaker=speaker,
+                    speaker_name=speaker_name or (names.get(speaker) if speaker else None),
+                    entities=frozenset(ents - ({speaker} if speaker else set())),
+                    quantities=tuple(quantities),
+                    counted=tuple(counted),
+                    dates=frozenset(
+                        (d.value or fold(d.text))
+                        for i in date_ids
+                        if 0 <= i < len(article.dates)
+                        for d in (article.dates[i],)
+                    ),
+                    content=content,
+                    positions=positions,
+                    scopes=scopes,
+                    hedged=bool(hedges),
+                    hedges=hedges,
+                )
+            )
 
         title = (article.title or "").strip()
         # Statements are compared pair by pair across the story: an article gives at most this many.
         room = MAX_STATEMENTS_PER_ARTICLE
         if title:
             at = article.original.find(title)
-            make(f"h-{article.id}", "headline", title, at if at >= 0 else None, at + len(title) if at >= 0 else None,
-                 None, None)
+            make(
+                f"h-{article.id}",
+                "headline",
+                title,
+                at if at >= 0 else None,
+                at + len(title) if at >= 0 else None,
+                None,
+                None,
+            )
             room -= 1
         within = [SpanIndex(article.mentions), SpanIndex(article.quantities), SpanIndex(article.dates)]
         for n, q in enumerate(article.quotes):
@@ -347,15 +379,35 @@ def statements(articles: Sequence[Article], entities: Sequence[Entity]) -> list[
             if room <= 0:
                 break
             mention_ids, quantity_ids, date_ids = (items.within(q.start, q.end) for items in within)
-            make(f"q-{article.id}-{n}", "quote", q.text, q.start, q.end, q.speaker_entity_id, q.speaker,
-                 mention_ids, quantity_ids, date_ids)
+            make(
+                f"q-{article.id}-{n}",
+                "quote",
+                q.text,
+                q.start,
+                q.end,
+                q.speaker_entity_id,
+                q.speaker,
+                mention_ids,
+                quantity_ids,
+                date_ids,
+            )
             room -= 1
         for n, c in enumerate(article.claims[: max(room, 0)]):
             speaker = c.attributed_to
             if c.quote is not None and 0 <= c.quote < len(article.quotes):
                 speaker = speaker or article.quotes[c.quote].speaker_entity_id
-            make(f"c-{article.id}-{n}", "claim", c.text, c.start, c.end, speaker, c.speaker, c.mention_ids, c.quantity_ids,
-                 c.date_ids)
+            make(
+                f"c-{article.id}-{n}",
+                "claim",
+                c.text,
+                c.start,
+                c.end,
+                speaker,
+                c.speaker,
+                c.mention_ids,
+                c.quantity_ids,
+                c.date_ids,
+            )
     return out
 
 
@@ -370,8 +422,12 @@ class Vocabulary:
 
     @classmethod
     def of(cls, items: Sequence[Statement], counted_vectors: dict[str, np.ndarray] | None = None) -> "Vocabulary":
-        return cls(Counter(s for st in items for s in st.content), Counter(e for st in items for e in st.entities),
-                   len(items), counted_vectors or {})
+        return cls(
+            Counter(s for st in items for s in st.content),
+            Counter(e for st in items for e in st.entities),
+            len(items),
+            counted_vectors or {},
+        )
 
     def _limit(self) -> float:
         return max(MIN_ANCHOR_DF, MAX_ANCHOR_SHARE * self.size)
@@ -416,7 +472,7 @@ def encode(items: Sequence[Statement], encoder) -> dict[str, np.ndarray]:
     vectors = encoder.encode([s.text for s in items] + phrases)
     for s, v in zip(items, vectors):
         s.vector = v
-    return dict(zip(phrases, vectors[len(items):]))
+    return dict(zip(phrases, vectors[len(items) :]))
 
 
 def same_counted(a: str, b: str, counted_vectors: dict[str, np.ndarray]) -> bool:

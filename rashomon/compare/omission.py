@@ -35,7 +35,11 @@ def omissions(items: Sequence[Statement], vocab: Vocabulary, agreeing: set[str])
             if other.language == st.language:
                 if any(q[2] & o[2] for q in counted for o in other.quantities):
                     reported_elsewhere = True
-            elif st.vector is not None and other.vector is not None and float(st.vector @ other.vector) >= CROSS_LINGUAL_COS:
+            elif (
+                st.vector is not None
+                and other.vector is not None
+                and float(st.vector @ other.vector) >= CROSS_LINGUAL_COS
+            ):
                 reported_elsewhere = True
             elif any(same_counted(a, b, vocab.counted_vectors) for a in st.counted for b in other.counted):
                 reported_elsewhere = True

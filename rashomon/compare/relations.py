@@ -63,7 +63,7 @@ def _ranges_overlap(qa, qb, gap: float = 0.0) -> bool:
 
 
 def _same_counted_words(a: frozenset[str], b: frozenset[str]) -> bool:
-    """"fighters" counts what "Syrian ISIS fighters" counts; "Syrian fighters" and "foreign fighters" differ."""
+    """ "fighters" counts what "Syrian ISIS fighters" counts; "Syrian fighters" and "foreign fighters" differ."""
     if not a or not b:
         return False
     short, long = (a, b) if len(a) <= len(b) else (b, a)
@@ -85,7 +85,9 @@ def _quantity_conflict(c: Candidate, vocab: Vocabulary) -> tuple[bool, bool, set
                 shared = {f"#{ca}"}
             else:
                 # No counted phrase: one number each in very similar statements.
-                shared = {"#"} if len(c.a.quantities) == len(c.b.quantities) == 1 and c.cosine >= CROSS_AGREE_COS else set()
+                shared = (
+                    {"#"} if len(c.a.quantities) == len(c.b.quantities) == 1 and c.cosine >= CROSS_AGREE_COS else set()
+                )
             if not shared:
                 continue
             anchors |= shared
@@ -135,7 +137,9 @@ def _scoped_conflicts(x: Statement, y: Statement, vocab: Vocabulary, kinds: tupl
                 count += 1
                 first_met = first_met or n == 0
         if hits:
-            reason = {"denial": "denial", "negation": "negation-mismatch", "negation-det": "negation-mismatch"}.get(scope.kind, "hedge")
+            reason = {"denial": "denial", "negation": "negation-mismatch", "negation-det": "negation-mismatch"}.get(
+                scope.kind, "hedge"
+            )
             found.append(Conflict(reason, x, y, scope.at, hits, count, scope.kind, first_met))
     return found
 
@@ -172,10 +176,17 @@ def judge(c: Candidate, vocab: Vocabulary) -> Judgement | None:
             return Judgement("contradict", 0.6, ["quantity-mismatch", "cross-lingual", *speaker], q_anchors, c)
         a_neg, b_neg = a.negates, b.negates
         if a_neg != b_neg and c.cosine >= CROSS_AGREE_COS:
-            return Judgement("contradict", 0.55, ["negation-mismatch", "cross-lingual", *speaker], set(c.shared_entities), c)
+            return Judgement(
+                "contradict", 0.55, ["negation-mismatch", "cross-lingual", *speaker], set(c.shared_entities), c
+            )
         if a_neg == b_neg and not (a.hedged or b.hedged) and c.cosine >= CROSS_AGREE_COS:
-            return Judgement("agree", round(min(0.9, c.cosine), 2), ["shared-point", "cross-lingual", *speaker],
-                             set(c.shared_entities), c)
+            return Judgement(
+                "agree",
+                round(min(0.9, c.cosine), 2),
+                ["shared-point", "cross-lingual", *speaker],
+                set(c.shared_entities),
+                c,
+            )
         return None
 
     kinds: tuple[str, ...] = NEGATING
@@ -203,8 +214,14 @@ def judge(c: Candidate, vocab: Vocabulary) -> Judgement | None:
             best = (confidence, Judgement("contradict", confidence, [conflict.reason, *speaker], set(conflict.hits), c))
     # Two numbers for "years" or "people" in one story differ all the time; the same thing counted
     # means the same named entity in both statements and more aligned words besides.
-    if (q_mismatch and c.shared_entities and _support(c, None, q_anchors) >= 2 and c.cosine >= QUANTITY_COS
-            and not (a.hedged or b.hedged) and _same_time(a, b)):
+    if (
+        q_mismatch
+        and c.shared_entities
+        and _support(c, None, q_anchors) >= 2
+        and c.cosine >= QUANTITY_COS
+        and not (a.hedged or b.hedged)
+        and _same_time(a, b)
+    ):
         confidence = round(min(0.95, 0.6 + 0.1 * min(_support(c, None, q_anchors), 3)), 2)
         if best is None or confidence >= best[0]:
             best = (confidence, Judgement("contradict", confidence, ["quantity-mismatch", *speaker], set(q_anchors), c))
@@ -230,8 +247,13 @@ def judge(c: Candidate, vocab: Vocabulary) -> Judgement | None:
     if a.hedged or b.hedged or conflicts:
         return None
     if q_match and not q_mismatch and _same_time(a, b):
-        return Judgement("agree", round(0.7 + (0.1 if _support(c, None, q_anchors) >= 2 else 0.0), 2), ["same-quantity", *speaker],
-                         q_anchors, c)
+        return Judgement(
+            "agree",
+            round(0.7 + (0.1 if _support(c, None, q_anchors) >= 2 else 0.0), 2),
+            ["same-quantity", *speaker],
+            q_anchors,
+            c,
+        )
     if q_mismatch or (q_anchors and not q_match):
         return None  # different numbers for one thing (another day, an update) agree on nothing shown
     shared = len(c.shared_stems) + len(c.shared_entities)
@@ -241,6 +263,11 @@ def judge(c: Candidate, vocab: Vocabulary) -> Judgement | None:
         return None
     if (shared >= 3 and c.cosine >= AGREE_COS) or (c.same_speaker and len(c.shared_stems) >= 2):
         confidence = 0.5 + 0.05 * min(shared, 4) + (0.1 if c.same_speaker else 0.0) + max(0.0, c.cosine - AGREE_COS)
-        return Judgement("agree", round(min(confidence, 0.9), 2), ["shared-point", *speaker],
-                         set(c.shared_stems) | {f"e:{e}" for e in c.shared_entities}, c)
+        return Judgement(
+            "agree",
+            round(min(confidence, 0.9), 2),
+            ["shared-point", *speaker],
+            set(c.shared_stems) | {f"e:{e}" for e in c.shared_entities},
+            c,
+        )
     return None

@@ -124,7 +124,7 @@ class TextInfo:
 def _strip_arabic(token: str) -> str:
     for prefix in ("وال", "بال", "فال", "لل", "ال"):
         if token.startswith(prefix) and len(token) - len(prefix) >= 3:
-            return token[len(prefix):]
+            return token[len(prefix) :]
     return token
 
 
@@ -205,7 +205,11 @@ def prepare(pairs: Sequence[StancePair], encoder=None) -> list[Prepared]:
     for pair in pairs:
         claim_language = _language(pair.claim_language, pair.claim)
         evidence_text = pair.evidence if isinstance(pair.evidence, str) else " ".join(pair.evidence)
-        evidence_language = _language(pair.evidence_language, evidence_text) if pair.evidence_language is None else pair.evidence_language
+        evidence_language = (
+            _language(pair.evidence_language, evidence_text)
+            if pair.evidence_language is None
+            else pair.evidence_language
+        )
         if pair.evidence_vectors is not None and not isinstance(pair.evidence, str):
             # Caller's vectors follow the caller's sentences: keep them aligned.
             sentences = list(pair.evidence)[:MAX_SENTENCES] or [""]
@@ -224,8 +228,16 @@ def prepare(pairs: Sequence[StancePair], encoder=None) -> list[Prepared]:
             sentence_vectors = np.asarray(pair.evidence_vectors, dtype=np.float32)[: len(sentences)]
         else:
             sentence_vectors = np.vstack([vectors[s] for s in sentences])
-        out.append(Prepared(pair.claim, sentences, claim_language, evidence_language,
-                            np.asarray(claim_vector, dtype=np.float32), sentence_vectors))
+        out.append(
+            Prepared(
+                pair.claim,
+                sentences,
+                claim_language,
+                evidence_language,
+                np.asarray(claim_vector, dtype=np.float32),
+                sentence_vectors,
+            )
+        )
     return out
 
 
@@ -238,7 +250,9 @@ def _unit(vector: np.ndarray) -> np.ndarray:
 
 
 @lru_cache(maxsize=20_000)
-def _evidence_summary(sentences: tuple[str, ...], language: str) -> tuple[frozenset[str], frozenset[str], frozenset[str], np.ndarray]:
+def _evidence_summary(
+    sentences: tuple[str, ...], language: str
+) -> tuple[frozenset[str], frozenset[str], frozenset[str], np.ndarray]:
     infos = [analyse(s, language) for s in sentences]
     stems = frozenset().union(*(i.stems for i in infos))
     names = frozenset().union(*(i.names for i in infos)) | stems
@@ -272,7 +286,9 @@ def features_one(p: Prepared) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     f[_INDEX["stem_shared"]] = math.log1p(len(claim.stems & stems))
     f[_INDEX["name_overlap"]] = _share(claim.names, names)
     f[_INDEX["number_overlap"]] = _share(claim.numbers, numbers)
-    f[_INDEX["quantity_mismatch"]] = float(bool(claim.numbers) and bool(top_numbers) and not (claim.numbers & top_numbers))
+    f[_INDEX["quantity_mismatch"]] = float(
+        bool(claim.numbers) and bool(top_numbers) and not (claim.numbers & top_numbers)
+    )
     for k, name in enumerate(("negation", "refuting", "hedge", "report")):
         f[_INDEX[f"claim_{name}"]] = math.log1p(claim.cues[k])
         f[_INDEX[f"top_{name}"]] = math.log1p(sum(i.cues[k] for i in top_infos))
@@ -297,7 +313,9 @@ def feature_matrix(prepared: Sequence[Prepared]) -> tuple[np.ndarray, dict[str, 
     return raw, blocks
 
 
-def batched_features(pairs: Sequence[StancePair], encoder=None, batch: int = 4000) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def batched_features(
+    pairs: Sequence[StancePair], encoder=None, batch: int = 4000
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """``feature_matrix`` of many pairs, prepared in batches: one encoder call per batch (the encoder is slow per
     call), without holding every text's vectors at once."""
     raws: list[np.ndarray] = []
@@ -374,8 +392,12 @@ class StanceModel:
         return cls(stage_from_dict(data["related"]), stage_from_dict(data["stance"]), data.get("training", {}))
 
     def to_dict(self) -> dict:
-        return {"stances": list(STANCES), "related": stage_to_dict(self.related), "stance": stage_to_dict(self.stance),
-                "training": self.info}
+        return {
+            "stances": list(STANCES),
+            "related": stage_to_dict(self.related),
+            "stance": stage_to_dict(self.stance),
+            "training": self.info,
+        }
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8")

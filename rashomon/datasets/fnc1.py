@@ -43,7 +43,9 @@ def read_fnc(bodies_csv: str | Path, stances_csv: str | Path) -> tuple[dict[str,
     with open(bodies_csv, encoding="utf-8", newline="") as handle:
         bodies = {row["Body ID"].strip(): row["articleBody"] for row in csv.DictReader(handle)}
     with open(stances_csv, encoding="utf-8", newline="") as handle:
-        rows = [StanceRow(r["Headline"], r["Body ID"].strip(), r["Stance"].strip().lower()) for r in csv.DictReader(handle)]
+        rows = [
+            StanceRow(r["Headline"], r["Body ID"].strip(), r["Stance"].strip().lower()) for r in csv.DictReader(handle)
+        ]
     unknown = {r.stance for r in rows} - set(STANCES)
     if unknown:
         raise ValueError(f"unknown stance labels: {sorted(unknown)}")

@@ -35,7 +35,6 @@ class GoldDataMissing(FileNotFoundError):
     """A text the gold set refers to is not where the data root says."""
 
 
-
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -134,16 +133,18 @@ def gold_doc_from_record(record: Mapping[str, Any], text: str, *, check_hash: bo
             start = find_occurrence(text, q["snippet"], occurrence)
         except ValueError as exc:
             raise ValueError(f"{doc_id}: quote snippet: {exc}") from None
-        quotes.append(GoldQuote(
-            speaker_gid=q.get("speaker_gid"),
-            speaker_text=q.get("speaker_text") or "",
-            snippet=q["snippet"],
-            occurrence=occurrence,
-            direct=bool(q.get("direct")),
-            start=start,
-            end=start + len(q["snippet"]),
-            alt_speaker_gids=tuple(q.get("alt_speaker_gids") or ()),
-        ))
+        quotes.append(
+            GoldQuote(
+                speaker_gid=q.get("speaker_gid"),
+                speaker_text=q.get("speaker_text") or "",
+                snippet=q["snippet"],
+                occurrence=occurrence,
+                direct=bool(q.get("direct")),
+                start=start,
+                end=start + len(q["snippet"]),
+                alt_speaker_gids=tuple(q.get("alt_speaker_gids") or ()),
+            )
+        )
     return GoldDoc(
         doc_id=doc_id,
         dataset=record.get("dataset", ""),
@@ -218,5 +219,3 @@ def load_gold(gold_path: str | Path = DEFAULT_GOLD, data_root: str | Path = DEFA
     """
     source = _TextSource(data_root)
     return [gold_doc_from_record(r, source.text(r)) for r in read_gold_records(gold_path)]
-
-

@@ -89,7 +89,9 @@ def build_pair_set(pairs: Sequence[Pair], encoder: Encoder) -> PairSet:
     started = time.perf_counter()
     features: list[StoryFeatures] = []
     for start in range(0, len(articles), ENCODE_BATCH):
-        batch = [(title, body, published, lang) for title, body, published, lang in articles[start : start + ENCODE_BATCH]]
+        batch = [
+            (title, body, published, lang) for title, body, published, lang in articles[start : start + ENCODE_BATCH]
+        ]
         features.extend(compute_features(batch, encoder))
     elapsed = time.perf_counter() - started
     left = np.array([s[0] for s in sides], dtype=np.int64)

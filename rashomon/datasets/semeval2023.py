@@ -57,8 +57,13 @@ def _read_pairs(path: Path) -> dict[str, str]:
     return out
 
 
-def read_subtask3(articles_dir: str | Path, labels: str | Path, language: str,
-                  genres: str | Path | None = None, frames: str | Path | None = None) -> list[LabelledArticle]:
+def read_subtask3(
+    articles_dir: str | Path,
+    labels: str | Path,
+    language: str,
+    genres: str | Path | None = None,
+    frames: str | Path | None = None,
+) -> list[LabelledArticle]:
     """Articles with paragraph labels (``article_id<TAB>paragraph_no<TAB>techniques``)."""
     articles_dir = Path(articles_dir)
     by_article: dict[str, dict[int, list[str]]] = {}
@@ -77,23 +82,33 @@ def read_subtask3(articles_dir: str | Path, labels: str | Path, language: str,
             continue
         text = path.read_bytes().decode("utf-8")  # as stored: span offsets count "\r" too
         frame_list = [f for f in frames_of[article_id].split(",") if f] if article_id in frames_of else None
-        out.append(LabelledArticle(article_id, iso_language(language), text, by_article[article_id],
-                                   genre_of.get(article_id), frame_list))
+        out.append(
+            LabelledArticle(
+                article_id, iso_language(language), text, by_article[article_id], genre_of.get(article_id), frame_list
+            )
+        )
     return out
 
 
 def read_language_dir(root: str | Path, code: str) -> list[LabelledArticle]:
     """One language folder of the SemEval-2023 Task 3 release (``en``, ``ge``, ...)."""
     d = Path(root) / code
-    return read_subtask3(d / "train-articles", d / "train-labels-subtask-3.txt", code,
-                         d / "train-labels-subtask-1.txt", d / "train-labels-subtask-2.txt")
+    return read_subtask3(
+        d / "train-articles",
+        d / "train-labels-subtask-3.txt",
+        code,
+        d / "train-labels-subtask-1.txt",
+        d / "train-labels-subtask-2.txt",
+    )
 
 
 def in_part(articles: Sequence[LabelledArticle], part: str) -> list[LabelledArticle]:
     return [a for a in articles if split_of(a.language, a.id) == part]
 
 
-def gold_matrix(articles: Sequence[LabelledArticle], paragraph_numbers: Sequence[list[int]], classes: Sequence[str]) -> np.ndarray:
+def gold_matrix(
+    articles: Sequence[LabelledArticle], paragraph_numbers: Sequence[list[int]], classes: Sequence[str]
+) -> np.ndarray:
     """(total paragraphs, C) booleans, paragraphs in the order the features list them."""
     index = {c: i for i, c in enumerate(classes)}
     rows = []
@@ -138,8 +153,13 @@ def multilabel_scores(gold: np.ndarray, predicted: np.ndarray, classes: Sequence
         p = tp[i] / (tp[i] + fp[i]) if tp[i] + fp[i] else 0.0
         r = tp[i] / (tp[i] + fn[i]) if tp[i] + fn[i] else 0.0
         f = 2 * p * r / (p + r) if p + r else 0.0
-        per[c] = {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(tp[i] + fn[i]),
-                  "predicted": int(tp[i] + fp[i])}
+        per[c] = {
+            "precision": float(p),
+            "recall": float(r),
+            "f1": float(f),
+            "support": int(tp[i] + fn[i]),
+            "predicted": int(tp[i] + fp[i]),
+        }
     TP, FP, FN = int(tp.sum()), int(fp.sum()), int(fn.sum())
     micro = 2 * TP / (2 * TP + FP + FN) if TP else 0.0
     occurring = [per[c]["f1"] for c in classes if per[c]["support"] or per[c]["predicted"]]

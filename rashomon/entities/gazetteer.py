@@ -146,8 +146,13 @@ class Gazetteer:
 def _cache_path(name: str) -> Path:
     source = places.source_tag()
     here = Path(__file__).resolve().parent
-    built_from = (here / "keys.py", here / "gazetteer.py", here.parent / "text.py", here.parent / "places.py",
-                  lang_data_dir().joinpath("xx", TRANSLIT_FILE))
+    built_from = (
+        here / "keys.py",
+        here / "gazetteer.py",
+        here.parent / "text.py",
+        here.parent / "places.py",
+        lang_data_dir().joinpath("xx", TRANSLIT_FILE),
+    )
     code = b"".join(p.read_bytes() for p in built_from)
     tag = hashlib.sha1(code + source.encode()).hexdigest()[:12]
     root = Path(os.environ.get("RASHOMON_CACHE") or Path.home() / ".cache" / "rashomon")

@@ -45,7 +45,20 @@ NAME_SUFFIXES = frozenset("jr sr ii iii iv jun".split())
 _ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 # ڤ and گ write a hard "g" in Maghrebi names (شنڤريحة = شنقريحة), so they fold onto ق and ك.
 _ARABIC_FOLD = str.maketrans(
-    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي", "ی": "ي", "ک": "ك", "ڤ": "ق", "گ": "ك"}
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ة": "ه",
+        "ؤ": "و",
+        "ئ": "ي",
+        "ی": "ي",
+        "ک": "ك",
+        "ڤ": "ق",
+        "گ": "ك",
+    }
 )
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _POSSESSIVE = re.compile(r"(?:['’ʼ]s|s['’ʼ]|['’ʼ])$", re.IGNORECASE)
@@ -70,7 +83,7 @@ def _fold_arabic_token(token: str) -> str:
     # Proclitics fused with the article (وال بال فال كال لل) are never part of a name.
     for prefix in ("وال", "بال", "فال", "كال"):
         if token.startswith(prefix) and len(token) > len(prefix) + 1:
-            return token[len(prefix):]
+            return token[len(prefix) :]
     if token.startswith("لل") and len(token) > 3:
         return token[2:]
     if token.startswith("ال") and len(token) > 3:
@@ -82,7 +95,10 @@ def _fold_arabic_token(token: str) -> str:
 def tokens(text: str, person: bool = False) -> tuple[str, ...]:
     """Case-folded, diacritic-free tokens of a name, without articles and determiners."""
     folded = strip_diacritics(_ARABIC_DIACRITICS.sub("", clean_surface(text)).casefold())
-    found = [(m.group(), folded[m.end():m.end() + 1] in "-‐‑–'’ʼ" and m.end() < len(folded)) for m in _TOKEN.finditer(folded)]
+    found = [
+        (m.group(), folded[m.end() : m.end() + 1] in "-‐‑–'’ʼ" and m.end() < len(folded))
+        for m in _TOKEN.finditer(folded)
+    ]
     out: list[str] = []
     for i, (tok, hyphenated) in enumerate(found):
         if first_letter_script(tok) == "arabic":
@@ -193,7 +209,7 @@ def ru_lemmas(token: str) -> tuple[str, ...]:
 
 
 def is_acronym(text: str) -> bool:
-    """"SDF", "AfD", "ИГИЛ", "EE. UU.": short, mostly capitals, no lower-case word."""
+    """ "SDF", "AfD", "ИГИЛ", "EE. UU.": short, mostly capitals, no lower-case word."""
     compact = re.sub(r"[\s.&\-]", "", unicodedata.normalize("NFKC", text))
     if not (2 <= len(compact) <= 8) or not compact.isalpha():
         return False

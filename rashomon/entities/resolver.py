@@ -262,21 +262,23 @@ class EntityResolver:
         for ent in self.ents.values():
             if only_changed and ent.id not in self.dirty:
                 continue
-            rows.append((
-                Entity(ent.id, _display_name(ent), ent.label, sorted(ent.forms, key=lambda f: (-ent.forms[f], f))),
-                {
-                    "version": VERSION,
-                    "keys": sorted(ent.keys),
-                    "forms": dict(ent.forms),
-                    "labels": dict(ent.labels),
-                    "langs": sorted(ent.langs),
-                    "scripts": sorted(ent.scripts),
-                    "full": ent.full,
-                    "gaz": ent.gaz,
-                    "acronyms": sorted(ent.acronyms),
-                    "vecs": [[lang, _encode_b64(v)] for lang, v in ent.vecs],
-                },
-            ))
+            rows.append(
+                (
+                    Entity(ent.id, _display_name(ent), ent.label, sorted(ent.forms, key=lambda f: (-ent.forms[f], f))),
+                    {
+                        "version": VERSION,
+                        "keys": sorted(ent.keys),
+                        "forms": dict(ent.forms),
+                        "labels": dict(ent.labels),
+                        "langs": sorted(ent.langs),
+                        "scripts": sorted(ent.scripts),
+                        "full": ent.full,
+                        "gaz": ent.gaz,
+                        "acronyms": sorted(ent.acronyms),
+                        "vecs": [[lang, _encode_b64(v)] for lang, v in ent.vecs],
+                    },
+                )
+            )
         return rows
 
     def entity(self, entity_id: str) -> Entity | None:
@@ -339,7 +341,7 @@ class EntityResolver:
             if info.person:
                 continue
             found = _ACRONYM_DEF.match(text, m.end) if 0 <= m.end <= len(text) else None
-            if found and text[m.start:m.end] == m.text:
+            if found and text[m.start : m.end] == m.text:
                 inside = found.group(1)
                 if K.is_acronym(inside) and not info.acronym and _spells(K.acronym_key(inside), info.surface):
                     self._defined[i] = K.acronym_key(inside)
@@ -389,7 +391,11 @@ class EntityResolver:
         out: list[str] = []
         for key in keys:
             for eid in self.index.get(key, ()):
-                if eid not in out and self._compatible(group, self.ents[eid]) and (where is None or where(self.ents[eid])):
+                if (
+                    eid not in out
+                    and self._compatible(group, self.ents[eid])
+                    and (where is None or where(self.ents[eid]))
+                ):
                     out.append(eid)
         return out
 
@@ -424,7 +430,9 @@ class EntityResolver:
                 bare = lambda e: not e.full  # noqa: E731
                 if eid := self._unique(self._candidates(group, (f"b{k}" for k in group.all("surname_keys")), bare)):
                     return eid
-                if eid := self._unique(self._candidates(group, [f"s:{i.skeleton}" for i in full if len(i.skeleton) >= 4], other_script)):
+                if eid := self._unique(
+                    self._candidates(group, [f"s:{i.skeleton}" for i in full if len(i.skeleton) >= 4], other_script)
+                ):
                     return eid
                 skel = [f"bs:{i.surname_skeleton}" for i in full if len(i.surname_skeleton) >= 3]
                 skel += [f"ss:{i.surname_skeleton}" for i in full if len(i.surname_skeleton) >= 3]
@@ -642,7 +650,13 @@ def _display_name(ent: _Ent) -> str:
         return canonical[0]
 
     def rank(form: str) -> tuple:
-        return (first_letter_script(form) == "latin", not K.is_acronym(form), len(K.tokens(form)) >= 2, ent.forms[form], len(form))
+        return (
+            first_letter_script(form) == "latin",
+            not K.is_acronym(form),
+            len(K.tokens(form)) >= 2,
+            ent.forms[form],
+            len(form),
+        )
 
     return max(ent.forms, key=rank) if ent.forms else ent.id
 
@@ -656,7 +670,9 @@ def _attribute(article: Article) -> None:
     for q in article.quotes:
         eid = by_cluster.get(q.speaker_cluster) if q.speaker_cluster >= 0 else None
         if eid is None and q.speaker_start is not None and q.speaker_end is not None:
-            inside = [m for m in article.mentions if m.entity_id and m.start < q.speaker_end and q.speaker_start < m.end]
+            inside = [
+                m for m in article.mentions if m.entity_id and m.start < q.speaker_end and q.speaker_start < m.end
+            ]
             if inside:
                 eid = max(inside, key=lambda m: m.end - m.start).entity_id
         q.speaker_entity_id = eid

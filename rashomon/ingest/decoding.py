@@ -202,8 +202,13 @@ class JsonProblem(IngestProblem):
     ``line`` and ``column`` are there for callers that word the position their own way."""
 
     def __init__(
-        self, message: str, reason: str | None = None, line: int | None = None, column: int | None = None,
-        *, too_deep: bool = False,
+        self,
+        message: str,
+        reason: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        *,
+        too_deep: bool = False,
     ):
         super().__init__(message)
         self.reason = reason

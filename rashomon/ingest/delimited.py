@@ -248,7 +248,11 @@ def _decode_row(row: RawRow) -> str:
         return row.data.decode("utf-8")
     except UnicodeDecodeError as error:
         problem = describe_undecodable(
-            row.data, error, "UTF-8", base_offset=row.offset, first_line=row.first_line,
+            row.data,
+            error,
+            "UTF-8",
+            base_offset=row.offset,
+            first_line=row.first_line,
             suffix="; save the file as UTF-8",
         )
         raise IngestProblem(problem) from None

@@ -236,8 +236,9 @@ class _PinnedHTTPS(_PinnedHTTP):
         try:
             # The certificate is checked against the host name, not the address.
             # wrap_socket builds context.sslsocket_class, set above; typeshed can only say SSLSocket.
-            tls = cast(_DeadlineSSLSocket,
-                       context.wrap_socket(sock, server_hostname=self.host, do_handshake_on_connect=False))
+            tls = cast(
+                _DeadlineSSLSocket, context.wrap_socket(sock, server_hostname=self.host, do_handshake_on_connect=False)
+            )
         except BaseException:
             sock.close()
             raise
@@ -258,8 +259,14 @@ class Fetched:
     charset: str | None
 
 
-def fetch(url: str, *, max_bytes: int = DEFAULT_MAX_FETCH_BYTES, timeout: float = DEFAULT_TIMEOUT_S,
-          deadline_s: float = DEFAULT_DEADLINE_S, allow_private: bool = False) -> Fetched:
+def fetch(
+    url: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_FETCH_BYTES,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    deadline_s: float = DEFAULT_DEADLINE_S,
+    allow_private: bool = False,
+) -> Fetched:
     """GET one page; raises IngestProblem with one line saying why not.
 
     ``timeout`` bounds each wait on a server; ``deadline_s`` the whole fetch, every redirect included. (Host
@@ -287,8 +294,11 @@ def _fetch_within(url: str, deadline: _Deadline, max_bytes: int, allow_private: 
         connection_type = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
         connection = connection_type(parts.hostname, port, address, deadline)
         try:
-            connection.request("GET", _request_target(parts),
-                               headers={"User-Agent": USER_AGENT, "Accept": "text/html, text/plain;q=0.8"})
+            connection.request(
+                "GET",
+                _request_target(parts),
+                headers={"User-Agent": USER_AGENT, "Accept": "text/html, text/plain;q=0.8"},
+            )
             response = connection.getresponse()
             location = response.getheader("Location")
             if response.status in (301, 302, 303, 307, 308) and location:
@@ -321,8 +331,9 @@ def _split(url: str, *, redirected: bool) -> tuple[SplitResult, int]:
         parts = urlsplit(url)
         port = parts.port  # raises on "host:abc" and ports over 65535
     except ValueError as error:
-        raise IngestProblem(f"redirected to a URL that is not valid: {url} ({error})" if redirected
-                            else f"not a valid URL ({error})") from None
+        raise IngestProblem(
+            f"redirected to a URL that is not valid: {url} ({error})" if redirected else f"not a valid URL ({error})"
+        ) from None
     return parts, port if port is not None else (443 if parts.scheme == "https" else 80)
 
 
@@ -351,8 +362,14 @@ def article_from_fetched(page: Fetched, where: str) -> Article | Rejection:
     return article_from_html(decode_html(page.body, page.charset), where, url=page.url)
 
 
-def read_urls(urls: Iterable[str], *, max_bytes: int = DEFAULT_MAX_FETCH_BYTES, timeout: float = DEFAULT_TIMEOUT_S,
-              deadline_s: float = DEFAULT_DEADLINE_S, allow_private: bool = False) -> Iterator[Article | Rejection]:
+def read_urls(
+    urls: Iterable[str],
+    *,
+    max_bytes: int = DEFAULT_MAX_FETCH_BYTES,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    deadline_s: float = DEFAULT_DEADLINE_S,
+    allow_private: bool = False,
+) -> Iterator[Article | Rejection]:
     """One article or one Rejection per URL; a bad URL never stops the rest."""
     for url in urls:
         try:

@@ -120,7 +120,7 @@ def normalise_plain(value: Any) -> str | None:
 
 
 def normalise_language(value: Any) -> str | None:
-    """"fr", "FR", "fr-FR", "fr_CA" -> "fr"; anything that is not a code -> None."""
+    """ "fr", "FR", "fr-FR", "fr_CA" -> "fr"; anything that is not a code -> None."""
     if not isinstance(value, str):
         return None
     primary = value.strip().lower().replace("_", "-").split("-")[0]

@@ -160,7 +160,7 @@ def _read_stdin(stream: BinaryIO | None, max_bytes: int) -> Iterator[Item]:
 
 
 def _stdin_format(data: bytes) -> str:
-    """".jsonl" when every non-empty line is an object, ".html" for a page, else ".txt"."""
+    """ ".jsonl" when every non-empty line is an object, ".html" for a page, else ".txt"."""
     mark = byte_order_mark(data)
     if mark is not None and mark.name != "UTF-8":
         return ".txt"

@@ -70,4 +70,3 @@ def language(code: str | None) -> Language:
     neutral_options, neutral_sections = _read(LANGUAGE_NEUTRAL)
     options, sections = _read(code) if code and code != LANGUAGE_NEUTRAL else ({}, {})
     return Language(code or LANGUAGE_NEUTRAL, neutral_options | options, neutral_sections | sections)
-

@@ -41,14 +41,15 @@ def cue_hit_rates(data_root: str | Path, codes: Sequence[str] | None = None) -> 
                 technique = SECTION_TECHNIQUE.get(hit.section)
                 if technique is None:
                     continue
-                counts = rates[(article.language, hit.section, article.text[hit.start:hit.end].lower())]
+                counts = rates[(article.language, hit.section, article.text[hit.start : hit.end].lower())]
                 counts[0] += 1
                 counts[1] += any(t == technique and spans_meet(hit.start, hit.end, a, b) for t, a, b in gold)
     return dict(rates)
 
 
-def report(rates: dict[tuple[str, str, str], list[int]], min_hits: int = 15, worst: int = 30,
-           out: TextIO = sys.stdout) -> None:
+def report(
+    rates: dict[tuple[str, str, str], list[int]], min_hits: int = 15, worst: int = 30, out: TextIO = sys.stdout
+) -> None:
     sections: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for (language, section, _), (hits, met) in rates.items():
         sections[(language, section)][0] += hits

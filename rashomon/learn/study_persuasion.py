@@ -104,8 +104,9 @@ def study(data_root: str, language: str, encoder=None, log=None, folds: int = 0)
     language = iso_language(language)
     chosen = shipped_model().info.get("techniques", {}).get("chosen", {})
     l2, weighting = float(chosen.get("l2", 0.1)), str(chosen.get("weighting", "none"))
-    articles = [a for code in SEMEVAL_LANGUAGES if (Path(data_root) / code).is_dir()
-                for a in read_language_dir(data_root, code)]
+    articles = [
+        a for code in SEMEVAL_LANGUAGES if (Path(data_root) / code).is_dir() for a in read_language_dir(data_root, code)
+    ]
     featured = featurize([(a.text, a.language) for a in articles], encoder)
     features = dict(zip(map(id, articles), featured))
 
@@ -147,8 +148,16 @@ def study(data_root: str, language: str, encoder=None, log=None, folds: int = 0)
         genre_chosen = shipped_model().info.get("genre", {}).get("chosen", {})
         for name, per_fold in (
             ("cv", cross_validated(articles, featured, language, l2, weighting, folds)),
-            ("genre-cv", cross_validated_genre(articles, featured, float(genre_chosen.get("l2", 1.0)),
-                                               str(genre_chosen.get("weighting", "none")), folds)),
+            (
+                "genre-cv",
+                cross_validated_genre(
+                    articles,
+                    featured,
+                    float(genre_chosen.get("l2", 1.0)),
+                    str(genre_chosen.get("weighting", "none")),
+                    folds,
+                ),
+            ),
         ):
             print(f"{name.replace('-', ' ')} folds " + " ".join(f"{f:.4f}" for f in per_fold), file=log)
             scores[f"{name}-mean"] = round(float(np.mean(per_fold)), 4)

@@ -106,7 +106,9 @@ def _decide_by_language(head: LinearModel, proba: np.ndarray, languages: np.ndar
     return out
 
 
-def choose_language_offsets(gold: np.ndarray, proba: np.ndarray, languages: np.ndarray, thresholds: np.ndarray) -> dict[str, float]:
+def choose_language_offsets(
+    gold: np.ndarray, proba: np.ndarray, languages: np.ndarray, thresholds: np.ndarray
+) -> dict[str, float]:
     """One logit shift of all thresholds per language, on that language's validation micro-F1.
 
     One number per language, not per technique: validation holds 20-90
@@ -115,8 +117,14 @@ def choose_language_offsets(gold: np.ndarray, proba: np.ndarray, languages: np.n
     offsets = {}
     for lang in sorted(set(languages.tolist())):
         mask = languages == lang
-        scored = [(multilabel_scores(gold[mask], proba[mask] >= shift_thresholds(thresholds, o), TECHNIQUES)["micro_f1"], -abs(o), o)
-                  for o in OFFSET_GRID]
+        scored = [
+            (
+                multilabel_scores(gold[mask], proba[mask] >= shift_thresholds(thresholds, o), TECHNIQUES)["micro_f1"],
+                -abs(o),
+                o,
+            )
+            for o in OFFSET_GRID
+        ]
         best = max(scored)
         if best[2]:
             offsets[lang] = best[2]
@@ -177,7 +185,7 @@ class Part:
         for r, i in enumerate(rows):
             a = self.articles[i]
             # Only articles with the labels are rows (above).
-            for label in ([a.genre] if what == "genre" else a.frames or []):
+            for label in [a.genre] if what == "genre" else a.frames or []:
                 if label in classes:
                     y[r, classes.index(label)] = True
         return x, y
@@ -192,7 +200,11 @@ def _per_language(gold, pred, languages) -> dict:
     for lang in sorted(set(languages.tolist())):
         mask = languages == lang
         s = multilabel_scores(gold[mask], pred[mask], TECHNIQUES)
-        out[lang] = {"micro_f1": round(s["micro_f1"], 4), "macro_f1": round(s["macro_f1"], 4), "paragraphs": int(mask.sum())}
+        out[lang] = {
+            "micro_f1": round(s["micro_f1"], 4),
+            "macro_f1": round(s["macro_f1"], 4),
+            "paragraphs": int(mask.sum()),
+        }
     return out
 
 
@@ -201,9 +213,15 @@ def _macro_f1_single(gold: np.ndarray, pred: np.ndarray) -> float:
     return scores["macro_f1"]
 
 
-def train(data_root: str | Path, encoder=None, log=None, steps: int = STEPS,
-          l2_grid: Sequence[float] = L2_GRID, weightings: Sequence[str] = WEIGHTINGS,
-          languages: Sequence[str] | None = None) -> PersuasionModel:
+def train(
+    data_root: str | Path,
+    encoder=None,
+    log=None,
+    steps: int = STEPS,
+    l2_grid: Sequence[float] = L2_GRID,
+    weightings: Sequence[str] = WEIGHTINGS,
+    languages: Sequence[str] | None = None,
+) -> PersuasionModel:
     log = log or sys.stderr
     started = time.time()
     codes = [c for c in SEMEVAL_LANGUAGES if (Path(data_root) / c).is_dir()] if languages is None else list(languages)
@@ -217,8 +235,11 @@ def train(data_root: str | Path, encoder=None, log=None, steps: int = STEPS,
         return Part(chosen, [by_id[id(a)] for a in chosen])
 
     train_part, val_part, test_part = part("train"), part("validation"), part("test")
-    print(f"articles train/validation/test: {len(train_part.articles)}/{len(val_part.articles)}/{len(test_part.articles)} "
-          f"({time.time() - started:.0f}s)", file=log)
+    print(
+        f"articles train/validation/test: {len(train_part.articles)}/{len(val_part.articles)}/{len(test_part.articles)} "
+        f"({time.time() - started:.0f}s)",
+        file=log,
+    )
 
     # --- techniques: choose L2 and weighting on validation micro-F1 ---------------
     xt, yt, _ = train_part.paragraph_xy()
@@ -238,11 +259,20 @@ def train(data_root: str | Path, encoder=None, log=None, steps: int = STEPS,
         raise ValueError("no setting to choose from: pass at least one weighting and one L2")
     micro, l2, weighting, thresholds, val_proba = best
     offsets = choose_language_offsets(yv, val_proba, lv, thresholds)
-    val_head = LinearModel(np.zeros((1, len(TECHNIQUES))), np.zeros(len(TECHNIQUES)), "sigmoid", list(TECHNIQUES),
-                           thresholds=thresholds, language_offsets=offsets)
+    val_head = LinearModel(
+        np.zeros((1, len(TECHNIQUES))),
+        np.zeros(len(TECHNIQUES)),
+        "sigmoid",
+        list(TECHNIQUES),
+        thresholds=thresholds,
+        language_offsets=offsets,
+    )
     val_pred = _decide_by_language(val_head, val_proba, lv)
     val_per_language = _per_language(yv, val_pred, lv)
-    print(f"language offsets {offsets}: validation micro-F1 {multilabel_scores(yv, val_pred, TECHNIQUES)['micro_f1']:.4f}", file=log)
+    print(
+        f"language offsets {offsets}: validation micro-F1 {multilabel_scores(yv, val_pred, TECHNIQUES)['micro_f1']:.4f}",
+        file=log,
+    )
     trainval = _concat([train_part, val_part])
     xa, ya, _ = trainval.paragraph_xy()
     techniques = fit_adam(xa, ya, l2, "sigmoid", weighting, steps, classes=TECHNIQUES)
@@ -293,22 +323,48 @@ def train(data_root: str | Path, encoder=None, log=None, steps: int = STEPS,
     fx, fy = test_part.article_xy("frames")
     info: dict[str, Any] = {
         "data": "SemEval-2023 Task 3 training release, " + ", ".join(codes),
-        "split": {"rule": SPLIT_RULE, "seed": SPLIT_SEED, "test_percent": TEST_PERCENT,
-                  "validation_percent": VALIDATION_PERCENT,
-                  "articles": {"train": len(train_part.articles), "validation": len(val_part.articles),
-                               "test": len(test_part.articles)}},
+        "split": {
+            "rule": SPLIT_RULE,
+            "seed": SPLIT_SEED,
+            "test_percent": TEST_PERCENT,
+            "validation_percent": VALIDATION_PERCENT,
+            "articles": {
+                "train": len(train_part.articles),
+                "validation": len(val_part.articles),
+                "test": len(test_part.articles),
+            },
+        },
         "fit": {"steps": steps, "learning_rate": ADAM_LEARNING_RATE, "refit_on": "train+validation"},
-        "techniques": {"chosen": {"l2": l2, "weighting": weighting, "validation_micro_f1": round(micro, 4),
-                                  "language_offsets": offsets},
-                       "search": search, "validation_per_language": val_per_language,
-                       "test": {"micro_f1": round(test_scores["micro_f1"], 4), "macro_f1": round(test_scores["macro_f1"], 4),
-                                "per_language": _per_language(ys, test_pred, ls)}},
-        "genre": {"chosen": genre_choice,
-                  "test_macro_f1": round(multilabel_scores(gy, genre.decide(genre.predict_proba(gx)), GENRES)["macro_f1"], 4)},
-        "frames": {"chosen": frames_choice,
-                   "test_micro_f1": round(multilabel_scores(fy, frames.decide(frames.predict_proba(fx)), FRAMES)["micro_f1"], 4)},
+        "techniques": {
+            "chosen": {
+                "l2": l2,
+                "weighting": weighting,
+                "validation_micro_f1": round(micro, 4),
+                "language_offsets": offsets,
+            },
+            "search": search,
+            "validation_per_language": val_per_language,
+            "test": {
+                "micro_f1": round(test_scores["micro_f1"], 4),
+                "macro_f1": round(test_scores["macro_f1"], 4),
+                "per_language": _per_language(ys, test_pred, ls),
+            },
+        },
+        "genre": {
+            "chosen": genre_choice,
+            "test_macro_f1": round(multilabel_scores(gy, genre.decide(genre.predict_proba(gx)), GENRES)["macro_f1"], 4),
+        },
+        "frames": {
+            "chosen": frames_choice,
+            "test_micro_f1": round(
+                multilabel_scores(fy, frames.decide(frames.predict_proba(fx)), FRAMES)["micro_f1"], 4
+            ),
+        },
     }
-    print(f"test: techniques micro-F1 {info['techniques']['test']['micro_f1']} macro-F1 "
-          f"{info['techniques']['test']['macro_f1']}; genre macro-F1 {info['genre']['test_macro_f1']}; "
-          f"frames micro-F1 {info['frames']['test_micro_f1']} ({time.time() - started:.0f}s)", file=log)
+    print(
+        f"test: techniques micro-F1 {info['techniques']['test']['micro_f1']} macro-F1 "
+        f"{info['techniques']['test']['macro_f1']}; genre macro-F1 {info['genre']['test_macro_f1']}; "
+        f"frames micro-F1 {info['frames']['test_micro_f1']} ({time.time() - started:.0f}s)",
+        file=log,
+    )
     return PersuasionModel(techniques, genre, frames, info)

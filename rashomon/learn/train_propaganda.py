@@ -35,8 +35,15 @@ def _xy(texts, spans, encoder):
     return x, y
 
 
-def train(articles_dir: str | Path, labels_dir: str | Path, encoder=None, log=None, steps: int = STEPS,
-          l2_grid: Sequence[float] = L2_GRID, weightings: Sequence[str] = WEIGHTINGS) -> PropagandaModel:
+def train(
+    articles_dir: str | Path,
+    labels_dir: str | Path,
+    encoder=None,
+    log=None,
+    steps: int = STEPS,
+    l2_grid: Sequence[float] = L2_GRID,
+    weightings: Sequence[str] = WEIGHTINGS,
+) -> PropagandaModel:
     log = log or sys.stderr
     texts, spans = read_ptc(articles_dir, labels_dir)
     parts = {p: spans_in(spans, p) for p in ("train", "validation", "test")}
@@ -67,8 +74,13 @@ def train(articles_dir: str | Path, labels_dir: str | Path, encoder=None, log=No
     print(f"test micro-F1 {test:.4f}", file=log)
     info = {
         "data": "SemEval-2020 Task 11 (PTC) training release, technique classification",
-        "split": {"rule": SPLIT_RULE, "seed": SPLIT_SEED, "test_percent": TEST_PERCENT,
-                  "validation_percent": VALIDATION_PERCENT, "spans": {p: len(v) for p, v in parts.items()}},
+        "split": {
+            "rule": SPLIT_RULE,
+            "seed": SPLIT_SEED,
+            "test_percent": TEST_PERCENT,
+            "validation_percent": VALIDATION_PERCENT,
+            "spans": {p: len(v) for p, v in parts.items()},
+        },
         "fit": {"steps": steps, "refit_on": "train+validation"},
         "chosen": {"l2": l2, "weighting": weighting, "validation_micro_f1": round(score, 4)},
         "search": search,

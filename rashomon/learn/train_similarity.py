@@ -134,11 +134,15 @@ def search(cache: FoldCache, log: list[dict] | None = None, out=None) -> Combine
 
 def _short(spec: CombinerSpec) -> str:
     products = ",".join(f"{a}*{b}" for a, b in spec.products) or "-"
-    return (f"target={spec.target} l2={spec.l2:g} projection_k={spec.projection_k} "
-            f"metric_l2={spec.metric_l2} products={products}")
+    return (
+        f"target={spec.target} l2={spec.l2:g} projection_k={spec.projection_k} "
+        f"metric_l2={spec.metric_l2} products={products}"
+    )
 
 
-def _best_of(candidates: Sequence[CombinerSpec], best: CombinerSpec, best_r: float, evaluate) -> tuple[CombinerSpec, float]:
+def _best_of(
+    candidates: Sequence[CombinerSpec], best: CombinerSpec, best_r: float, evaluate
+) -> tuple[CombinerSpec, float]:
     for spec in candidates:
         if spec == best:
             continue
@@ -178,8 +182,12 @@ def train(
     pairs = read_pairs(pairs_path)
     started = time.perf_counter()
     pair_set = build_pair_set(pairs, encoder)
-    print(f"features for {len(pair_set.texts)} articles in {time.perf_counter() - started:.1f}s "
-          f"({1000 * pair_set.seconds_per_article:.1f} ms/article)", file=out, flush=True)
+    print(
+        f"features for {len(pair_set.texts)} articles in {time.perf_counter() - started:.1f}s "
+        f"({1000 * pair_set.seconds_per_article:.1f} ms/article)",
+        file=out,
+        flush=True,
+    )
     fold_of = grouped_folds(pair_set.groups(), folds, seed)
     cache = FoldCache(pair_set, fold_of)
     log: list[dict] = []
@@ -194,8 +202,9 @@ def train(
     oof = cross_validated_scores(pair_set.features, pair_set.left, pair_set.right, overall, fold_of, spec)
     threshold, f1 = best_threshold(oof, overall <= SAME_STORY_MAX_OVERALL, THRESHOLD_BETA)
     similarity = fit_similarity(pair_set.features, pair_set.left, pair_set.right, overall, spec, threshold)
-    in_sample = np.array([similarity.score(pair_set.features[i], pair_set.features[j])
-                          for i, j in zip(pair_set.left, pair_set.right)])
+    in_sample = np.array(
+        [similarity.score(pair_set.features[i], pair_set.features[j]) for i, j in zip(pair_set.left, pair_set.right)]
+    )
     baseline = baseline_scores(pair_set, encoder)
     print_breakdown(pair_set.pairs, target, {"oof": oof, "in_sample": in_sample, "baseline": baseline}, out)
 
@@ -226,8 +235,11 @@ def train(
         nested_scores = nested_estimate(pair_set, fold_of, seed, out)
         similarity.info["nested_oof_pearson"] = round(pearson(nested_scores, target), 4)
         print(f"nested_oof_pearson={similarity.info['nested_oof_pearson']}", file=out)
-    print(f"threshold={threshold:.4f} (oof F{THRESHOLD_BETA:g} {f1:.3f}) in_sample={similarity.info['in_sample_pearson']} "
-          f"baseline={similarity.info['baseline_cosine_pearson']}", file=out)
+    print(
+        f"threshold={threshold:.4f} (oof F{THRESHOLD_BETA:g} {f1:.3f}) in_sample={similarity.info['in_sample_pearson']} "
+        f"baseline={similarity.info['baseline_cosine_pearson']}",
+        file=out,
+    )
     print(f"oof_pearson={similarity.info['oof_pearson']}", file=out)
     return similarity
 
@@ -242,13 +254,16 @@ def nested_estimate(pair_set: PairSet, fold_of: np.ndarray, seed: int, out=sys.s
     scores = np.zeros(len(overall))
     for fold in np.unique(fold_of):
         train = np.flatnonzero(fold_of != fold)
-        inner = replace(pair_set, pairs=[pair_set.pairs[i] for i in train],
-                        left=pair_set.left[train], right=pair_set.right[train])
+        inner = replace(
+            pair_set, pairs=[pair_set.pairs[i] for i in train], left=pair_set.left[train], right=pair_set.right[train]
+        )
         inner_folds = grouped_folds(inner.groups(), len(np.unique(fold_of)) - 1, seed)
         spec = search(FoldCache(inner, inner_folds))
         similarity = fit_similarity(inner.features, inner.left, inner.right, inner.overall, spec)
         for row in np.flatnonzero(fold_of == fold):
-            scores[row] = similarity.score(pair_set.features[pair_set.left[row]], pair_set.features[pair_set.right[row]])
+            scores[row] = similarity.score(
+                pair_set.features[pair_set.left[row]], pair_set.features[pair_set.right[row]]
+            )
         print(f"  nested fold {fold}: {_short(spec)}", file=out, flush=True)
     return scores
 

@@ -116,8 +116,14 @@ def fit_stage(data: Data, target: np.ndarray, classes: list[str], spec: StageSpe
     inputs = list(FEATURE_NAMES)
     chosen_products = list(products) if spec.products else []
     design = design_matrix(data.raw, inputs, chosen_products)
-    stage = fit_lbfgs(design, {name: data.blocks[name] for name in spec.blocks}, target, classes, spec.c,
-                      _class_weights(target, spec.weighting))
+    stage = fit_lbfgs(
+        design,
+        {name: data.blocks[name] for name in spec.blocks},
+        target,
+        classes,
+        spec.c,
+        _class_weights(target, spec.weighting),
+    )
     stage.inputs, stage.products = inputs, chosen_products
     return stage
 
@@ -125,7 +131,9 @@ def fit_stage(data: Data, target: np.ndarray, classes: list[str], spec: StageSpe
 UNRELATED = STANCES.index("unrelated")
 
 
-def fit_model(data: Data, spec1: StageSpec, spec2: StageSpec, info: dict | None = None, cache: dict | None = None) -> StanceModel:
+def fit_model(
+    data: Data, spec1: StageSpec, spec2: StageSpec, info: dict | None = None, cache: dict | None = None
+) -> StanceModel:
     """Both stages; ``cache`` keeps stage-1 fits by spec, since stage 2's search reuses them."""
     related = (data.y != UNRELATED).astype(int)
     cache = {} if cache is None else cache
@@ -147,8 +155,10 @@ def evaluate(model: StanceModel, data: Data) -> dict:
         "fnc_relative": round(score / best, 4),
         "macro_f1": round(macro_f1(gold, predicted), 4),
         "accuracy": round(float(np.trace(matrix) / max(1, matrix.sum())), 4),
-        "per_class": {n: {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": s}
-                      for n, p, r, f, s in per_class(matrix)},
+        "per_class": {
+            n: {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": s}
+            for n, p, r, f, s in per_class(matrix)
+        },
         "confusion": matrix.tolist(),
     }
 
@@ -181,11 +191,19 @@ def search(train: Data, validation: Data, out=None) -> tuple[StageSpec, StageSpe
 
     def run(s1: StageSpec, s2: StageSpec) -> dict:
         result = evaluate(fit_model(train, s1, s2, cache=stage1_fits), validation)
-        entry = {"stage1": s1.describe(), "stage2": s2.describe(), "fnc": result["fnc_relative"], "macro_f1": result["macro_f1"]}
+        entry = {
+            "stage1": s1.describe(),
+            "stage2": s2.describe(),
+            "fnc": result["fnc_relative"],
+            "macro_f1": result["macro_f1"],
+        }
         log.append(entry)
         if out is not None:
-            print(f"  fnc={entry['fnc']:.4f} macro_f1={entry['macro_f1']:.4f}  [1] {entry['stage1']}  [2] {entry['stage2']}",
-                  file=out, flush=True)
+            print(
+                f"  fnc={entry['fnc']:.4f} macro_f1={entry['macro_f1']:.4f}  [1] {entry['stage1']}  [2] {entry['stage2']}",
+                file=out,
+                flush=True,
+            )
         return result
 
     best = run(spec1, spec2)
@@ -213,7 +231,9 @@ def _data(rows: Sequence[StanceRow], bodies: dict[str, str], encoder) -> Data:
     return Data(raw, blocks, np.array([STANCES.index(r.stance) for r in rows]))
 
 
-def train(bodies_csv, stances_csv, encoder, seed: int = SPLIT_SEED, out=sys.stdout, verbose: bool = True) -> StanceModel:
+def train(
+    bodies_csv, stances_csv, encoder, seed: int = SPLIT_SEED, out=sys.stdout, verbose: bool = True
+) -> StanceModel:
     bodies, rows = read_fnc(bodies_csv, stances_csv)
     parts = {name: rows_in(rows, name, seed) for name in ("train", "validation", "test")}
     for name, part in parts.items():

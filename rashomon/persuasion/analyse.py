@@ -123,12 +123,22 @@ def spans_of(text: str, f: ArticleFeatures, proba: np.ndarray, model: Persuasion
             j = classes.index(technique)
             score = float(proba[p, j])
             strong = h.strong
-            weak_ok = h.section in ("labels", "doubt", "loaded", "fear", "flag") and score >= CUE_SHARE_OF_THRESHOLD * thresholds[j]
+            weak_ok = (
+                h.section in ("labels", "doubt", "loaded", "fear", "flag")
+                and score >= CUE_SHARE_OF_THRESHOLD * thresholds[j]
+            )
             if not (strong or flagged[p, j] or weak_ok):
                 continue
-            a, b = _cue_span(text, CueHit(para.start + h.start, para.start + h.end, h.section, h.strong),
-                             para.start, para.end, f.language)
-            spans.append(TechniqueSpan(a, b, technique, round(max(score, STRONG_CONFIDENCE) if strong else score, 4), p, True))
+            a, b = _cue_span(
+                text,
+                CueHit(para.start + h.start, para.start + h.end, h.section, h.strong),
+                para.start,
+                para.end,
+                f.language,
+            )
+            spans.append(
+                TechniqueSpan(a, b, technique, round(max(score, STRONG_CONFIDENCE) if strong else score, 4), p, True)
+            )
             covered.add(technique)
         missing = [int(j) for j in np.flatnonzero(flagged[p]) if classes[j] not in covered]
         if not missing:

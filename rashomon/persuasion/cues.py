@@ -33,7 +33,6 @@ SECTION_TECHNIQUE = {
 CUE_LANGUAGES = ("en", "fr", "de", "it", "pl", "ru")
 
 
-
 @dataclass(frozen=True)
 class Cue:
     section: str
@@ -109,7 +108,11 @@ def section_words(language: str, section: str) -> frozenset[str]:
     codes = (language,) if language in CUE_LANGUAGES else CUE_LANGUAGES
     out: set[str] = set()
     for code in codes:
-        out.update(line.value.lower() for line in read_data_file(package_data_dir("persuasion"), code, "cues.txt") if line.section == section)
+        out.update(
+            line.value.lower()
+            for line in read_data_file(package_data_dir("persuasion"), code, "cues.txt")
+            if line.section == section
+        )
     return frozenset(out)
 
 

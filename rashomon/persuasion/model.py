@@ -138,8 +138,17 @@ def text_stats(text: str, language: str) -> TextStats:
         if h.strong and h.section in strong:
             strong[h.section] += 1
     caps = sum(1 for m in _CAPS.finditer(text) if m.group().isupper())
-    return TextStats(cues, strong, text.count("!"), text.count("?") + text.count("؟"), len(_QUOTES.findall(text)),
-                     caps, count_words(text), sum(ch.isdigit() for ch in text), hits)
+    return TextStats(
+        cues,
+        strong,
+        text.count("!"),
+        text.count("?") + text.count("؟"),
+        len(_QUOTES.findall(text)),
+        caps,
+        count_words(text),
+        sum(ch.isdigit() for ch in text),
+        hits,
+    )
 
 
 @dataclass
@@ -160,8 +169,15 @@ def _lang_onehot(language: str) -> list[float]:
     return [1.0 if language == c else 0.0 for c in TRAINED_LANGUAGES]
 
 
-def paragraph_row(stats: TextStats, language: str, position: float, first: bool, repeat: float,
-                  article_cue_rate: float, n_paragraphs: int) -> list[float]:
+def paragraph_row(
+    stats: TextStats,
+    language: str,
+    position: float,
+    first: bool,
+    repeat: float,
+    article_cue_rate: float,
+    n_paragraphs: int,
+) -> list[float]:
     words = max(stats.words, 1)
     return [
         *(math.log1p(stats.cues[s]) for s in SECTIONS),
@@ -198,7 +214,9 @@ def featurize(texts: Sequence[tuple[str, str]], encoder=None) -> list[ArticleFea
     return [_features_one(text, language, paras, vectors, dim) for text, language, paras in staged]
 
 
-def _features_one(text: str, language: str, paras: list[Paragraph], vectors: dict[str, np.ndarray], dim: int) -> ArticleFeatures:
+def _features_one(
+    text: str, language: str, paras: list[Paragraph], vectors: dict[str, np.ndarray], dim: int
+) -> ArticleFeatures:
     stats = [text_stats(p.text, language) for p in paras]
     n = len(paras)
     para_vecs = np.vstack([vectors[p.text] for p in paras]) if paras else np.zeros((0, dim), np.float32)
@@ -213,7 +231,10 @@ def _features_one(text: str, language: str, paras: list[Paragraph], vectors: dic
     total_words = max(sum(s.words for s in stats), 1)
     cue_rate = 100.0 * sum(s.cues["labels"] + s.cues["loaded"] + s.cues["doubt"] for s in stats) / total_words
     raw = np.array(
-        [paragraph_row(s, language, i / max(n - 1, 1), i == 0, float(repeat[i]), cue_rate, n) for i, s in enumerate(stats)],
+        [
+            paragraph_row(s, language, i / max(n - 1, 1), i == 0, float(repeat[i]), cue_rate, n)
+            for i, s in enumerate(stats)
+        ],
         dtype=np.float64,
     ).reshape(n, len(PARAGRAPH_SCALARS))
     blocks = {
@@ -260,10 +281,15 @@ def sentence_design(f: ArticleFeatures, p: int) -> np.ndarray:
     for (a, b), vec in zip(para.sentences, vecs):
         s = text_stats(f_text_slice(para, a, b), f.language)
         row = f.raw[p].copy()
-        row[: len(PARAGRAPH_SCALARS)] = paragraph_row(s, f.language, row[PARAGRAPH_SCALARS.index("position")],
-                                                     bool(row[PARAGRAPH_SCALARS.index("first")]),
-                                                     row[PARAGRAPH_SCALARS.index("repeat_max")],
-                                                     row[PARAGRAPH_SCALARS.index("article_cue_rate")], len(f.paragraphs))
+        row[: len(PARAGRAPH_SCALARS)] = paragraph_row(
+            s,
+            f.language,
+            row[PARAGRAPH_SCALARS.index("position")],
+            bool(row[PARAGRAPH_SCALARS.index("first")]),
+            row[PARAGRAPH_SCALARS.index("repeat_max")],
+            row[PARAGRAPH_SCALARS.index("article_cue_rate")],
+            len(f.paragraphs),
+        )
         rows.append(np.concatenate([row, vec, vec, vec, f.blocks["article"][p]]))
     return np.vstack(rows)
 
@@ -285,12 +311,17 @@ class PersuasionModel:
     @classmethod
     def load(cls, path: str | Path | None = None) -> "PersuasionModel":
         data = load_json_artifact("rashomon.persuasion", DEFAULT_MODEL, path)
-        if tuple(data.get("paragraph_features", ())) != PARAGRAPH_SCALARS + PARAGRAPH_BLOCKS or tuple(
-            data.get("article_features", ())
-        ) != ARTICLE_SCALARS + ARTICLE_BLOCKS:
+        if (
+            tuple(data.get("paragraph_features", ())) != PARAGRAPH_SCALARS + PARAGRAPH_BLOCKS
+            or tuple(data.get("article_features", ())) != ARTICLE_SCALARS + ARTICLE_BLOCKS
+        ):
             raise ValueError("persuasion model reads features this code lacks; retrain it")
-        return cls(LinearModel.from_dict(data["techniques"]), LinearModel.from_dict(data["genre"]),
-                   LinearModel.from_dict(data["frames"]), data.get("training", {}))
+        return cls(
+            LinearModel.from_dict(data["techniques"]),
+            LinearModel.from_dict(data["genre"]),
+            LinearModel.from_dict(data["frames"]),
+            data.get("training", {}),
+        )
 
     def to_dict(self) -> dict:
         return {

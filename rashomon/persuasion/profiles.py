@@ -31,8 +31,6 @@ _MAX_MODIFIERS = 5
 NAMING_TECHNIQUES = ("Name_Calling-Labeling", "Doubt", "Loaded_Language")
 
 
-
-
 def _measures(word: str, language: str) -> bool:
     """A compound that measures rather than names: "three-year-long", "10-day", "two-week"."""
     head = word.split("-", 1)[0].lower()
@@ -153,7 +151,12 @@ def story_naming(members: Sequence[Article], entities: Mapping[str, Entity], min
         if not any(n.phrases or n.techniques for n in by_source.values()):
             continue
         rows.append(NamingRow(entity_id, entities[entity_id].name, by_source))
-    rows.sort(key=lambda r: (-sum(sum(n.phrases.values()) + sum(n.techniques.values()) for n in r.by_source.values()), r.name.casefold()))
+    rows.sort(
+        key=lambda r: (
+            -sum(sum(n.phrases.values()) + sum(n.techniques.values()) for n in r.by_source.values()),
+            r.name.casefold(),
+        )
+    )
     return rows
 
 
@@ -197,8 +200,9 @@ def is_attributed(claim) -> bool:
     return claim.quote is not None or bool(claim.attributed_to) or bool(claim.speaker)
 
 
-def source_profiles(articles: Iterable[Article], stories: Iterable[Story], entities: Iterable[Entity],
-                    top_actors: int = 5) -> list[SourceProfile]:
+def source_profiles(
+    articles: Iterable[Article], stories: Iterable[Story], entities: Iterable[Entity], top_actors: int = 5
+) -> list[SourceProfile]:
     """One profile per outlet, most articles first."""
     articles = list(articles)
     entity_by_id = {e.id: e for e in entities}

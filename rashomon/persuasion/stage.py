@@ -21,8 +21,9 @@ CODE_VERSION = "3"
 
 def data_digest(data) -> str:
     """A short hash of the model and every cue and name list in ``data`` (a folder laid out as the package's)."""
-    return digest_data_files((data,), ("cues.txt", "names.txt"), chars=8,
-                             seed=data.joinpath("persuasion.json").read_bytes())
+    return digest_data_files(
+        (data,), ("cues.txt", "names.txt"), chars=8, seed=data.joinpath("persuasion.json").read_bytes()
+    )
 
 
 @cache

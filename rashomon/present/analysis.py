@@ -25,7 +25,16 @@ from .spans import Mark
 ENTITY_FIELDS = ("id", "name", "type", "aliases", "mentions")
 QUOTE_FIELDS = ("id", "article_id", "speaker", "speaker_entity_id", "role", "medium", "text", "direct", "start", "end")
 CLAIM_FIELDS = (
-    "id", "article_id", "text", "start", "end", "attributed_to", "entity_ids", "quantities", "negated", "hedged",
+    "id",
+    "article_id",
+    "text",
+    "start",
+    "end",
+    "attributed_to",
+    "entity_ids",
+    "quantities",
+    "negated",
+    "hedged",
 )
 
 
@@ -55,13 +64,15 @@ def entity_records(articles: Iterable[Article], entities: Iterable[Entity]) -> l
     for entity in entities:
         if entity.id not in mentions:
             continue
-        records.append({
-            "id": entity.id,
-            "name": entity.name,
-            "type": entity.label,
-            "aliases": list(entity.aliases),
-            "mentions": mentions[entity.id],
-        })
+        records.append(
+            {
+                "id": entity.id,
+                "name": entity.name,
+                "type": entity.label,
+                "aliases": list(entity.aliases),
+                "mentions": mentions[entity.id],
+            }
+        )
     records.sort(key=lambda r: (-len(r["mentions"]), r["name"].casefold(), r["id"]))
     return records
 
@@ -87,8 +98,14 @@ def quote_records(articles: Iterable[Article]) -> list[dict[str, Any]]:
 
 
 def _quantity_record(q) -> dict[str, Any]:
-    return {"text": q.text, "value": q.value, "low": q.low, "high": q.high, "counted": q.counted,
-            "approximate": q.approximate}
+    return {
+        "text": q.text,
+        "value": q.value,
+        "low": q.low,
+        "high": q.high,
+        "counted": q.counted,
+        "approximate": q.approximate,
+    }
 
 
 def claim_records(articles: Iterable[Article]) -> list[dict[str, Any]]:
@@ -99,24 +116,28 @@ def claim_records(articles: Iterable[Article]) -> list[dict[str, Any]]:
             for i in c.mention_ids:
                 if 0 <= i < len(article.mentions) and article.mentions[i].entity_id:
                     entity_ids.append(article.mentions[i].entity_id)
-            quantities = [_quantity_record(article.quantities[i]) for i in c.quantity_ids if 0 <= i < len(article.quantities)]
+            quantities = [
+                _quantity_record(article.quantities[i]) for i in c.quantity_ids if 0 <= i < len(article.quantities)
+            ]
             dates = [article.dates[i].value or article.dates[i].text for i in c.date_ids if 0 <= i < len(article.dates)]
-            records.append({
-                "id": claim_id(article.id, n),
-                "article_id": article.id,
-                "text": c.text,
-                "start": c.start,
-                "end": c.end,
-                "attributed_to": c.attributed_to,
-                "speaker": c.speaker,
-                "quote_id": quote_id(article.id, c.quote) if c.quote is not None else None,
-                "entity_ids": list(dict.fromkeys(entity_ids)),
-                "quantities": quantities,
-                "dates": dates,
-                "negated": c.negated,
-                "hedged": c.hedged,
-                "hedges": list(c.hedges),
-            })
+            records.append(
+                {
+                    "id": claim_id(article.id, n),
+                    "article_id": article.id,
+                    "text": c.text,
+                    "start": c.start,
+                    "end": c.end,
+                    "attributed_to": c.attributed_to,
+                    "speaker": c.speaker,
+                    "quote_id": quote_id(article.id, c.quote) if c.quote is not None else None,
+                    "entity_ids": list(dict.fromkeys(entity_ids)),
+                    "quantities": quantities,
+                    "dates": dates,
+                    "negated": c.negated,
+                    "hedged": c.hedged,
+                    "hedges": list(c.hedges),
+                }
+            )
     return records
 
 
@@ -182,7 +203,9 @@ def quoted_panel(story_articles: Sequence[Article], entities: Mapping[str, Entit
                 continue
             key = q.speaker_entity_id or q.speaker.casefold()
             entity = entities.get(q.speaker_entity_id or "")
-            row = rows.setdefault(key, {"name": entity.name if entity else q.speaker, "roles": set(), "by": defaultdict(lambda: [0, 0])})
+            row = rows.setdefault(
+                key, {"name": entity.name if entity else q.speaker, "roles": set(), "by": defaultdict(lambda: [0, 0])}
+            )
             if q.role:
                 row["roles"].add(q.role)
             row["by"][article.outlet][0 if q.direct else 1] += 1
@@ -195,8 +218,11 @@ def quoted_panel(story_articles: Sequence[Article], entities: Mapping[str, Entit
             for source, (direct, indirect) in sorted(row["by"].items())
         )
         roles = ", ".join(sorted(row["roles"]))
-        items.append(Markup("<li><strong>{}</strong>{} <span class=\"quoted-by\">{}</span></li>").format(
-            row["name"], Markup(" ({})").format(roles) if roles else "", Markup(sources)))
+        items.append(
+            Markup('<li><strong>{}</strong>{} <span class="quoted-by">{}</span></li>').format(
+                row["name"], Markup(" ({})").format(roles) if roles else "", Markup(sources)
+            )
+        )
     return Panel("Who is quoted", Markup('<ul class="quoted">') + Markup("").join(items) + Markup("</ul>"))
 
 
@@ -217,9 +243,14 @@ def entities_panel(story_articles: Sequence[Article], entities: Mapping[str, Ent
             Markup('<span class="variant" title="{}">{}</span>').format(", ".join(sorted(sources)), text)
             for text, sources in sorted(used[entity_id].items(), key=lambda kv: kv[0].casefold())
         )
-        items.append(Markup('<li><strong>{}</strong> <span class="etype">{}</span> {}</li>').format(
-            entity.name, entity.label, variants))
-    return Panel("Entities and their variants", Markup('<ul class="entities">') + Markup("").join(items) + Markup("</ul>"))
+        items.append(
+            Markup('<li><strong>{}</strong> <span class="etype">{}</span> {}</li>').format(
+                entity.name, entity.label, variants
+            )
+        )
+    return Panel(
+        "Entities and their variants", Markup('<ul class="entities">') + Markup("").join(items) + Markup("</ul>")
+    )
 
 
 # A story panel builder: the story's articles and the entities by id -> a panel, or None when it has nothing to show.

@@ -23,11 +23,27 @@ from ..store.comparisons import StoredComparison
 from .report import Panel
 from .spans import Mark
 
-RELATION_FIELDS = ("id", "type", "story_id", "proposition_id", "claim_ids", "article_ids", "confidence", "reason",
-                   "reasons", "speaker_entity_id", "model")
+RELATION_FIELDS = (
+    "id",
+    "type",
+    "story_id",
+    "proposition_id",
+    "claim_ids",
+    "article_ids",
+    "confidence",
+    "reason",
+    "reasons",
+    "speaker_entity_id",
+    "model",
+)
 STANCE_MARK = {"asserts": "✓", "denies": "✗", "hedges": "~"}
-TYPE_LABEL = {"agree": "agree", "contradict": "contradict", "discuss": "discuss", "omission": "only one source",
-              "quote_drift": "quote drift"}
+TYPE_LABEL = {
+    "agree": "agree",
+    "contradict": "contradict",
+    "discuss": "discuss",
+    "omission": "only one source",
+    "quote_drift": "quote drift",
+}
 
 
 def anchor_id(statement_id: str) -> str:
@@ -60,8 +76,15 @@ def relation_records(relations: Iterable[Relation]) -> list[dict[str, Any]]:
 
 def proposition_records(propositions: Iterable[Proposition]) -> list[dict[str, Any]]:
     return [
-        {"id": p.id, "story_id": p.story_id, "label": p.label, "claim_ids": list(p.claim_ids),
-         "article_ids": list(p.article_ids), "stances": list(p.stances), "anchors": list(p.anchors)}
+        {
+            "id": p.id,
+            "story_id": p.story_id,
+            "label": p.label,
+            "claim_ids": list(p.claim_ids),
+            "article_ids": list(p.article_ids),
+            "stances": list(p.stances),
+            "anchors": list(p.anchors),
+        }
         for p in propositions
     ]
 
@@ -114,7 +137,9 @@ def _clean(value: str | None, limit: int | None = None) -> str:
     return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
 
 
-def compare_table(story: Story, articles: Sequence[Article], propositions, relations, everything: bool = False) -> Table:
+def compare_table(
+    story: Story, articles: Sequence[Article], propositions, relations, everything: bool = False
+) -> Table:
     columns = source_columns(articles)
     table = Table(title=Text(_clean(story.title) or story.id, style="bold"), box=box.SIMPLE_HEAVY, show_lines=True)
     table.add_column("Proposition", overflow="fold", ratio=3)
@@ -125,7 +150,10 @@ def compare_table(story: Story, articles: Sequence[Article], propositions, relat
     for p in shown_propositions(propositions, relations, everything):
         types = _row_types(p, relations)
         row_style = "on grey11" if "contradict" in types or "quote_drift" in types else None
-        row = [Text(_clean(p.label, 160)), Text(", ".join(TYPE_LABEL[t] for t in types), style="red" if row_style else "")]
+        row = [
+            Text(_clean(p.label, 160)),
+            Text(", ".join(TYPE_LABEL[t] for t in types), style="red" if row_style else ""),
+        ]
         for items in cells(p, columns):
             cell = Text()
             for n, (stance, sid) in enumerate(items):
@@ -153,11 +181,15 @@ def relations_table(relations: Sequence[Relation], texts: Mapping[str, tuple[str
             statements.append(f"[{_clean(source)}] ", style="bold")
             statements.append(_clean(text, 140))
         style = "red bold" if r.type in ("contradict", "quote_drift") else ""
-        table.add_row(Text(TYPE_LABEL[r.type], style=style), f"{r.confidence:.2f}", Text(", ".join(r.reasons)), statements)
+        table.add_row(
+            Text(TYPE_LABEL[r.type], style=style), f"{r.confidence:.2f}", Text(", ".join(r.reasons)), statements
+        )
     return table
 
 
-def statement_texts(articles: Sequence[Article], entity_names: Mapping[str, str] | None = None) -> dict[str, tuple[str, str]]:
+def statement_texts(
+    articles: Sequence[Article], entity_names: Mapping[str, str] | None = None
+) -> dict[str, tuple[str, str]]:
     """Every statement id a comparison can name -> (who: the source, and the speaker when quoted, text).
 
     The speaker is named by its canonical entity when resolved ("the official" in one article is
@@ -210,7 +242,9 @@ def comparison_marks(articles: Iterable[Article], propositions: Iterable[Proposi
             seen.add(sid)
             start, end, _ = statement_span(by_id[aid], sid)
             if start is not None and end is not None and end > start:
-                marks.setdefault(aid, []).append(Mark(start, end, "compared", "compared across sources", None, anchor_id(sid)))
+                marks.setdefault(aid, []).append(
+                    Mark(start, end, "compared", "compared across sources", None, anchor_id(sid))
+                )
     return marks
 
 
@@ -230,7 +264,9 @@ def matrix_panel(story: Story, articles: Sequence[Article], propositions, relati
                 tds.append(Markup('<td class="cmp-cell cmp-silent">silent</td>'))
                 continue
             links = Markup("<br>").join(
-                Markup('<a class="cmp-{}" href="#{}">{} {}</a>').format(stance, anchor_id(sid), STANCE_MARK[stance], stance)
+                Markup('<a class="cmp-{}" href="#{}">{} {}</a>').format(
+                    stance, anchor_id(sid), STANCE_MARK[stance], stance
+                )
                 for stance, sid in items
             )
             tds.append(Markup('<td class="cmp-cell">{}</td>').format(links))
@@ -238,12 +274,15 @@ def matrix_panel(story: Story, articles: Sequence[Article], propositions, relati
         detail = Markup("; ").join(
             Markup("{} ({}, {:.2f})").format(TYPE_LABEL[r.type], ", ".join(r.reasons), r.confidence) for r in found
         )
-        rows.append(Markup('<tr class="{}"><th scope="row" dir="auto">{}<div class="cmp-why">{}</div></th>{}</tr>').format(
-            "cmp-conflict" if conflict else "cmp-row", _clean(p.label, 220), detail, Markup("").join(tds)))
+        rows.append(
+            Markup('<tr class="{}"><th scope="row" dir="auto">{}<div class="cmp-why">{}</div></th>{}</tr>').format(
+                "cmp-conflict" if conflict else "cmp-row", _clean(p.label, 220), detail, Markup("").join(tds)
+            )
+        )
     html = Markup(
         '<table class="cmp-matrix"><thead><tr><th scope="col">Proposition</th>{}</tr></thead><tbody>{}</tbody></table>'
         '<p class="cmp-legend">✓ asserts · ✗ denies · ~ hedges or reports without taking a side · silent: not said. '
-        'Rows in red: the sources, or one speaker, contradict each other.</p>'
+        "Rows in red: the sources, or one speaker, contradict each other.</p>"
     ).format(head, Markup("").join(rows))
     return Panel("Where the sources agree and differ", html, lead=True)
 

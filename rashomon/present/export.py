@@ -36,12 +36,21 @@ from ..text import published_datetime
 
 # Article keys of the JSON contract, in output order.
 ARTICLE_FIELDS: tuple[str, ...] = (
-    "id", "paths", "url", "title", "source", "language", "published", "text",
+    "id",
+    "paths",
+    "url",
+    "title",
+    "source",
+    "language",
+    "published",
+    "text",
     # Added with article analysis: every span offset (mentions, quotes, claims)
     # points into this text, as it was read, so any span can be shown in place.
-    "original", "analysis_note",
+    "original",
+    "analysis_note",
     # Added with the persuasion stage: opinion | reporting | satire, and the SemEval-2023 frames.
-    "genre", "frames",
+    "genre",
+    "frames",
     # Added after: how sure the genre call is (0-1).
     "genre_confidence",
 )
@@ -59,8 +68,17 @@ RECORD_TYPES: dict[str, str] = {
 }
 
 CSV_COLUMNS: tuple[str, ...] = (
-    "story_id", "story_title", "story_size", "article_id", "source", "language",
-    "published", "title", "url", "paths", "text",
+    "story_id",
+    "story_title",
+    "story_size",
+    "article_id",
+    "source",
+    "language",
+    "published",
+    "title",
+    "url",
+    "paths",
+    "text",
 )
 PATHS_SEPARATOR = "; "
 
@@ -228,19 +246,21 @@ def csv_rows(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for art in doc.get("articles", []):
         story = story_of.get(art["id"])
-        rows.append({
-            "story_id": story["id"] if story else None,
-            "story_title": story["title"] if story else None,
-            "story_size": len(story["article_ids"]) if story else None,
-            "article_id": art["id"],
-            "source": art.get("source"),
-            "language": art.get("language"),
-            "published": art.get("published"),
-            "title": art.get("title"),
-            "url": art.get("url"),
-            "paths": PATHS_SEPARATOR.join(art.get("paths") or []),
-            "text": art.get("text"),
-        })
+        rows.append(
+            {
+                "story_id": story["id"] if story else None,
+                "story_title": story["title"] if story else None,
+                "story_size": len(story["article_ids"]) if story else None,
+                "article_id": art["id"],
+                "source": art.get("source"),
+                "language": art.get("language"),
+                "published": art.get("published"),
+                "title": art.get("title"),
+                "url": art.get("url"),
+                "paths": PATHS_SEPARATOR.join(art.get("paths") or []),
+                "text": art.get("text"),
+            }
+        )
     return rows
 
 

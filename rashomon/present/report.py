@@ -169,8 +169,11 @@ def original_to_clean(offsets: OffsetMap, marks: Iterable[Mark], clean_len: int)
     """
     pieces = sorted(offsets.pieces, key=lambda p: p[1])
     if not pieces:
-        return [m._replace(start=min(m.start, clean_len), end=min(m.end, clean_len))
-                for m in marks if min(m.end, clean_len) > m.start]
+        return [
+            m._replace(start=min(m.start, clean_len), end=min(m.end, clean_len))
+            for m in marks
+            if min(m.end, clean_len) > m.start
+        ]
     orig_starts = [p[1] for p in pieces]
 
     def to_clean(pos: int, is_end: bool) -> int:
@@ -306,10 +309,7 @@ def build_views(
 
     def make(story_id: str, title: str, ids: list[str], synthetic: bool) -> StoryView:
         anchor = f"s{len(views) + 1}"
-        arts = [
-            article_view(by_id[aid], f"{anchor}-a{n}", layers.get(aid, ()))
-            for n, aid in enumerate(ids, 1)
-        ]
+        arts = [article_view(by_id[aid], f"{anchor}-a{n}", layers.get(aid, ())) for n, aid in enumerate(ids, 1)]
         placed.update(ids)
         langs = sorted({a.lang for a in arts})
         clean_title = (title or "").strip()
@@ -359,25 +359,27 @@ def render_report(
     real_stories = [v for v in views if not v.synthetic]
     css = report_stylesheet()
     reasons = sorted({r for v in views for a in v.articles for r, _ in a.removed_reasons})
-    return _env().get_template("report.html.j2").render(
-        title=title,
-        version=__version__,
-        generated_at=generated_at,
-        csp=content_security_policy(css),
-        css=Markup(css),  # our own static stylesheet
-        stories=views,
-        counts={
-            "articles": len(shown),
-            "stories": len(real_stories),
-            "sources": len(sources),
-            "languages": len(languages),
-        },
-        single_source=sum(1 for v in real_stories if len(v.sources) == 1),
-        languages=[
-            (tag, language_name(tag), n)
-            for tag, n in sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))
-        ],
-        removed_reasons=reasons,
-        report_panels=list(report_panels or ()),
+    return (
+        _env()
+        .get_template("report.html.j2")
+        .render(
+            title=title,
+            version=__version__,
+            generated_at=generated_at,
+            csp=content_security_policy(css),
+            css=Markup(css),  # our own static stylesheet
+            stories=views,
+            counts={
+                "articles": len(shown),
+                "stories": len(real_stories),
+                "sources": len(sources),
+                "languages": len(languages),
+            },
+            single_source=sum(1 for v in real_stories if len(v.sources) == 1),
+            languages=[
+                (tag, language_name(tag), n) for tag, n in sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))
+            ],
+            removed_reasons=reasons,
+            report_panels=list(report_panels or ()),
+        )
     )
-

@@ -102,8 +102,11 @@ def story_panel(story: Story, articles: Sequence[Article]):
         if a.url:
             title.append("\n" + _clean(a.url), style="dim")
         table.add_row(
-            Text(_clean(a.outlet)), Text(_clean(lang)), Text(_clean(_date(a))),
-            title, str(len(a.text.split())),
+            Text(_clean(a.outlet)),
+            Text(_clean(lang)),
+            Text(_clean(_date(a))),
+            title,
+            str(len(a.text.split())),
         )
     n_sources = len({a.outlet for a in arts})
     subtitle = Text(f"{len(arts)} articles · {n_sources} sources")

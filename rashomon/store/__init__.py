@@ -36,8 +36,21 @@ from rashomon.store.stories import (
 )
 
 __all__ = [
-    "AddResult", "BUSY_TIMEOUT_S", "CONFLICT_TYPES", "ComparisonState", "Corpus", "DEFAULT_DB", "Failure", "JobRecord", "Store",
-    "StoreError", "StoredComparison", "StoryFeature", "StoryFilter", "StorySummary", "fts_query",
+    "AddResult",
+    "BUSY_TIMEOUT_S",
+    "CONFLICT_TYPES",
+    "ComparisonState",
+    "Corpus",
+    "DEFAULT_DB",
+    "Failure",
+    "JobRecord",
+    "Store",
+    "StoreError",
+    "StoredComparison",
+    "StoryFeature",
+    "StoryFilter",
+    "StorySummary",
+    "fts_query",
 ]
 
 
@@ -96,7 +109,9 @@ class Store:
         self.close()
 
     # -- across families --------------------------------------------------------
-    def save_analysis(self, article: Article, stages: dict[str, str], features: tuple[str, bytes] | None = None) -> None:
+    def save_analysis(
+        self, article: Article, stages: dict[str, str], features: tuple[str, bytes] | None = None
+    ) -> None:
         """Write the layers the per-article stages produced, index its entity mentions, keep its story features
         (``(encoder, data)``), and mark those stages done.
 
@@ -130,7 +145,8 @@ class Store:
             "entities": one("SELECT COUNT(DISTINCT entity_id) FROM entity_mentions"),
             "relations": one("SELECT COUNT(*) FROM relations"),
             "contradictions": one(
-                f"SELECT COUNT(*) FROM relations WHERE type IN ({', '.join('?' for _ in CONFLICT_TYPES)})", CONFLICT_TYPES
+                f"SELECT COUNT(*) FROM relations WHERE type IN ({', '.join('?' for _ in CONFLICT_TYPES)})",
+                CONFLICT_TYPES,
             ),
             "rejections": one("SELECT COUNT(*) FROM rejections"),
             "failed": self.failures.count(),

@@ -72,8 +72,10 @@ class ArticleTable:
                 paths = self._paths(chunk)
                 self.database.executemany(
                     "UPDATE articles SET outlet = ? WHERE id = ?",
-                    [(Article(id=r[0], original="", paths=paths.get(r[0], []), url=r[2], source=r[1]).outlet, r[0])
-                     for r in rows],
+                    [
+                        (Article(id=r[0], original="", paths=paths.get(r[0], []), url=r[2], source=r[1]).outlet, r[0])
+                        for r in rows
+                    ],
                 )
 
     def log_rejections(self, rejections: Iterable[Rejection]) -> None:

@@ -80,7 +80,12 @@ class ComparisonTable:
         }
 
     def save(
-        self, story_id: str, version: str, fingerprint: str, propositions: Iterable[Proposition], relations: Iterable[Relation]
+        self,
+        story_id: str,
+        version: str,
+        fingerprint: str,
+        propositions: Iterable[Proposition],
+        relations: Iterable[Relation],
     ) -> None:
         """Replace one story's comparison in one transaction."""
         db = self.database
@@ -92,7 +97,10 @@ class ComparisonTable:
             )
             db.executemany(
                 "INSERT INTO relations (story_id, id, type, confidence, data) VALUES (?, ?, ?, ?, ?)",
-                [(story_id, r.id, r.type, r.confidence, json.dumps(fields_of(r), ensure_ascii=False)) for r in relations],
+                [
+                    (story_id, r.id, r.type, r.confidence, json.dumps(fields_of(r), ensure_ascii=False))
+                    for r in relations
+                ],
             )
 
     def forget(self, keep: Iterable[str] = ()) -> int:

@@ -35,7 +35,13 @@ class EntityTable:
                 "ON CONFLICT(id) DO UPDATE SET name=excluded.name, label=excluded.label, "
                 "aliases=excluded.aliases, state=excluded.state",
                 [
-                    (e.id, e.name, e.label, json.dumps(e.aliases, ensure_ascii=False), json.dumps(state, ensure_ascii=False))
+                    (
+                        e.id,
+                        e.name,
+                        e.label,
+                        json.dumps(e.aliases, ensure_ascii=False),
+                        json.dumps(state, ensure_ascii=False),
+                    )
                     for e, state in entities
                 ],
             )

@@ -34,12 +34,32 @@ R = TypeVar("R")
 
 # The columns of ``articles`` that ``article_row`` fills, in the order of ``ARTICLE_COLUMNS``.
 ARTICLE_COLUMNS = (
-    "id", "original", "url", "title", "source", "published", "language", "text", "offsets", "removed",
-    "paragraph_languages", "given", "layers", "outlet",
+    "id",
+    "original",
+    "url",
+    "title",
+    "source",
+    "published",
+    "language",
+    "text",
+    "offsets",
+    "removed",
+    "paragraph_languages",
+    "given",
+    "layers",
+    "outlet",
 )
 # What a stage may change in a stored article (its id, original and given record never change).
 ANALYSED_COLUMNS = (
-    "title", "source", "published", "language", "text", "offsets", "removed", "paragraph_languages", "layers",
+    "title",
+    "source",
+    "published",
+    "language",
+    "text",
+    "offsets",
+    "removed",
+    "paragraph_languages",
+    "layers",
     "outlet",
 )
 

@@ -182,7 +182,8 @@ class StoryTable:
         condition, params = _filter_sql(where)
         total = db.one("SELECT COUNT(DISTINCT m.story_id) FROM story_members m" + condition, params)
         page = db.execute(
-            "SELECT m.story_id, COUNT(*) AS n FROM story_members m" + condition
+            "SELECT m.story_id, COUNT(*) AS n FROM story_members m"
+            + condition
             + " GROUP BY m.story_id ORDER BY n DESC, m.story_id LIMIT ? OFFSET ?",
             [*params, limit, offset],
         ).fetchall()
@@ -210,19 +211,22 @@ class StoryTable:
         summaries = []
         for story_id, n in page:
             r = details[story_id]
-            summaries.append(StorySummary(
-                id=story_id,
-                title=r["title"],
-                articles=n,
-                # group_concat joins with commas, and outlet names may hold commas: split per article instead.
-                sources=self._sources(story_id) if r["sources"] and "," in r["sources"] else
-                ([r["sources"]] if r["sources"] else []),
-                languages=sorted(r["languages"].split(",")) if r["languages"] else [],
-                first_published=r["first"],
-                last_published=r["last"],
-                contradictions=conflicts.get(story_id, 0),
-                unnamed_sources=r["unnamed"] or 0,
-            ))
+            summaries.append(
+                StorySummary(
+                    id=story_id,
+                    title=r["title"],
+                    articles=n,
+                    # group_concat joins with commas, and outlet names may hold commas: split per article instead.
+                    sources=self._sources(story_id)
+                    if r["sources"] and "," in r["sources"]
+                    else ([r["sources"]] if r["sources"] else []),
+                    languages=sorted(r["languages"].split(",")) if r["languages"] else [],
+                    first_published=r["first"],
+                    last_published=r["last"],
+                    contradictions=conflicts.get(story_id, 0),
+                    unnamed_sources=r["unnamed"] or 0,
+                )
+            )
         return total, summaries
 
     def _sources(self, story_id: str) -> list[str]:
@@ -234,6 +238,7 @@ class StoryTable:
 
     def facets(self) -> dict[str, list[tuple[str, int]]]:
         """Languages and sources of the articles in stories, with their article counts (for filter menus)."""
+
         def counted(column: str) -> list[tuple[str, int]]:
             # column is one of our own names, never user input.
             return [
@@ -265,7 +270,8 @@ def _filter_sql(where: StoryFilter) -> tuple[str, list]:
         # One member satisfying every condition: "a French article from Le Monde", not one of each.
         clauses.append(
             "m.story_id IN (SELECT m2.story_id FROM story_members m2 JOIN articles a ON a.id = m2.article_id WHERE "
-            + " AND ".join(member_conditions) + ")"
+            + " AND ".join(member_conditions)
+            + ")"
         )
     match = fts_query(where.query or "")
     if where.query and match is None:

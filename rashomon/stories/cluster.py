@@ -244,8 +244,11 @@ def _name_centrality(members: Sequence[Member]) -> list[float]:
     names = [extract_names(f"{title or ''}\n{text or ''}"[:LEXICAL_CHARS]) for title, text, _ in members]
     centrality = []
     for i, mine in enumerate(names):
-        overlaps = [len(mine & other) / math.sqrt(len(mine) * len(other))
-                    for j, other in enumerate(names) if j != i and mine and other]
+        overlaps = [
+            len(mine & other) / math.sqrt(len(mine) * len(other))
+            for j, other in enumerate(names)
+            if j != i and mine and other
+        ]
         centrality.append(sum(overlaps) / max(len(members) - 1, 1))
     return centrality
 

@@ -82,12 +82,20 @@ class CombinerSpec:
 
     def describe(self) -> str:
         extra = " ".join(f"{a}*{b}" for a, b in self.products) or "none"
-        return (f"target={self.target} l2={self.l2:g} projection_k={self.projection_k} metric_l2={self.metric_l2} "
-                f"inputs={' '.join(self.inputs)} products={extra}")
+        return (
+            f"target={self.target} l2={self.l2:g} projection_k={self.projection_k} metric_l2={self.metric_l2} "
+            f"inputs={' '.join(self.inputs)} products={extra}"
+        )
 
     def to_dict(self) -> dict:
-        return {"target": self.target, "inputs": list(self.inputs), "products": [list(p) for p in self.products],
-                "l2": self.l2, "projection_k": self.projection_k, "metric_l2": self.metric_l2}
+        return {
+            "target": self.target,
+            "inputs": list(self.inputs),
+            "products": [list(p) for p in self.products],
+            "l2": self.l2,
+            "projection_k": self.projection_k,
+            "metric_l2": self.metric_l2,
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> "CombinerSpec":
@@ -158,8 +166,17 @@ def fit_combiner(
         metric = weights[n_main:] / scale[n_main:]
         bias -= float(metric @ mean[n_main:])
         blocks[DOC_PRODUCTS] = metric
-    return LinearModel(weights[:n_main], bias, link, inputs=list(spec.inputs), products=list(spec.products),
-                       mean=mean[:n_main], scale=scale[:n_main], blocks=blocks, output_range=output_range)
+    return LinearModel(
+        weights[:n_main],
+        bias,
+        link,
+        inputs=list(spec.inputs),
+        products=list(spec.products),
+        mean=mean[:n_main],
+        scale=scale[:n_main],
+        blocks=blocks,
+        output_range=output_range,
+    )
 
 
 def pair_raw_features(

@@ -73,7 +73,11 @@ class Projection:
 
     def to_dict(self) -> dict:
         stacked = np.vstack([self.mean[None, :], self.components])
-        return {"dim": int(self.mean.shape[0]), "k": int(len(self.components)), "float32_base64": _encode_floats(stacked)}
+        return {
+            "dim": int(self.mean.shape[0]),
+            "k": int(len(self.components)),
+            "float32_base64": _encode_floats(stacked),
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> "Projection":
@@ -199,7 +203,9 @@ def pair_features_table(one: FeatureTable, table: FeatureTable) -> np.ndarray:
     out[:, _INDEX["min_length"]] = np.log1p(shorter)
     for i in range(n):
         out[i, _INDEX["name_overlap"]], out[i, _INDEX["name_shared"]] = _set_overlap(one.names[0], table.names[i])
-        out[i, _INDEX["number_overlap"]], out[i, _INDEX["number_shared"]] = _set_overlap(one.numbers[0], table.numbers[i])
+        out[i, _INDEX["number_overlap"]], out[i, _INDEX["number_shared"]] = _set_overlap(
+            one.numbers[0], table.numbers[i]
+        )
         out[i, _INDEX["same_language"]] = _same_language(
             one.languages[0], one.scripts[0], table.languages[i], table.scripts[i]
         )
@@ -373,7 +379,9 @@ class StorySimilarity:
         """Scores from raw pair features (and ``a_doc * b_doc`` rows when the model has a metric)."""
         if DOC_PRODUCTS in self.model.blocks and doc_products is None:
             raise ValueError("this model weighs document dimensions: pass doc_products")
-        blocks = {DOC_PRODUCTS: doc_products} if doc_products is not None and DOC_PRODUCTS in self.model.blocks else None
+        blocks = (
+            {DOC_PRODUCTS: doc_products} if doc_products is not None and DOC_PRODUCTS in self.model.blocks else None
+        )
         margin = self.model.decision_function(self.model.design(raw, _INDEX), blocks)
         if self.model.link == "sigmoid":
             # The date penalty is in logit units: it lowers the margin before the link.
@@ -391,7 +399,9 @@ class StorySimilarity:
 
 def pair_features(a: StoryFeatures, b: StoryFeatures, projection: Projection | None = None) -> np.ndarray:
     """Raw features of one pair, in ``FEATURE_NAMES`` order."""
-    return pair_features_table(FeatureTable.from_features([a], projection), FeatureTable.from_features([b], projection))[0]
+    return pair_features_table(
+        FeatureTable.from_features([a], projection), FeatureTable.from_features([b], projection)
+    )[0]
 
 
 @lru_cache(maxsize=1)

@@ -44,7 +44,9 @@ class StoryListQuery(BaseModel):
     q: str | None = Field(None, max_length=200, description="Words searched in article titles and texts.")
     language: str | None = Field(None, max_length=16, pattern=r"^[A-Za-z-]+$")
     source: str | None = Field(None, max_length=200)
-    published_from: date | None = Field(None, alias="from", description="Stories with an article published on or after.")
+    published_from: date | None = Field(
+        None, alias="from", description="Stories with an article published on or after."
+    )
     published_to: date | None = Field(None, alias="to", description="Stories with an article published on or before.")
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=1_000_000)
@@ -95,17 +97,20 @@ class UrlsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     urls: list[Annotated[str, Field(min_length=8, max_length=2000, pattern=r"^https?://")]] = Field(
-        min_length=1, max_length=MAX_URLS_PER_REQUEST)
+        min_length=1, max_length=MAX_URLS_PER_REQUEST
+    )
 
 
 def job_response(request: Request, job: JobRecord) -> JSONResponse:
-    return JSONResponse({"job": job_record(job), "links": {"job": f"/api/jobs/{job.id}", "page": f"/jobs/{job.id}"}},
-                        status_code=202)
+    return JSONResponse(
+        {"job": job_record(job), "links": {"job": f"/api/jobs/{job.id}", "page": f"/jobs/{job.id}"}}, status_code=202
+    )
 
 
 def queue_full() -> HTTPException:
     return HTTPException(
-        429, f"ingest queue: full (earlier jobs are still waiting); try again in {RETRY_AFTER_S} s",
+        429,
+        f"ingest queue: full (earlier jobs are still waiting); try again in {RETRY_AFTER_S} s",
         headers={"Retry-After": str(RETRY_AFTER_S)},
     )
 

@@ -105,14 +105,18 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 names = {name.lower() for name, _ in message.get("headers", [])}
-                message["headers"] = [*message.get("headers", []),
-                                      *[(n, v) for n, v in SECURITY_HEADERS if n not in names]]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    *[(n, v) for n, v in SECURITY_HEADERS if n not in names],
+                ]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
 
-async def send_error(scope: Scope, send: Send, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+async def send_error(
+    scope: Scope, send: Send, status: int, message: str, headers: dict[str, str] | None = None
+) -> None:
     """An error in the API's JSON shape, for the paths that answer before (or outside) the routes."""
     body = json.dumps(error_body(status, message)).encode()
     raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
@@ -154,7 +158,9 @@ class InternalErrors:
             log.exception("%s %s failed", scope.get("method"), scope.get("path"))
             if tracked.started:
                 return  # the response is already on its way: the client sees it cut short
-            await send_error(scope, send, 500, f"{scope.get('path', '')}: internal error (the server log has the details)")
+            await send_error(
+                scope, send, 500, f"{scope.get('path', '')}: internal error (the server log has the details)"
+            )
 
 
 class TrustedHosts:
@@ -195,8 +201,9 @@ class BodyLimit:
         self.max_bytes = max_bytes
 
     async def _too_large(self, scope: Scope, send: Send) -> None:
-        await send_error(scope, send, 413, f"request body: larger than the limit of {self.max_bytes} bytes",
-                         {"connection": "close"})
+        await send_error(
+            scope, send, 413, f"request body: larger than the limit of {self.max_bytes} bytes", {"connection": "close"}
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -255,7 +262,9 @@ class SameOriginWrites:
                 # Pages with no-referrer send Origin "null" for their own forms: only a named foreign origin is refused.
                 refused = bool(origin) and origin != "null" and origin.split("://", 1)[-1] != host
             if refused:
-                response = JSONResponse(error_body(403, "request: writes from another site are refused"), status_code=403)
+                response = JSONResponse(
+                    error_body(403, "request: writes from another site are refused"), status_code=403
+                )
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
@@ -312,8 +321,9 @@ def create_app(
     )
     app.state.stores = StorePool(db_path)
     work = work_dir(db_path)
-    app.state.jobs = JobQueue(db_path, work / "jobs", max_bytes=max_body_bytes, allow_private=fetch_private,
-                              max_active=max_active_jobs)
+    app.state.jobs = JobQueue(
+        db_path, work / "jobs", max_bytes=max_body_bytes, allow_private=fetch_private, max_active=max_active_jobs
+    )
     app.state.jobs.start()
     app.state.exports = ExportCache(work / "exports")
     app.state.templates = templates()

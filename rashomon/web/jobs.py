@@ -136,8 +136,15 @@ def read_spool(job: JobRecord, *, max_bytes: int, allow_private: bool) -> Iterat
 class JobQueue:
     """Jobs in the store at ``db_path``, their inputs spooled under ``spool_root``, run by one worker thread."""
 
-    def __init__(self, db_path: str, spool_root: Path, *, max_bytes: int, allow_private: bool = False,
-                 max_active: int = DEFAULT_MAX_ACTIVE):
+    def __init__(
+        self,
+        db_path: str,
+        spool_root: Path,
+        *,
+        max_bytes: int,
+        allow_private: bool = False,
+        max_active: int = DEFAULT_MAX_ACTIVE,
+    ):
         self.db_path = db_path
         self.spool_root = spool_root
         self.max_bytes = max_bytes
@@ -220,17 +227,26 @@ class JobQueue:
 
         items = read_spool(job, max_bytes=self.max_bytes, allow_private=self.allow_private)
         report = ingest_items(store, items, on_item=on_item)
-        store.jobs.set_result(job.id, {
-            "rejections": [{"input": r.input, "problem": r.problem} for r in report.rejections],
-            "duplicates": [d.article_id for d in report.duplicates],
-        })
+        store.jobs.set_result(
+            job.id,
+            {
+                "rejections": [{"input": r.input, "problem": r.problem} for r in report.rejections],
+                "duplicates": [d.article_id for d in report.duplicates],
+            },
+        )
         summary = run_analysis(store, InProcess(), on_progress=progress)
         added = []
         for result in [*report.added, *report.duplicates]:
             article = store.articles.get(result.article_id)
             if article is not None:
-                added.append({"id": article.id, "title": article.title or "(untitled)",
-                              "story_id": store.stories.of_article(article.id), "new": result.is_new})
+                added.append(
+                    {
+                        "id": article.id,
+                        "title": article.title or "(untitled)",
+                        "story_id": store.stories.of_article(article.id),
+                        "new": result.is_new,
+                    }
+                )
         progress.flush()
         store.jobs.finish(job.id, DONE, {"added": added, "summary": summary.lines(store.path)})
 
@@ -254,4 +270,3 @@ class _Progress:
     def flush(self) -> None:
         if self._last is not None:
             self.store.jobs.set_progress(self.job_id, *self._last)
-

@@ -128,7 +128,9 @@ async def _submit_form(request: Request, store: Store):
     max_bytes = request.app.state.max_body_bytes
     async with request.form(max_files=MAX_FILES_PER_REQUEST, max_fields=20, max_part_size=max_bytes) as form:
         kind = str(form.get("kind") or "paste")
-        values = {k: str(form.get(k) or "") for k in ("title", "source", "url", "published", "language", "text", "urls")}
+        values = {
+            k: str(form.get(k) or "") for k in ("title", "source", "url", "published", "language", "text", "urls")
+        }
         if kind == "urls":
             lines = [line.strip() for line in values["urls"].splitlines() if line.strip()]
             try:
@@ -149,8 +151,14 @@ async def _submit_form(request: Request, store: Store):
 
 
 def _form_problem(request: Request, problem: str, values: dict[str, str]) -> HTMLResponse:
-    return render(request, "ingest.html.j2", status_code=422, problem=problem, values=values,
-                  max_bytes=request.app.state.max_body_bytes)
+    return render(
+        request,
+        "ingest.html.j2",
+        status_code=422,
+        problem=problem,
+        values=values,
+        max_bytes=request.app.state.max_body_bytes,
+    )
 
 
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)
@@ -169,12 +177,24 @@ def api_reference(request: Request) -> HTMLResponse:
     for path, methods in spec.get("paths", {}).items():
         for method, op in methods.items():
             params = [
-                (p["name"], p.get("in", ""), p.get("required", False), p.get("description") or _schema_words(p.get("schema", {})))
+                (
+                    p["name"],
+                    p.get("in", ""),
+                    p.get("required", False),
+                    p.get("description") or _schema_words(p.get("schema", {})),
+                )
                 for p in op.get("parameters", [])
             ]
-            operations.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
-                               "description": op.get("description", ""), "params": params,
-                               "body": sorted(op.get("requestBody", {}).get("content", {}))})
+            operations.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "description": op.get("description", ""),
+                    "params": params,
+                    "body": sorted(op.get("requestBody", {}).get("content", {})),
+                }
+            )
     return render(request, "docs.html.j2", spec=spec, operations=operations)
 
 

@@ -109,7 +109,9 @@ def _instant(published: str | None) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
 
-def timeline(view: StoryView, articles_by_id: dict[str, Article]) -> tuple[list[TimelinePoint], list[TimelinePoint], str | None]:
+def timeline(
+    view: StoryView, articles_by_id: dict[str, Article]
+) -> tuple[list[TimelinePoint], list[TimelinePoint], str | None]:
     """Where each source sits in time: ``(placed points, undated ones, the span they cover)``."""
     dated: list[tuple[datetime, ArticleView]] = []
     undated: list[TimelinePoint] = []
@@ -126,10 +128,17 @@ def timeline(view: StoryView, articles_by_id: dict[str, Article]) -> tuple[list[
     points = []
     for instant, a in sorted(dated, key=lambda item: item[0]):
         x = 50.0 if width == 0 else 4 + 92 * (instant - first).total_seconds() / width
-        points.append(TimelinePoint(a.id, a.anchor, a.source, a.title, a.published_iso, a.published_label or "", round(x, 2)))
+        points.append(
+            TimelinePoint(a.id, a.anchor, a.source, a.title, a.published_iso, a.published_label or "", round(x, 2))
+        )
     hours = width / 3600
-    span = "published within the same hour" if hours < 1 else (
-        f"published over {math.ceil(hours)} hours" if hours < 48 else f"published over {math.ceil(hours / 24)} days")
+    span = (
+        "published within the same hour"
+        if hours < 1
+        else (
+            f"published over {math.ceil(hours)} hours" if hours < 48 else f"published over {math.ceil(hours / 24)} days"
+        )
+    )
     return points, undated, span
 
 
@@ -159,8 +168,9 @@ def story_page(store: Store, story_id: str) -> StoryPage:
     comparison = comparisons.get(story.id)
     relations = comparison.relations if comparison else []
     contradictions = sum(1 for r in relations if r.type in CONFLICT_TYPES)
-    return StoryPage(story, view, points, span, undated, chips, per_article, contradictions, articles, entities,
-                     comparison)
+    return StoryPage(
+        story, view, points, span, undated, chips, per_article, contradictions, articles, entities, comparison
+    )
 
 
 def story_record(page: StoryPage) -> dict[str, Any]:
@@ -275,13 +285,19 @@ def entity_page(store: Store, entity_id: str) -> EntityPage:
                     languages[m.text].add(a.language)
     for alias in entity.aliases:
         spellings.setdefault(alias, 0)
-    variants = [(text, n, sorted(languages[text])) for text, n in sorted(spellings.items(), key=lambda kv: (-kv[1], kv[0].casefold()))]
+    variants = [
+        (text, n, sorted(languages[text]))
+        for text, n in sorted(spellings.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+    ]
     by_id = {a.id: a for a in articles}
     stories = []
     for story in store.stories.many(store.entities.stories_mentioning(entity.id)):
         naming = [by_id[i] for i in story.article_ids if i in by_id]
-        stories.append(EntityStory(story.id, story.title, len(story.article_ids),
-                                   sorted({a.outlet for a in naming}, key=str.casefold)))
+        stories.append(
+            EntityStory(
+                story.id, story.title, len(story.article_ids), sorted({a.outlet for a in naming}, key=str.casefold)
+            )
+        )
     stories.sort(key=lambda s: (-s.articles, s.id))
     ordered = [a.id for a in sorted(articles, key=article_key)]
     return EntityPage(entity, variants, stories, ordered)

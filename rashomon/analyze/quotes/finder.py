@@ -131,9 +131,11 @@ class QuoteFinder(SpeakerPhrases):
         self.direct = Quotations(direct_spans(self.text))
         self.attributed = {}
         self.merged = set()
-        cues = [] if self.lex.cue_re is None else [
-            m for m in self.lex.cue_re.finditer(self.text) if not self.direct.holding(m.start())
-        ]
+        cues = (
+            []
+            if self.lex.cue_re is None
+            else [m for m in self.lex.cue_re.finditer(self.text) if not self.direct.holding(m.start())]
+        )
         for m in cues:
             self._attribute(m)
         self._continuations()
@@ -177,7 +179,11 @@ class QuoteFinder(SpeakerPhrases):
         g_end = self._trim_left(d[1] + 1, strip_span(text, d[1] + 1, m.start(), " \t\n")[1])[1]
         gap_ok = re.fullmatch(r"\s*[,.!?…]?\s*(?:[—–-]\s*)?", text[d[1] + 1 : g_end]) is not None
         sp = None
-        if not gap_ok and len(words_of(gap)) <= MAX_SPEAKER_WORDS and re.match(r"\s*[,.!?…]?\s*(?:[—–-]\s*)?[^\W\d_]", gap):
+        if (
+            not gap_ok
+            and len(words_of(gap)) <= MAX_SPEAKER_WORDS
+            and re.match(r"\s*[,.!?…]?\s*(?:[—–-]\s*)?[^\W\d_]", gap)
+        ):
             g0 = d[1] + 1 + match_length(r"\s*[,.!?…]?\s*(?:[—–-]\s*)?", gap)
             sp = self.speaker_left(g0, m.start())
             gap_ok = sp is not None and self.sentence(d[1])[0] <= s_start
@@ -203,11 +209,15 @@ class QuoteFinder(SpeakerPhrases):
         sp_left = self.speaker_left(lo, m.start())
         names_nothing = sp_left is None or not self.mentions_in(sp_left.start, sp_left.end)
         sp_right = None
-        if self.word_order == "vso" or sp_left is None or (
-                self.word_order == "v2" and not sp_left.pronoun and names_nothing):
+        if (
+            self.word_order == "vso"
+            or sp_left is None
+            or (self.word_order == "v2" and not sp_left.pronoun and names_nothing)
+        ):
             sp_right = self.speaker_right(m.end(), s_end)
-        if sp_right is not None and (sp_left is None or self.word_order == "vso"
-                                     or (self.word_order == "v2" and names_nothing)):
+        if sp_right is not None and (
+            sp_left is None or self.word_order == "vso" or (self.word_order == "v2" and names_nothing)
+        ):
             return sp_right
         return sp_left
 
@@ -234,8 +244,11 @@ class QuoteFinder(SpeakerPhrases):
         if after is None or self._more_words_than(pos, after[0] - 1, 4):
             return False
         gap = self.text[pos : after[0] - 1]
-        if not (re.search(r"[:,]\s*$|^\s*$", gap) and not re.search(r"[.!?]\s", gap)
-                and not any(self.norm(w) in self.lex.that for w in words_of(gap))):
+        if not (
+            re.search(r"[:,]\s*$|^\s*$", gap)
+            and not re.search(r"[.!?]\s", gap)
+            and not any(self.norm(w) in self.lex.that for w in words_of(gap))
+        ):
             return False
         q = self.make(after[0], after[1], True, sp, cue, medium, inherit)
         if q:
@@ -243,8 +256,9 @@ class QuoteFinder(SpeakerPhrases):
             self._add(q)
         return True
 
-    def _indirect(self, m: re.Match, pos: int, s_end: int, sp: Speaker | None, cue: str, medium: str | None,
-                  inherit: Quote | None) -> bool:
+    def _indirect(
+        self, m: re.Match, pos: int, s_end: int, sp: Speaker | None, cue: str, medium: str | None, inherit: Quote | None
+    ) -> bool:
         """Step 3: the clause after the complementiser (or a bare clause, a colon)."""
         c0 = self._content_start(m, pos, s_end)
         if c0 is None:
@@ -258,19 +272,28 @@ class QuoteFinder(SpeakerPhrases):
             self.merged.update(self.direct.within(c0, c1 + 1))
         return True
 
-    def _content_before(self, m: re.Match, pos: int, s_start: int, s_end: int, sp: Speaker | None, cue: str,
-                        medium: str | None, inherit: Quote | None) -> None:
+    def _content_before(
+        self,
+        m: re.Match,
+        pos: int,
+        s_start: int,
+        s_end: int,
+        sp: Speaker | None,
+        cue: str,
+        medium: str | None,
+        inherit: Quote | None,
+    ) -> None:
         """Step 4: content before a sentence-final cue: "Daesh is finished, he said." / "…, — заявил Надь."."""
         text = self.text
         tail = text[(sp.end_all if sp and sp.end_all > m.end() else m.end()) : s_end]
         if not (re.fullmatch(r"[\s.!?]*", tail) or (medium and re.fullmatch(r"[\s.!?]*", text[pos:s_end]))):
             return
-        left_end = (sp.start if sp and sp.start < m.start() and not sp.implicit else m.start())
+        left_end = sp.start if sp and sp.start < m.start() and not sp.implicit else m.start()
         head = text[s_start:left_end].rstrip()
         if head.endswith((",", "—", "–", "-")):
             c0, c1 = strip_span(text, s_start, len(head) + s_start)
             if len(words_of(text[c0:c1])) >= 3:
-                dash = bool(re.match(r"\s*[—–-]", text[s_start:c0 + 1]))
+                dash = bool(re.match(r"\s*[—–-]", text[s_start : c0 + 1]))
                 q = self.make(c0, c1, dash, sp, cue, medium, inherit)
                 if q:
                     self._add(q)
@@ -281,8 +304,13 @@ class QuoteFinder(SpeakerPhrases):
         for i, w in enumerate(LETTER_WORD.finditer(text, pos, s_end)):
             word = self.norm(w.group())
             addressee = self.lex.to_re is not None and self.lex.to_re.match(text, pos, s_end) is not None
-            if i > 6 or (i == 0 and not addressee and word not in self.lex.that and word not in self.lex.stop
-                         and not any(word.startswith(c) for c in self.lex.that if c.endswith(("'", "’")))):
+            if i > 6 or (
+                i == 0
+                and not addressee
+                and word not in self.lex.that
+                and word not in self.lex.stop
+                and not any(word.startswith(c) for c in self.lex.that if c.endswith(("'", "’")))
+            ):
                 # Only a time or place phrase may stand before the complementiser
                 # ("said on Sunday that"); "said it was possible that" reports "it was …".
                 break
@@ -292,7 +320,7 @@ class QuoteFinder(SpeakerPhrases):
             elided = next((c for c in self.lex.that if c.endswith(("'", "’")) and word.startswith(c)), None)
             if elided:  # "qu'ils", which the word pattern keeps whole
                 return w.start() + len(elided)
-            if text[pos:w.start()].strip(" \t,") and re.search(r"[.;!?]", text[pos:w.start()]):
+            if text[pos : w.start()].strip(" \t,") and re.search(r"[.;!?]", text[pos : w.start()]):
                 break
         colon = re.match(r"\s*:\s*", text[pos:s_end])
         if colon:
@@ -365,13 +393,27 @@ class QuoteFinder(SpeakerPhrases):
                 continue
             k = bisect.bisect_right(starts, last.end)
             between_quote = (k < len(starts) and nearest_end[k] <= d[0]) or (
-                last_added is not None and last_added.start > last.end)
+                last_added is not None and last_added.start > last.end
+            )
             # The same paragraph, with at most the previous quote's cue sentence between.
-            if (not self._more_words_than(last.end, d[0], 12) and self.text.find("\n\n", last.end, d[0]) < 0
-                    and not between_quote):
-                q = Quote(start=d[0], end=d[1], text=self.text[d[0]:d[1]], direct=True, speaker=last.speaker,
-                          speaker_start=last.speaker_start, speaker_end=last.speaker_end,
-                          speaker_cluster=last.speaker_cluster, role=last.role, medium=last.medium, cue=last.cue)
+            if (
+                not self._more_words_than(last.end, d[0], 12)
+                and self.text.find("\n\n", last.end, d[0]) < 0
+                and not between_quote
+            ):
+                q = Quote(
+                    start=d[0],
+                    end=d[1],
+                    text=self.text[d[0] : d[1]],
+                    direct=True,
+                    speaker=last.speaker,
+                    speaker_start=last.speaker_start,
+                    speaker_end=last.speaker_end,
+                    speaker_cluster=last.speaker_cluster,
+                    role=last.role,
+                    medium=last.medium,
+                    cue=last.cue,
+                )
                 self._add(q)
                 self.attributed[d] = q
                 last_added = q
@@ -405,8 +447,9 @@ class QuoteFinder(SpeakerPhrases):
                 while before_end > start and text[before_end - 1].isspace():
                     before_end -= 1
                 if (before_end > start and text[before_end - 1] in ",;—–") or (
-                        self.lex.joined_clause_re is not None
-                        and self.lex.joined_clause_re.search(text, max(start, before_end - 16), before_end)):
+                    self.lex.joined_clause_re is not None
+                    and self.lex.joined_clause_re.search(text, max(start, before_end - 16), before_end)
+                ):
                     end = m.start()
                     break
                 # A new speaker after a comma: "…, the official later told X that …".
@@ -422,7 +465,7 @@ class QuoteFinder(SpeakerPhrases):
         e = strip_span(text, start, end, " \t\n,;:—–-.")[1]
         for word in self.clause_final_coordinators:
             # The clause's last few characters are enough to tell how it ends.
-            if text[max(start, e - 16):e].lower().endswith(" " + word):
+            if text[max(start, e - 16) : e].lower().endswith(" " + word):
                 e = strip_span(text, start, e - len(word), " \t\n,;:—–-")[1]
         return e
 
@@ -435,24 +478,50 @@ class QuoteFinder(SpeakerPhrases):
 
     # ---------------------------------------------------------- quotes
 
-    def make(self, start: int, end: int, direct: bool, sp: Speaker | None, cue: str,
-             medium: str | None = None, inherit: Quote | None = None) -> Quote | None:
-        start, end = strip_span(self.text, start, end, " \t\n,;:—–-" + ("" if direct else "\"“”«»„"))
+    def make(
+        self,
+        start: int,
+        end: int,
+        direct: bool,
+        sp: Speaker | None,
+        cue: str,
+        medium: str | None = None,
+        inherit: Quote | None = None,
+    ) -> Quote | None:
+        start, end = strip_span(self.text, start, end, " \t\n,;:—–-" + ("" if direct else '"“”«»„'))
         if end <= start or len(words_of(self.text[start:end])) < 1:
             return None
         if sp is None and inherit is not None:
-            return Quote(start=start, end=end, text=self.text[start:end], direct=direct, speaker=inherit.speaker,
-                         speaker_start=inherit.speaker_start, speaker_end=inherit.speaker_end,
-                         speaker_cluster=inherit.speaker_cluster, role=inherit.role,
-                         medium=medium or None, cue=cue)
+            return Quote(
+                start=start,
+                end=end,
+                text=self.text[start:end],
+                direct=direct,
+                speaker=inherit.speaker,
+                speaker_start=inherit.speaker_start,
+                speaker_end=inherit.speaker_end,
+                speaker_cluster=inherit.speaker_cluster,
+                role=inherit.role,
+                medium=medium or None,
+                cue=cue,
+            )
         if sp is None:
             return None
         cluster = self.cluster_of(sp)
-        speaker = self.text[sp.start:sp.end] if sp.end > sp.start else None
+        speaker = self.text[sp.start : sp.end] if sp.end > sp.start else None
         if sp.implicit and cluster >= 0:
             # Nothing is written for a dropped subject: name the antecedent instead.
             speaker = self._antecedent(cluster, sp.start)
-        return Quote(start=start, end=end, text=self.text[start:end], direct=direct, speaker=speaker,
-                     speaker_start=None if sp.implicit else sp.start, speaker_end=None if sp.implicit else sp.end,
-                     speaker_cluster=cluster, role=sp.role, medium=medium, cue=cue)
-
+        return Quote(
+            start=start,
+            end=end,
+            text=self.text[start:end],
+            direct=direct,
+            speaker=speaker,
+            speaker_start=None if sp.implicit else sp.start,
+            speaker_end=None if sp.implicit else sp.end,
+            speaker_cluster=cluster,
+            role=sp.role,
+            medium=medium,
+            cue=cue,
+        )

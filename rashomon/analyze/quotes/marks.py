@@ -24,7 +24,7 @@ _PAIRS: dict[str, str] = {
     "『": "』",
     '"': '"',
 }
-QUOTE_CHARS = "\"“”„«»‘’‚‹›「」『』"
+QUOTE_CHARS = '"“”„«»‘’‚‹›「」『』'
 # A quotation longer than this without a closing mark is a stray mark.
 _MAX_QUOTE = 2000
 

@@ -95,7 +95,9 @@ def lexicon(code: str) -> _Lexicon:
         # "لـ"-style phrases end in a tatweel, so no word boundary is asked after them.
         lex.cue_re = re.compile(prefix + "(?:" + "|".join(kinds) + r")(?:(?![^\W_])|(?<=ـ)|(?<=ل))", re.IGNORECASE)
     if lex.to:
-        lex.to_re = re.compile(r"\s*(?:" + _alternation(lex.to) + r")(?:(?![^\W_])|(?<=ـ)|(?<=ل)|(?<=['’]))\s*", re.IGNORECASE)
+        lex.to_re = re.compile(
+            r"\s*(?:" + _alternation(lex.to) + r")(?:(?![^\W_])|(?<=ـ)|(?<=ل)|(?<=['’]))\s*", re.IGNORECASE
+        )
     if lex.skip:
         lex.skip_re = re.compile(r"(?:^|(?<=\s))(?:" + _alternation(lex.skip) + r")\s*$", re.IGNORECASE)
     coordinators = traits.sequence("clause-coordinators")
@@ -249,8 +251,12 @@ class SpeakerPhrases:
             return True
         if self.speaker_head == "capitalised" and head[:1].isupper():
             return True
-        if self.speaker_head == "determiner-capitalised" and len(words) >= 2 and self.norm(words[0]) in self.dets \
-                and head[:1].isupper():
+        if (
+            self.speaker_head == "determiner-capitalised"
+            and len(words) >= 2
+            and self.norm(words[0]) in self.dets
+            and head[:1].isupper()
+        ):
             return True  # "der 48-Jährige": German nouns are capitalised, so ask for the article too
         return False
 
@@ -319,7 +325,11 @@ class SpeakerPhrases:
         if self.speaker_from_anchor and len(words_of(text[s0:s1])) > 3:
             # Without capitals to end a leading adverbial ("Во время обращения понтифик"),
             # the speaker starts at its first name or role word.
-            anchors = [w.start() for w in LETTER_WORD.finditer(text, s0, s1) if self.is_role(w.group()) or self.is_institution(w.group())]
+            anchors = [
+                w.start()
+                for w in LETTER_WORD.finditer(text, s0, s1)
+                if self.is_role(w.group()) or self.is_institution(w.group())
+            ]
             anchors += [mm.start for mm in self.mentions_in(s0, s1) if mm.start >= s0]
             if anchors and min(anchors) > s0:
                 a = min(anchors)
@@ -349,34 +359,59 @@ class SpeakerPhrases:
             if word not in self.lex.time:
                 nxt = LETTER_WORD.match(text, w.end() + 1)
                 # "el lunes", "am Sonntag": an article or preposition before a time word.
-                if not (nxt and nxt.end() <= limit and (word in self.dets or word in self.lex.stop)
-                        and self.norm(nxt.group()) in self.lex.time):
+                if not (
+                    nxt
+                    and nxt.end() <= limit
+                    and (word in self.dets or word in self.lex.stop)
+                    and self.norm(nxt.group()) in self.lex.time
+                ):
                     break
                 w = nxt
-            p = w.end() + match_length(r"[ \t]*", text[w.end():limit])
-        if p >= limit or not (text[p].isalpha() or text[p] in "«\""):
+            p = w.end() + match_length(r"[ \t]*", text[w.end() : limit])
+        if p >= limit or not (text[p].isalpha() or text[p] in '«"'):
             return None
         end = p
         count = 0
         for w in LETTER_WORD.finditer(text, p, limit):
-            gap = text[end:w.start()]
+            gap = text[end : w.start()]
             if count and gap.strip() not in ("", "-", "'", "’", "’s", "'s", "."):
                 break
             word = self.norm(w.group())
             if word in self.lex.that or (word in self.lex.stop and word not in self.connectors):
                 break
-            if count == 0 and not self.uncased and not (word in self.dets or word in self.lex.pronouns
-                                                         or w.group()[:1].isupper() or self.is_role(word)
-                                                         or self.is_institution(word) or self.mentions_in(w.start(), w.end())):
-                break
-            if self.names_by_case and count and not (
-                w.group()[:1].isupper() or word in self.connectors or word in self.dets or self.is_role(word)
-                or self.is_institution(word) or self.mentions_in(w.start(), w.end())
+            if (
+                count == 0
+                and not self.uncased
+                and not (
+                    word in self.dets
+                    or word in self.lex.pronouns
+                    or w.group()[:1].isupper()
+                    or self.is_role(word)
+                    or self.is_institution(word)
+                    or self.mentions_in(w.start(), w.end())
+                )
             ):
                 break
-            if count and word in self.dets and self.determiners_end_names and \
-                    (self.determiners_end_names == "always" or word not in self.connectors) and \
-                    self.norm(text[p:end].split()[-1]) not in self.connectors:
+            if (
+                self.names_by_case
+                and count
+                and not (
+                    w.group()[:1].isupper()
+                    or word in self.connectors
+                    or word in self.dets
+                    or self.is_role(word)
+                    or self.is_institution(word)
+                    or self.mentions_in(w.start(), w.end())
+                )
+            ):
+                break
+            if (
+                count
+                and word in self.dets
+                and self.determiners_end_names
+                and (self.determiners_end_names == "always" or word not in self.connectors)
+                and self.norm(text[p:end].split()[-1]) not in self.connectors
+            ):
                 break
             end = w.end()
             count += 1
@@ -446,18 +481,19 @@ class SpeakerPhrases:
             if not m:
                 return None, pos
             start = m.end()
-        start = strip_span(text, start, limit, " \t«\"“")[0]
+        start = strip_span(text, start, limit, ' \t«"“')[0]
         end = start
         count = 0
         for w in LETTER_WORD.finditer(text, start, limit):
-            gap = text[end:w.start()]
-            if count and gap.strip(" ") not in ("", "-", "'", "’") and not gap.strip().startswith(("»", "\"", "”")):
+            gap = text[end : w.start()]
+            if count and gap.strip(" ") not in ("", "-", "'", "’") and not gap.strip().startswith(("»", '"', "”")):
                 break
             word = self.norm(w.group())
             if word in self.lex.that or (count and word in self.lex.stop) or count >= 6:
                 break
-            if self.names_by_case and not (w.group()[:1].isupper() or (count and word in self.connectors)
-                                           or self.mentions_in(w.start(), w.end())):
+            if self.names_by_case and not (
+                w.group()[:1].isupper() or (count and word in self.connectors) or self.mentions_in(w.start(), w.end())
+            ):
                 break
             if not self.names_by_case and count and not self.mentions_in(w.start(), w.end()):
                 break
@@ -466,9 +502,9 @@ class SpeakerPhrases:
         if end <= start:
             return None, pos
         medium = text[start:end]
-        if not self.names_by_case and not self.mentions_in(start, end) and text[start - 1 : start] not in "«\"“":
+        if not self.names_by_case and not self.mentions_in(start, end) and text[start - 1 : start] not in '«"“':
             return None, pos
-        close = re.match(r"[»\"”]", text[end:end + 1])
+        close = re.match(r"[»\"”]", text[end : end + 1])
         return medium, end + (1 if close else 0)
 
     # ---------------------------------------------------------- resolution
@@ -500,8 +536,12 @@ class SpeakerPhrases:
                 # introduced with that title, else to the last person named.
                 titled = self.titled_person(head_word, sp.start)
                 return titled if titled >= 0 else self.recent_person(sp.start, plural=False)
-            if self.definite_prefixes and head_word in self.lex.roles and not inside \
-                    and words[0].group().startswith(self.definite_prefixes):
+            if (
+                self.definite_prefixes
+                and head_word in self.lex.roles
+                and not inside
+                and words[0].group().startswith(self.definite_prefixes)
+            ):
                 return self.recent_person(sp.start, plural=False)
             # Russian has no articles: a bare noun ("понтифик сказал") is as definite as "the pontiff".
             definite = first in self.dets or self.bare_nouns_definite
@@ -531,12 +571,12 @@ class SpeakerPhrases:
         return self.mentions[i].cluster if i >= 0 else -1
 
     def _words_beside(self, m: Mention, window: int) -> set[str]:
-        before = [self.norm(w) for w in words_of(self.text[max(0, m.start - 60):m.start])][-window:]
-        after = [self.norm(w) for w in words_of(self.text[m.end:m.end + 60])][:window]
+        before = [self.norm(w) for w in words_of(self.text[max(0, m.start - 60) : m.start])][-window:]
+        after = [self.norm(w) for w in words_of(self.text[m.end : m.end + 60])][:window]
         return set(before) | set(after)
 
     def _plural(self, sp: Speaker) -> bool:
-        return self.norm(self.text[sp.start:sp.end]) in self.lex.plural_pronouns
+        return self.norm(self.text[sp.start : sp.end]) in self.lex.plural_pronouns
 
     def recent_person(self, pos: int, plural: bool) -> int:
         """The nearest antecedent before ``pos``: a person mention or the last quote's named speaker.
@@ -607,6 +647,7 @@ class SpeakerPhrases:
                 if len(toks) <= MAX_SPEAKER_WORDS and self._looks_like_speaker(s, e):
                     words = words_of(self.text[s:e])
                     pronoun = len(words) == 1 and self.norm(words[0]) in self.lex.pronouns
-                    return Speaker(s, e, role=None if pronoun else self._role_before_name(s, e), pronoun=pronoun, end_all=end)
+                    return Speaker(
+                        s, e, role=None if pronoun else self._role_before_name(s, e), pronoun=pronoun, end_all=end
+                    )
         return None
-
