@@ -17,6 +17,9 @@ Everything a feature reads is either a multilingual-encoder cosine or a
 per-language word list, so the English-trained model applies to fr/es/de/ru/ar
 claims too (less well: the lists are shorter than the English signal it
 learnt from). Inference is numpy only.
+
+Size: about 450 lines: the pair features and the two-stage model that reads them stay together, since
+training (``rashomon.learn.train_stance``) and inference must compute the very same features.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ and the benchmark both call exactly this score.
 Evaluation needs numpy only; the JSON holds everything: the vector
 projection, which raw features the model reads, the products added for a
 little nonlinearity, standardisation, weights, the threshold and the date rule.
+
+Size: about 410 lines: the features and the model that scores them stay together for the same reason as
+stance: training and clustering must compute the very same features.
 """
 
 from __future__ import annotations
