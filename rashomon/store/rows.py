@@ -49,19 +49,8 @@ ARTICLE_COLUMNS = (
     "layers",
     "outlet",
 )
-# What a stage may change in a stored article (its id, original and given record never change).
-ANALYSED_COLUMNS = (
-    "title",
-    "source",
-    "published",
-    "language",
-    "text",
-    "offsets",
-    "removed",
-    "paragraph_languages",
-    "layers",
-    "outlet",
-)
+# What a stage may change in a stored article: all but its id, original, url and given record, which never change.
+ANALYSED_COLUMNS = tuple(c for c in ARTICLE_COLUMNS if c not in ("id", "original", "url", "given"))
 
 # Analysis layers stored together as one JSON document per article: they are
 # always read and written together, and their shapes grow with each release.
