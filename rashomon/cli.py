@@ -264,10 +264,13 @@ def compare(
 
     Each cell says how the source holds the point: asserts, denies, hedges, or silent.
     Relations: agree, contradict, discuss, omission (only one source reports it) and
-    quote_drift (one speaker reported saying contradicting things).
+    quote_drift (one speaker reported saying contradicting things), each with a sentence saying why;
+    a call below confidence 0.6 is marked "uncertain". Piped, it prints tab-separated lines with the
+    statements' text (docs/cli.md).
     """
     from rashomon import compare as comparing
-    from rashomon.present.compare import compare_lines, compare_table, relations_table, statement_texts
+    from rashomon.present.compare import compare_lines, compare_table, relations_table
+    from rashomon.present.reasons import explanations
 
     with _open_store(db) as store:
         story = _one_story(store, story_id)
@@ -282,36 +285,62 @@ def compare(
             propositions, relations = result.propositions, result.relations
     if out.is_terminal:
         out.print(compare_table(story, articles, propositions, relations, everything))
-        names = {entity.id: entity.name for entity in entities}
-        out.print(relations_table(relations, statement_texts(articles, names)))
+        out.print(relations_table(relations, explanations(relations, articles, entities, propositions)))
     else:
-        for line in compare_lines(articles, propositions, relations, everything):
+        for line in compare_lines(articles, propositions, relations, everything, entities):
             print(line)
 
 
 @app.command()
 def export(
-    format: str = typer.Option("json", "--format", "-f", help="json, jsonl or csv."),
+    format: str = typer.Option("json", "--format", "-f", help="json, jsonl, csv or xlsx (xlsx needs --out)."),
+    table: str = typer.Option(
+        "articles",
+        "--table",
+        "-t",
+        help="For csv: articles (one row per article) or comparison (one row per statement per source, with "
+        "each relation, its confidence and reasons). xlsx writes both, one sheet each.",
+    ),
     out_file: Optional[Path] = typer.Option(None, "--out", "-o", help="Write here instead of standard output."),
     db: str = DbOption,
 ) -> None:
-    """Export articles and stories (the JSON is a stable public contract)."""
+    """Export articles and stories (the JSON is a stable public contract), or the comparison as a spreadsheet."""
     from rashomon.present import export as exporter
+    from rashomon.present import tables
 
-    writers = {"json": exporter.write_json, "jsonl": exporter.write_jsonl, "csv": exporter.write_csv}
+    writers = {"json": exporter.write_json, "jsonl": exporter.write_jsonl, "csv": None, "xlsx": None}
     if format not in writers:
-        err.print(f"error: unknown format {format!r} (json, jsonl, csv)", markup=False)
+        err.print(f"error: unknown format {format!r} (json, jsonl, csv, xlsx)", markup=False)
+        raise typer.Exit(2)
+    if table not in tables.TABLES:
+        err.print(f"error: unknown table {table!r} ({', '.join(tables.TABLES)})", markup=False)
+        raise typer.Exit(2)
+    if format == "xlsx" and not out_file:
+        err.print("error: --format xlsx writes a file: give it with --out FILE.xlsx", markup=False)
         raise typer.Exit(2)
     from rashomon.present.layers import export_corpus
 
     with _open_store(db) as store:
-        doc = export_corpus(store.corpus())
+        corpus = store.corpus()
+        doc = export_corpus(corpus)
+    if format == "xlsx":
+        assert out_file is not None
+        tables.write_xlsx({name: tables.table_rows(doc, corpus, name) for name in tables.TABLES}, out_file)
+        err.print(f"wrote {out_file}", markup=False, highlight=False)
+        return
+
+    def write(fh) -> None:
+        if format == "csv":
+            tables.write_table_csv(*tables.table_rows(doc, corpus, table), fh)
+        else:
+            writers[format](doc, fh)  # type: ignore[misc]
+
     if out_file:
         with out_file.open("w", encoding="utf-8", newline="") as fh:
-            writers[format](doc, fh)
+            write(fh)
         err.print(f"wrote {out_file}", markup=False, highlight=False)
     else:
-        writers[format](doc, sys.stdout)
+        write(sys.stdout)
 
 
 def _write_report(store, path: Path) -> None:

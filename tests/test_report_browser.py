@@ -186,3 +186,28 @@ def test_report_on_a_phone_and_in_print(browser, report_file):
         (ARTIFACTS / "report.pdf").write_bytes(pdf)
     finally:
         context.close()
+
+
+def test_report_key_is_readable_on_a_phone(browser, report_file):
+    context, page, _ = _open(
+        browser, report_file, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    try:
+        key = page.locator("#key")
+        key.scroll_into_view_if_needed()
+        assert key.is_visible() and page.get_by_role("heading", name="Key to colours and marks").is_visible()
+        box = key.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390
+        samples = key.locator(".key-sample")
+        assert samples.count() >= 18
+        for n in range(samples.count()):
+            sample = samples.nth(n).bounding_box()
+            assert sample and sample["width"] > 0 and sample["x"] + sample["width"] <= 390, n
+        # Samples take the report's own colours (report.css), not colours of their own.
+        assert key.locator(".cmp-denies").evaluate("e => getComputedStyle(e).color") == "rgb(176, 58, 46)"
+        assert key.locator(".sp-ent-place").evaluate("e => getComputedStyle(e).borderBottomColor") == "rgb(46, 125, 50)"
+        assert key.locator(".sp-quote").evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 244, 194)"
+        ARTIFACTS.mkdir(exist_ok=True)
+        key.screenshot(path=str(ARTIFACTS / "report-key-phone.png"))
+    finally:
+        context.close()

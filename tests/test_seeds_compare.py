@@ -148,9 +148,35 @@ def test_compare_command_piped_prints_the_matrix(run):
     assert missing.returncode == 1
 
 
+def test_compare_command_piped_prints_the_statements_text_and_plain_reasons(run):
+    out = run_cli("compare", run["story"]["id"][:8], cwd=run["workdir"], check_ok=True).stdout.decode()
+    matrix, listed = out.split("\n\n")
+    # Matrix cells: the stance, the statement's own words, its id.
+    assert any("denies: no foreigners had left Raqqa in the convoy (c-" in row for row in matrix.splitlines())
+    header, *rows = listed.splitlines()
+    columns = header.split("\t")
+    assert columns[:6] == ["relation", "type", "confidence", "certainty", "explanation", "reason"]
+    records = [dict(zip(columns, row.split("\t"))) for row in rows]
+    assert len(records) == len(run["doc"]["relations"]) and all(len(r) == len(columns) for r in records)
+    (drift,) = [r for r in records if r["type"] == "quote_drift" and r["source_1"] == r["source_2"]]
+    assert drift["source_1"] == "Asharq Al-Awsat" and drift["speaker_1"] == drift["speaker_2"] == "Omar Alloush"
+    assert {drift["text_1"], drift["text_2"]} == {
+        "the evacuation would include foreign fighters",
+        "no foreigners had left Raqqa in the convoy",
+    }
+    assert {drift["stance_1"], drift["stance_2"]} == {"asserts", "denies"}
+    assert drift["explanation"].startswith("Asharq Al-Awsat reports Omar Alloush saying “")
+    by_id = {r["id"]: r for r in run["doc"]["relations"]}
+    for r in records:
+        assert r["explanation"] == by_id[r["relation"]]["explanation"]  # one sentence, in the pipe and the export
+
+
 def test_report_matrix_links_every_cell_to_its_sentence(run):
     html = run["report"]
     assert "Where the sources agree and differ" in html and 'class="cmp-conflict"' in html
+    # Each row says why in plain words, and the report has a key to its colours.
+    assert "Asharq Al-Awsat reports Omar Alloush saying “no foreigners had left Raqqa in the convoy”" in html
+    assert 'id="key"' in html and "Key to colours and marks" in html and 'href="#key"' in html
     links = set(re.findall(r'href="#(cmp-[^"]+)"', html))
     assert links
     for target in links:

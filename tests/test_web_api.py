@@ -85,6 +85,12 @@ def test_story_article_and_entity(server):
         a["source"] for a in story["articles"]
     ) == ["Asharq Al-Awsat", "presstv.ir"]
     assert {"contradict", "quote_drift"} <= {r["type"] for r in story["relations"]}
+    # The API's relations carry the plain sentence the export has, and whether the call is uncertain.
+    status, export = server.json("/api/export")
+    sentences = {r["id"]: (r["explanation"], r["uncertain"]) for r in export["relations"]}
+    assert all(
+        sentences[r["id"]] == (r["explanation"], r["uncertain"]) and r["explanation"] for r in story["relations"]
+    )
     assert any(q["speaker"] and "Alloush" in q["speaker"] for q in story["quotes"])
 
     article_id = story["article_ids"][0]

@@ -230,3 +230,39 @@ def test_phone_layout_right_to_left_and_keyboard(browser, server):  # noqa: F811
         _only_local(events, server)
     finally:
         context.close()
+
+
+def test_story_page_key_to_every_colour_on_a_phone(browser, server):  # noqa: F811
+    context, page, events = _open(
+        browser, server, "/", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    try:
+        page.get_by_role("link", name=re.compile("Raqqah Under US-backed Deal")).click()
+        page.wait_for_url(re.compile(r"/stories/s-"))
+        key = page.locator("#key")
+        key.scroll_into_view_if_needed()
+        assert key.is_visible()
+        assert page.get_by_role("heading", name="Key to colours and marks").is_visible()
+        box = key.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        samples = key.locator(".key-sample")
+        assert samples.count() >= 20
+        for n in range(samples.count()):
+            sample = samples.nth(n).bounding_box()
+            assert sample and sample["width"] > 0 and sample["x"] + sample["width"] <= 390, n
+        # The key draws with the page's own classes: its colours are the matrix's and the texts'.
+        for selector in (".cmp-asserts", ".cmp-denies", ".cmp-hedges"):
+            shown = page.locator(f".cmp-matrix {selector}").first.evaluate("e => getComputedStyle(e).color")
+            assert key.locator(selector).evaluate("e => getComputedStyle(e).color") == shown, selector
+        person = page.locator(".source-col .sp-ent-person").first.evaluate("e => getComputedStyle(e).borderBottomColor")
+        assert key.locator(".sp-ent-person").evaluate("e => getComputedStyle(e).borderBottomColor") == person
+        assert key.locator(".cmp-uncertain").is_visible()
+        # The matrix's rows say why in plain words; its legend links to the key.
+        assert page.locator(".cmp-matrix .cmp-reasons li").count() >= 5
+        page.locator(".cmp-legend a[href='#key']").click()
+        assert page.evaluate("location.hash") == "#key"
+        key.screenshot(path=str(ARTIFACTS / "web-story-key-phone.png"))
+        _only_local(events, server)
+    finally:
+        context.close()

@@ -18,8 +18,9 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from ..model import Article, Proposition, Relation, Story
+from ..model import Article, Entity, Proposition, Relation, Story
 from ..store.comparisons import StoredComparison
+from .reasons import UNCERTAIN, UNCERTAIN_BELOW, certainty, explanations, is_uncertain, shorten, statements
 from .report import Panel
 from .spans import Mark
 
@@ -35,6 +36,10 @@ RELATION_FIELDS = (
     "reasons",
     "speaker_entity_id",
     "model",
+    # Added for people: the relation in a plain sentence (present/reasons.py), and whether its confidence is below
+    # reasons.UNCERTAIN_BELOW. The machine reasons above stay the API.
+    "explanation",
+    "uncertain",
 )
 STANCE_MARK = {"asserts": "✓", "denies": "✗", "hedges": "~"}
 TYPE_LABEL = {
@@ -70,8 +75,13 @@ def statement_span(article: Article, statement_id: str) -> tuple[int | None, int
 # ------------------------------------------------------------------ export
 
 
-def relation_records(relations: Iterable[Relation]) -> list[dict[str, Any]]:
-    return [{k: dataclasses.asdict(r)[k] for k in RELATION_FIELDS} for r in relations]
+def relation_records(relations: Iterable[Relation], explained: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """Relations as the export writes them; ``explained``: relation id -> plain sentence (``reasons.explanations``)."""
+    records = []
+    for r in relations:
+        values = dataclasses.asdict(r) | {"explanation": (explained or {}).get(r.id), "uncertain": is_uncertain(r)}
+        records.append({k: values[k] for k in RELATION_FIELDS})
+    return records
 
 
 def proposition_records(propositions: Iterable[Proposition]) -> list[dict[str, Any]]:
@@ -90,7 +100,10 @@ def proposition_records(propositions: Iterable[Proposition]) -> list[dict[str, A
 
 
 def compare_sections(
-    stories: Sequence[Story], comparisons: Mapping[str, StoredComparison]
+    stories: Sequence[Story],
+    comparisons: Mapping[str, StoredComparison],
+    articles: Iterable[Article] = (),
+    entities: Iterable[Entity] = (),
 ) -> dict[str, list[dict[str, Any]]]:
     """``relations`` and ``propositions`` for ``export_document(sections=...)``, stories in export order."""
     relations: list[Relation] = []
@@ -100,7 +113,8 @@ def compare_sections(
         if stored:
             propositions.extend(stored.propositions)
             relations.extend(stored.relations)
-    return {"relations": relation_records(relations), "propositions": proposition_records(propositions)}
+    explained = explanations(relations, articles, entities, propositions)
+    return {"relations": relation_records(relations, explained), "propositions": proposition_records(propositions)}
 
 
 # ------------------------------------------------------------------ matrix
@@ -141,11 +155,12 @@ def compare_table(
     story: Story, articles: Sequence[Article], propositions, relations, everything: bool = False
 ) -> Table:
     columns = source_columns(articles)
+    said = statements(articles)
     table = Table(title=Text(_clean(story.title) or story.id, style="bold"), box=box.SIMPLE_HEAVY, show_lines=True)
     table.add_column("Proposition", overflow="fold", ratio=3)
     table.add_column("Relations", overflow="fold", no_wrap=False)
     for source, _ in columns:
-        table.add_column(Text(_clean(source)), overflow="fold", ratio=1)
+        table.add_column(Text(_clean(source)), overflow="fold", ratio=2)
     styles = {"asserts": "green", "denies": "red bold", "hedges": "yellow"}
     for p in shown_propositions(propositions, relations, everything):
         types = _row_types(p, relations)
@@ -160,30 +175,27 @@ def compare_table(
                 if n:
                     cell.append("\n")
                 cell.append(f"{STANCE_MARK[stance]} {stance}", style=styles[stance])
-                cell.append(f" {sid}", style="dim")
+                # The statement's own words (shortened): the matrix reads without the export at hand.
+                cell.append(f" {shorten(said[sid].text, 90)}" if sid in said else f" {sid}", style="dim")
             row.append(cell if items else Text("silent", style="dim"))
         table.add_row(*row, style=row_style)
     return table
 
 
-def relations_table(relations: Sequence[Relation], texts: Mapping[str, tuple[str, str]]) -> Table:
+def relations_table(relations: Sequence[Relation], explained: Mapping[str, str]) -> Table:
+    """Every relation: its type, confidence ("uncertain" below reasons.UNCERTAIN_BELOW) and plain sentence."""
     table = Table(box=box.SIMPLE, show_lines=False, expand=True)
     table.add_column("Relation", no_wrap=True)
     table.add_column("Conf.", justify="right", no_wrap=True)
-    table.add_column("Reason", overflow="fold")
-    table.add_column("Statements", overflow="fold", ratio=4)
+    table.add_column("Why", overflow="fold", ratio=4)
     for r in relations:
-        statements = Text()
-        for n, cid in enumerate(r.claim_ids):
-            source, text = texts.get(cid, ("?", ""))
-            if n:
-                statements.append("\n")
-            statements.append(f"[{_clean(source)}] ", style="bold")
-            statements.append(_clean(text, 140))
         style = "red bold" if r.type in ("contradict", "quote_drift") else ""
-        table.add_row(
-            Text(TYPE_LABEL[r.type], style=style), f"{r.confidence:.2f}", Text(", ".join(r.reasons)), statements
-        )
+        confidence = Text(f"{r.confidence:.2f}")
+        if is_uncertain(r):
+            confidence.append(f"\n{UNCERTAIN}", style="yellow italic")
+        why = Text(_clean(explained.get(r.id)) or ", ".join(r.reasons))
+        why.append(f"  [{', '.join(r.reasons)}]", style="dim")
+        table.add_row(Text(TYPE_LABEL[r.type], style=style), confidence, why)
     return table
 
 
@@ -192,38 +204,60 @@ def statement_texts(
 ) -> dict[str, tuple[str, str]]:
     """Every statement id a comparison can name -> (who: the source, and the speaker when quoted, text).
 
-    The speaker is named by its canonical entity when resolved ("the official" in one article is
-    Omar Alloush in the story), so a quote drift reads as one person saying two things.
+    The speaker is named by its canonical entity when resolved (``reasons.statements``).
     """
-    names = entity_names or {}
-
-    def who(source: str, entity_id: str | None, speaker: str | None) -> str:
-        name = names.get(entity_id or "") or speaker
-        return f"{source} · {name}" if name else source
-
-    out: dict[str, tuple[str, str]] = {}
-    for a in articles:
-        source = a.outlet
-        if a.title:
-            out[f"h-{a.id}"] = (source, a.title)
-        for n, q in enumerate(a.quotes):
-            out[f"q-{a.id}-{n}"] = (who(source, q.speaker_entity_id, q.speaker), q.text)
-        for n, c in enumerate(a.claims):
-            out[f"c-{a.id}-{n}"] = (who(source, c.attributed_to, c.speaker), c.text)
-    return out
+    return {
+        sid: (f"{s.source} · {s.speaker}" if s.speaker else s.source, s.text)
+        for sid, s in statements(articles, entity_names or {}).items()
+    }
 
 
-def compare_lines(articles: Sequence[Article], propositions, relations, everything: bool = False) -> list[str]:
-    """Tab-separated matrix then relations, for pipes: one proposition or relation per line."""
+PIPED_RELATION_COLUMNS = (
+    "relation",
+    "type",
+    "confidence",
+    "certainty",
+    "explanation",
+    "reason",
+    "claim_ids",
+    *(f"{key}_{n}" for n in (1, 2) for key in ("source", "speaker", "stance", "text")),
+)
+
+
+def compare_lines(
+    articles: Sequence[Article],
+    propositions,
+    relations,
+    everything: bool = False,
+    entities: Iterable[Entity] = (),
+) -> list[str]:
+    """Tab-separated, for pipes: the matrix (one proposition per line, each cell its stance and statements' text
+    with their ids), a blank line, then one relation per line with its plain sentence and each statement's source,
+    speaker, stance and text. Tabs and line breaks inside texts become spaces."""
     columns = source_columns(articles)
+    said = statements(articles, entities)
+    explained = explanations(relations, articles, entities, propositions)
+    stance_of = {(p.id, c): s for p in propositions for c, s in zip(p.claim_ids, p.stances)}
+
+    def text(sid: str) -> str:
+        return _clean(said[sid].text) if sid in said else ""
+
     lines = ["proposition\trelations\t" + "\t".join(_clean(s) for s, _ in columns) + "\tlabel"]
     for p in shown_propositions(propositions, relations, everything):
-        values = [", ".join(f"{s} {sid}" for s, sid in items) or "silent" for items in cells(p, columns)]
+        values = [
+            " | ".join(f"{s}: {text(sid)} ({sid})" for s, sid in items) or "silent" for items in cells(p, columns)
+        ]
         lines.append("\t".join([p.id, ",".join(_row_types(p, relations)), *values, _clean(p.label)]))
     lines.append("")
-    lines.append("relation\ttype\tconfidence\treason\tclaim_ids")
+    lines.append("\t".join(PIPED_RELATION_COLUMNS))
     for r in relations:
-        lines.append("\t".join([r.id, r.type, f"{r.confidence:.2f}", ",".join(r.reasons), ",".join(r.claim_ids)]))
+        row = [r.id, r.type, f"{r.confidence:.2f}", certainty(r), _clean(explained[r.id]), ",".join(r.reasons)]
+        row.append(",".join(r.claim_ids))
+        for sid in (list(r.claim_ids) + ["", ""])[:2]:
+            s = said.get(sid)
+            stance = stance_of.get((r.proposition_id or "", sid), "")
+            row += [_clean(s.source), _clean(s.speaker), stance, text(sid)] if s else ["", "", "", ""]
+        lines.append("\t".join(row))
     return lines
 
 
@@ -248,10 +282,30 @@ def comparison_marks(articles: Iterable[Article], propositions: Iterable[Proposi
     return marks
 
 
-def matrix_panel(story: Story, articles: Sequence[Article], propositions, relations) -> Panel | None:
+def _reasons_html(found: Sequence[Relation], explained: Mapping[str, str]) -> Markup:
+    """Each relation of a row: its type, "uncertain" when it is, its confidence and its plain sentence."""
+    items = [
+        Markup(
+            '<li><span class="cmp-type cmp-type-{}">{}</span>{} <span class="cmp-conf">{:.2f}</span> {}</li>'
+        ).format(
+            r.type,
+            TYPE_LABEL[r.type],
+            Markup(' <span class="cmp-uncertain">{}</span>').format(UNCERTAIN) if is_uncertain(r) else "",
+            r.confidence,
+            explained.get(r.id) or ", ".join(r.reasons),
+        )
+        for r in found
+    ]
+    return Markup('<ul class="cmp-reasons">{}</ul>').format(Markup("").join(items)) if items else Markup("")
+
+
+def matrix_panel(
+    story: Story, articles: Sequence[Article], propositions, relations, explained: Mapping[str, str] | None = None
+) -> Panel | None:
     shown = shown_propositions(propositions, relations)
     if not shown:
         return None
+    explained = explained or {}
     columns = source_columns(articles)
     head = Markup("").join(Markup('<th scope="col">{}</th>').format(source) for source, _ in columns)
     rows = []
@@ -271,27 +325,33 @@ def matrix_panel(story: Story, articles: Sequence[Article], propositions, relati
             )
             tds.append(Markup('<td class="cmp-cell">{}</td>').format(links))
         found = [r for r in relations if r.proposition_id == p.id]
-        detail = Markup("; ").join(
-            Markup("{} ({}, {:.2f})").format(TYPE_LABEL[r.type], ", ".join(r.reasons), r.confidence) for r in found
-        )
+        # A conflict row whose every conflict is uncertain is drawn dashed, not filled: a lead, not a finding.
+        doubtful = conflict and all(is_uncertain(r) for r in found if r.type in ("contradict", "quote_drift"))
+        row_class = ("cmp-conflict cmp-doubtful" if doubtful else "cmp-conflict") if conflict else "cmp-row"
         rows.append(
-            Markup('<tr class="{}"><th scope="row" dir="auto">{}<div class="cmp-why">{}</div></th>{}</tr>').format(
-                "cmp-conflict" if conflict else "cmp-row", _clean(p.label, 220), detail, Markup("").join(tds)
+            Markup('<tr class="{}"><th scope="row" dir="auto">{}{}</th>{}</tr>').format(
+                row_class, _clean(p.label, 220), _reasons_html(found, explained), Markup("").join(tds)
             )
         )
     html = Markup(
         '<table class="cmp-matrix"><thead><tr><th scope="col">Proposition</th>{}</tr></thead><tbody>{}</tbody></table>'
         '<p class="cmp-legend">✓ asserts · ✗ denies · ~ hedges or reports without taking a side · silent: not said. '
-        "Rows in red: the sources, or one speaker, contradict each other.</p>"
-    ).format(head, Markup("").join(rows))
+        "Rows in red: the sources, or one speaker, contradict each other; dashed and marked "
+        '<span class="cmp-uncertain">{}</span>: confidence below {:.1f}, a lead to check. '
+        '<a href="#key">Key to every colour and mark</a>.</p>'
+    ).format(head, Markup("").join(rows), UNCERTAIN, UNCERTAIN_BELOW)
     return Panel("Where the sources agree and differ", html, lead=True)
 
 
 def comparison_panels(
-    stories: Sequence[Story], articles: Sequence[Article], comparisons: Mapping[str, StoredComparison]
+    stories: Sequence[Story],
+    articles: Sequence[Article],
+    comparisons: Mapping[str, StoredComparison],
+    entities: Iterable[Entity] = (),
 ) -> tuple[dict[str, list[Panel]], dict[str, list[Mark]]]:
     """Per story the matrix panel, and the anchored marks its cells link to."""
     by_id = {a.id: a for a in articles}
+    names = {e.id: e.name for e in entities}
     panels: dict[str, list[Panel]] = {}
     marks: dict[str, list[Mark]] = {}
     for story in stories:
@@ -300,7 +360,8 @@ def comparison_panels(
             continue
         propositions, relations = stored.propositions, stored.relations
         members = [by_id[i] for i in story.article_ids if i in by_id]
-        panel = matrix_panel(story, members, propositions, relations)
+        explained = explanations(relations, members, names, propositions)
+        panel = matrix_panel(story, members, propositions, relations, explained)
         if panel:
             panels[story.id] = [panel]
             for aid, ms in comparison_marks(members, shown_propositions(propositions, relations)).items():

@@ -227,7 +227,8 @@ def write_jsonl(doc: Mapping[str, Any], out: TextIO) -> None:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value: Any, neutralize: bool) -> str:
+def cell_text(value: Any, neutralize: bool) -> str:
+    """A CSV cell: "" for None; with ``neutralize``, text a spreadsheet would run as a formula gets a leading '."""
     if value is None:
         return ""
     s = str(value)
@@ -283,4 +284,4 @@ def write_csv(
     writer = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS))
     writer.writeheader()
     for row in csv_rows(doc):
-        writer.writerow({k: _cell(row[k], neutralize_formulas) for k in CSV_COLUMNS})
+        writer.writerow({k: cell_text(row[k], neutralize_formulas) for k in CSV_COLUMNS})

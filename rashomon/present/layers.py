@@ -34,7 +34,7 @@ def story_layers(
 
     layers = analysis_layers(articles, entities)
     panels = story_panels(stories, articles, entities, (quoted_panel, entities_panel, *PERSUASION_PANELS))
-    matrix, anchors = comparison_panels(stories, articles, comparisons)
+    matrix, anchors = comparison_panels(stories, articles, comparisons, entities)
     for article_id, marks in anchors.items():
         layers.setdefault(article_id, []).extend(marks)
     for story_id, found in matrix.items():
@@ -48,5 +48,7 @@ def story_layers(
 def export_corpus(corpus: Corpus) -> dict[str, Any]:
     """The JSON export document (docs/export.md) of everything the store holds (``Store.corpus()``)."""
     stories = order_stories(corpus.stories)
-    sections = analysis_sections(corpus.articles, corpus.entities) | compare_sections(stories, corpus.comparisons)
+    sections = analysis_sections(corpus.articles, corpus.entities) | compare_sections(
+        stories, corpus.comparisons, corpus.articles, corpus.entities
+    )
     return export_document(corpus.articles, stories, sections=sections)

@@ -37,6 +37,7 @@ from .. import __version__
 from ..model import Article, OffsetMap, Story, http_url
 from ..text import published_datetime
 from .export import article_key, order_stories, order_story_article_ids
+from .key import report_key
 from .languages import lang_tag, language_name, text_dir
 from .spans import Mark, render_spans
 
@@ -380,6 +381,7 @@ def render_report(
                 (tag, language_name(tag), n) for tag, n in sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))
             ],
             removed_reasons=reasons,
+            colour_key=report_key(),
             report_panels=list(report_panels or ()),
         )
     )

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from ..present.key import story_key
 from ..present.languages import language_name
 from ..present.report import report_stylesheet
 from ..store import Store
@@ -85,7 +86,7 @@ def story_list(request: Request, store: StoreDep, params: Annotated[StoryListQue
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story(request: Request, store: StoreDep, story_id: ID) -> HTMLResponse:
-    return render(request, "story.html.j2", page=_found(views.story_page, store, story_id))
+    return render(request, "story.html.j2", page=_found(views.story_page, store, story_id), colour_key=story_key())
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)

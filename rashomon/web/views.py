@@ -20,6 +20,7 @@ from ..present.compare import proposition_records, relation_records
 from ..present.export import article_key, article_record
 from ..present.languages import lang_tag, language_name, text_dir
 from ..present.layers import story_layers
+from ..present.reasons import explanations
 from ..present.report import ArticleView, Panel, StoryView, article_view, build_views, parse_date
 from ..store import CONFLICT_TYPES, Store, StoredComparison, StoryFilter, StorySummary
 from ..text import published_datetime
@@ -188,7 +189,7 @@ def story_record(page: StoryPage) -> dict[str, Any]:
         "quotes": quote_records(page.articles),
         "claims": claim_records(page.articles),
         "propositions": proposition_records(propositions),
-        "relations": relation_records(relations),
+        "relations": relation_records(relations, explanations(relations, page.articles, page.entities, propositions)),
     }
 
 
