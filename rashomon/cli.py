@@ -305,12 +305,10 @@ def export(
     db: str = DbOption,
 ) -> None:
     """Export articles and stories (the JSON is a stable public contract), or the comparison as a spreadsheet."""
-    from rashomon.present import export as exporter
     from rashomon.present import tables
 
-    writers = {"json": exporter.write_json, "jsonl": exporter.write_jsonl, "csv": None, "xlsx": None}
-    if format not in writers:
-        err.print(f"error: unknown format {format!r} (json, jsonl, csv, xlsx)", markup=False)
+    if format not in tables.FORMATS:
+        err.print(f"error: unknown format {format!r} ({', '.join(tables.FORMATS)})", markup=False)
         raise typer.Exit(2)
     if table not in tables.TABLES:
         err.print(f"error: unknown table {table!r} ({', '.join(tables.TABLES)})", markup=False)
@@ -325,22 +323,14 @@ def export(
         doc = export_corpus(corpus)
     if format == "xlsx":
         assert out_file is not None
-        tables.write_xlsx({name: tables.table_rows(doc, corpus, name) for name in tables.TABLES}, out_file)
-        err.print(f"wrote {out_file}", markup=False, highlight=False)
-        return
-
-    def write(fh) -> None:
-        if format == "csv":
-            tables.write_table_csv(*tables.table_rows(doc, corpus, table), fh)
-        else:
-            writers[format](doc, fh)  # type: ignore[misc]
-
-    if out_file:
+        tables.write_workbook(doc, corpus, out_file)
+    elif out_file:
         with out_file.open("w", encoding="utf-8", newline="") as fh:
-            write(fh)
-        err.print(f"wrote {out_file}", markup=False, highlight=False)
+            tables.write_export(doc, corpus, format, table, fh)
     else:
-        write(sys.stdout)
+        tables.write_export(doc, corpus, format, table, sys.stdout)
+        return
+    err.print(f"wrote {out_file}", markup=False, highlight=False)
 
 
 def _write_report(store, path: Path) -> None:

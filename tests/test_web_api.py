@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import shutil
 import sqlite3
+import zipfile
 
 import pytest
 
@@ -129,6 +132,28 @@ def test_export_is_exactly_the_cli_export(server):
     assert body == cli.stdout
     doc = json.loads(body)
     assert {"articles", "stories", "entities", "quotes", "claims", "relations", "propositions"} <= set(doc)
+
+
+def test_export_offers_every_format_of_the_cli(server):
+    for args, query, media in (
+        (["-f", "jsonl"], "format=jsonl", "application/x-ndjson"),
+        (["-f", "csv"], "format=csv", "text/csv"),
+        (["-f", "csv", "--table", "comparison"], "format=csv&table=comparison", "text/csv"),
+    ):
+        status, headers, body = server.request(f"/api/export?{query}")
+        assert status == 200 and headers["content-type"].startswith(media), query
+        cli = run_cli("export", *args, "--db", str(server.db), cwd=server.db.parent, check_ok=True)
+        assert body == cli.stdout, query
+    assert (
+        'filename="rashomon-comparison.csv"'
+        in server.request("/api/export?format=csv&table=comparison")[1]["content-disposition"]
+    )
+    status, headers, body = server.request("/api/export?format=xlsx")
+    assert status == 200 and headers["content-type"].startswith("application/vnd.openxmlformats")
+    with zipfile.ZipFile(io.BytesIO(body)) as book:
+        assert re.findall(r'<sheet name="([^"]+)"', book.read("xl/workbook.xml").decode()) == ["articles", "comparison"]
+    status, data = server.json("/api/export?format=pdf")
+    assert status == 422 and data["error"]["status"] == 422
 
 
 def test_errors_are_json_with_status_and_name_the_input(server):

@@ -21,7 +21,7 @@ from typing import Any, TextIO
 from ..store import Corpus
 from .compare import source_columns
 from .export import CSV_COLUMNS as ARTICLE_COLUMNS
-from .export import cell_text, csv_rows, order_stories
+from .export import cell_text, csv_rows, order_stories, write_json, write_jsonl
 from .reasons import certainty, explanations, statements
 
 COMPARISON_COLUMNS: tuple[str, ...] = (
@@ -44,6 +44,7 @@ COMPARISON_COLUMNS: tuple[str, ...] = (
     "statement",
 )
 TABLES: tuple[str, ...] = ("articles", "comparison")
+FORMATS: tuple[str, ...] = ("json", "jsonl", "csv", "xlsx")  # what `rashomon export` and GET /api/export write
 XLSX_CELL_CHARS = 32767  # Excel's limit on one cell; longer text is cut with "…"
 
 
@@ -150,3 +151,20 @@ def write_xlsx(tables: Mapping[str, tuple[Sequence[str], Iterable[Mapping[str, A
             sheet.autofilter(0, 0, max(n, 1), max(len(columns) - 1, 0))
     finally:
         workbook.close()
+
+
+def write_export(doc: Mapping[str, Any], corpus: Corpus, format: str, table: str, out: TextIO) -> None:
+    """A text export (json, jsonl, or csv of ``table``) of ``doc`` (``layers.export_corpus(corpus)``)."""
+    if format == "json":
+        write_json(doc, out)
+    elif format == "jsonl":
+        write_jsonl(doc, out)
+    elif format == "csv":
+        write_table_csv(*table_rows(doc, corpus, table), out)
+    else:
+        raise ValueError(f"{format!r} is not a text format (json, jsonl, csv)")
+
+
+def write_workbook(doc: Mapping[str, Any], corpus: Corpus, path: Path) -> None:
+    """The xlsx export: every table, one sheet each."""
+    write_xlsx({name: table_rows(doc, corpus, name) for name in TABLES}, path)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Iterator
+from typing import Annotated, Any, Iterator, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
@@ -183,10 +183,33 @@ def get_entity(store: StoreDep, entity_id: ID) -> dict[str, Any]:
     return views.entity_api_record(_found(views.entity_page, store, entity_id))
 
 
-@router.get("/export", summary="The whole corpus, exactly as `rashomon export --format json` writes it")
-def export(request: Request, store: StoreDep) -> Response:
-    stream = request.app.state.exports.open(store)
-    return StreamingResponse(chunks(stream), media_type="application/json")
+EXPORT_MEDIA = {
+    "json": "application/json",
+    "jsonl": "application/x-ndjson",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@router.get(
+    "/export",
+    summary="The whole corpus, exactly as `rashomon export --format FORMAT --table TABLE` writes it",
+    description="`format`: json (the public contract, docs/export.md), jsonl, csv or xlsx. `table`, for csv: "
+    "articles (one row per article) or comparison (one row per statement per source in each compared point); "
+    "xlsx holds both tables, one sheet each.",
+)
+def export(
+    request: Request,
+    store: StoreDep,
+    format: Literal["json", "jsonl", "csv", "xlsx"] = "json",
+    table: Literal["articles", "comparison"] = "articles",
+) -> Response:
+    stream = request.app.state.exports.open(store, format, table)
+    headers = {}
+    if format in ("csv", "xlsx"):
+        name = f"rashomon-{table}.csv" if format == "csv" else "rashomon.xlsx"
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return StreamingResponse(chunks(stream), media_type=EXPORT_MEDIA[format], headers=headers)
 
 
 @router.get("/jobs/{job_id}", summary="Progress and result of a background ingest")
