@@ -81,7 +81,7 @@ def test_recogniser_tags_a_known_sentence(language: str) -> None:
 @pytest.mark.parametrize("language", sorted(ner.registry()))
 def test_registry_languages_take_types_from_the_recogniser(language: str) -> None:
     # Through the real analysis: where the registry picks the recogniser, its entities are the mentions.
-    assert backends.recogniser_for(language) == "crf"
+    assert backends.uses_recogniser(language)
     text, person, place = KNOWN_SENTENCES[language]
     doc = AnalysisDoc(text=text, language=language)
     split_sentences(doc)
@@ -112,3 +112,19 @@ def test_training_end_to_end_is_deterministic(tmp_path: Path) -> None:
     # A training sentence comes back with its own tags.
     sentence = read_iob(train_file)[0]
     assert tuple(tagger.tag(token_features(sentence.words, names))) == sentence.tags
+
+
+def test_tidy_cuts_headline_runs_into_names() -> None:
+    words = "General Richard Dannatt : Donbass wird für immer russisch".split()
+    # One PER over the whole run, as the CRF tags a title-case headline.
+    spans = ner.tidy(words, [(0, len(words), "PER")], frozenset({"von"}))
+    assert [" ".join(words[a:b]) for a, b, _ in spans] == ["General Richard Dannatt", "Donbass"]
+    words = "Ave Maria von Bach".split()
+    assert ner.tidy(words, [(0, 4, "PER")], frozenset({"von"})) == [(0, 4, "PER")]
+    assert ner.tidy(words, [(0, 4, "PER")]) == [(0, 2, "PER"), (3, 4, "PER")]
+
+
+def test_a_lone_surname_takes_the_full_names_type() -> None:
+    text = "Joe Biden spoke. Later Biden and Bidens aides left."
+    found = [(0, 9, "person"), (23, 28, "organisation"), (33, 39, "organisation")]
+    assert ner._consistent(text, found) == [(0, 9, "person"), (23, 28, "person"), (33, 39, "person")]

@@ -11,18 +11,9 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Iterable, Mapping, Protocol, Sequence, TypeVar
+from typing import Iterable, Mapping, Sequence
 
 from rashomon.resources import package_data_dir
-
-
-class _Span(Protocol):
-    start: int
-    end: int
-    label: str
-
-
-T = TypeVar("T", bound=_Span)
 
 # Our labels for the recogniser's types.
 LABELS = {"PER": "person", "ORG": "organisation", "LOC": "place"}
@@ -133,6 +124,50 @@ def spans_of(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     return spans
 
 
+# Punctuation a name may hold inside ("U.S.", "AT&T", "Jean-Marc", "O'Neill"); any other mark splits a span.
+_INNER_MARKS = frozenset(".&-'’")
+
+
+def _is_mark(word: str) -> bool:
+    return not any(ch.isalnum() for ch in word)
+
+
+def _lower_initial(word: str) -> bool:
+    return word[:1].islower()
+
+
+def tidy(
+    words: Sequence[str], spans: Iterable[tuple[int, int, str]], particles: frozenset[str] = frozenset()
+) -> list[tuple[int, int, str]]:
+    """The recogniser's spans as names: split at punctuation other than ``_INNER_MARKS`` and at lower-case words
+    other than ``particles`` ("von", "of", "de": what names hold inside), and stripped of punctuation and lower-case
+    words at both ends.
+
+    WikiANN is full of title fragments, so on news the CRF runs a span on through a headline ("Richard Dannatt:
+    Donbass wird für immer russisch"); names inside such a run are kept, the rest dropped. Only the analysis tidies
+    (``entities``): WikiANN's own spans hold commas and brackets ("Spokane , Washington", "John Towers ( bishop )"),
+    so ``rashomon bench ner --backend crf`` scores the CRF's spans as they are."""
+    tidied = []
+    for first, last, kind in spans:
+        piece_start = first
+        for i in range(first, last + 1):
+            word = words[i] if i < last else ""
+            if (
+                i == last
+                or (_is_mark(word) and word not in _INNER_MARKS)
+                or (_lower_initial(word) and word not in particles)
+            ):
+                a, b = piece_start, i
+                while a < b and (_is_mark(words[a]) or _lower_initial(words[a])):
+                    a += 1
+                while b > a and (_is_mark(words[b - 1]) and words[b - 1] != "." or _lower_initial(words[b - 1])):
+                    b -= 1
+                if a < b:
+                    tidied.append((a, b, kind))
+                piece_start = i + 1
+    return tidied
+
+
 def artifact_dir():
     return package_data_dir("analyze") / "ner"
 
@@ -145,6 +180,17 @@ def artifact_path(language: str):
 def names_path(language: str):
     """The gazetteer the model was trained with: one name and its type a line (``name<TAB>PER``)."""
     return artifact_dir() / f"{language}.names.tsv"
+
+
+def fingerprint() -> bytes:
+    """The registry and every model's info file (settings, sizes, tune score), for the analysis stage's version:
+    choosing or retraining a recogniser re-analyses stored articles. Not the models themselves: 24 MB to hash at
+    every import."""
+    root = artifact_dir()
+    if not root.is_dir():
+        return b""
+    files = sorted((f for f in root.iterdir() if f.name == "registry.tsv" or f.name.endswith(".json")), key=str)
+    return b"".join(f.name.encode() + b"\n" + f.read_bytes() for f in files)
 
 
 def has_recogniser(language: str) -> bool:
@@ -160,32 +206,35 @@ def read_names(text: str) -> dict[str, str]:
     return names
 
 
-# How the analysis of a language uses the recogniser: its entities replace the backend's ("entities"), or the
-# backend's entities keep their spans and take the recogniser's type where it finds the same span ("types").
-MODES = ("entities", "types")
-
-
 @cache
-def registry() -> dict[str, str]:
-    """Language -> mode, for the languages whose analysis uses this recogniser (``registry.tsv``: code, mode,
-    then why, per line; ``#`` starts a comment line)."""
+def registry() -> frozenset[str]:
+    """The languages whose analysis takes its entities from this recogniser (``registry.tsv``: code, then why, per
+    line; ``#`` starts a comment line)."""
     path = artifact_dir() / "registry.tsv"
     if not path.is_file():
-        return {}
-    chosen = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            code, mode, *_ = (part.strip() for part in line.split("\t"))
-            if mode not in MODES:
-                raise ValueError(f"{path}: unknown mode {mode!r} for {code} (one of {', '.join(MODES)})")
-            chosen[code] = mode
-    return chosen
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.split("\t")[0].strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
 @cache
 def _gazetteer(language: str) -> dict[str, str]:
     path = names_path(language)
     return read_names(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+# A lower-case word inside this many names of the gazetteer is a particle of names ("von", "of", "de la").
+_PARTICLE_NAMES = 5
+
+
+@cache
+def _particles(language: str) -> frozenset[str]:
+    counts: dict[str, int] = {}
+    for name in _gazetteer(language):
+        for word in name.split()[1:-1]:
+            if _lower_initial(word):
+                counts[word] = counts.get(word, 0) + 1
+    return frozenset(word for word, count in counts.items() if count >= _PARTICLE_NAMES)
 
 
 @cache
@@ -211,23 +260,29 @@ def tag(language: str, words: Sequence[str]) -> list[str]:
 def entities(language: str, text: str, sentences: Iterable[tuple[int, int]]) -> list[tuple[int, int, str]]:
     """``(start, end, label)`` of every entity the recogniser finds in ``text``, sentence by sentence; labels are
     ours (person, organisation, place)."""
-    found = []
+    found: list[tuple[int, int, str]] = []
     for s_start, s_end in sentences:
         tokens = tokenize(text, s_start, s_end)
-        tags = tag(language, [text[a:b] for a, b in tokens])
-        for first, last, kind in spans_of(tags):
+        words = [text[a:b] for a, b in tokens]
+        for first, last, kind in tidy(words, spans_of(tag(language, words)), _particles(language)):
             label = LABELS.get(kind)
             if label:
                 found.append((tokens[first][0], tokens[last - 1][1], label))
-    return found
+    return _consistent(text, found)
 
 
-def retyped(language: str, text: str, sentences: Iterable[tuple[int, int]], candidates: list[T]) -> list[T]:
-    """``candidates`` (anything with ``start``, ``end`` and ``label``) with the recogniser's type wherever it finds
-    an entity of exactly the same span; the others (groups, names it misses) keep theirs."""
-    typed = {(start, end): label for start, end, label in entities(language, text, sentences)}
-    for candidate in candidates:
-        label = typed.get((candidate.start, candidate.end))
-        if label and candidate.label in LABELS.values():
-            candidate.label = label
-    return candidates
+def _consistent(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """One word that ends a person's longer name in the same text is that person ("Biden" after "Joe Biden": the
+    CRF, trained on Wikipedia's anchors, types a lone unknown surname as an organisation more often than not);
+    a German genitive ("Bidens") too."""
+    surnames = set()
+    for start, end, label in found:
+        words = text[start:end].split()
+        if len(words) >= 2 and label == "person":
+            surnames.add(words[-1])
+    consistent = []
+    for start, end, label in found:
+        word = text[start:end]
+        surname = word in surnames or (word.endswith("s") and word[:-1] in surnames)
+        consistent.append((start, end, "person" if surname and " " not in word else label))
+    return consistent
