@@ -530,6 +530,30 @@ def bench_analysis(
         raise typer.Exit(2) from None
 
 
+@bench_app.command("ner")
+def bench_ner(
+    iob: Path = typer.Argument(..., exists=True, dir_okay=False, help="IOB file (WikiANN layout: index, token, tag)."),
+    lang: str = typer.Option(..., "--lang", help="Language code of the file (e.g. de)."),
+    backend: str = typer.Option(
+        "auto",
+        "--backend",
+        help="crf: the trained recogniser; analysis or auto: the article analysis's mentions as the registry runs them.",
+    ),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Score only the first N sentences."),
+    system: Optional[Path] = typer.Option(
+        None, "--system", exists=True, dir_okay=False, help="Score this IOB file of a system's tags (same tokens)."
+    ),
+) -> None:
+    """Entity F1 (exact span and type, conlleval style) per type and overall on an IOB file."""
+    from rashomon.bench.ner import run_ner_bench
+
+    try:
+        run_ner_bench(iob, lang, backend, limit, system=system)
+    except ValueError as problem:
+        err.print(f"error: {problem}", markup=False)
+        raise typer.Exit(2) from None
+
+
 @bench_app.command("entities")
 def bench_entities(
     gold: Path = typer.Option(None, "--gold", help="Gold JSONL (default: the one in tests/fixtures/gold)."),
@@ -883,6 +907,28 @@ def train_propaganda(
     with _bench_encoder(cache, f"{articles_dir} / {labels_dir}") as encoder:
         model = train(articles_dir, labels_dir, encoder, steps=steps)
     _save(model, out_path)
+
+
+@train_app.command("ner")
+def train_ner(
+    iob: Path = typer.Argument(..., exists=True, dir_okay=False, help="WikiANN training file (index, token, tag)."),
+    lang: str = typer.Option(..., "--lang", help="Language code of the file (e.g. de)."),
+    out_dir: Path = typer.Option(
+        Path("rashomon/analyze/data/ner"), "--out", file_okay=False, help="Folder of the recogniser's files."
+    ),
+    iterations: Optional[int] = typer.Option(None, "--iterations", min=1, help="L-BFGS iterations."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Train on the first N sentences only."),
+) -> None:
+    """The named-entity recogniser of one language (rashomon/analyze/data/ner/<code>.*): a CRF over word
+    features and a gazetteer of the training file's names."""
+    from rashomon.learn.train_ner import ITERATIONS, train
+
+    try:
+        train(iob, lang, out_dir, iterations=iterations or ITERATIONS, limit=limit)
+    except ValueError as problem:
+        err.print(f"error: {problem}", markup=False)
+        raise typer.Exit(2) from None
+    out.print(f"wrote {out_dir}/{lang}.crfsuite, {lang}.names.tsv, {lang}.json", markup=False, highlight=False)
 
 
 @train_app.command("study-persuasion")

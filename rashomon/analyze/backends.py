@@ -104,6 +104,16 @@ _LOADERS: dict[str, Callable[[], Backend]] = {
 
 
 @cache
+def uses_recogniser(language: str) -> bool:
+    """Whether the trained recogniser (``analyze.ner``) finds the entities of ``language``, in place of the
+    backend's own recogniser or the capitalisation rules. The languages are data, ``analyze/data/ner/registry.tsv``,
+    chosen by ``rashomon bench ner`` and ``rashomon bench analysis`` (docs/benchmarks.md)."""
+    from rashomon.analyze import ner
+
+    return language in ner.registry() and ner.has_recogniser(language)
+
+
+@cache
 def backend_for(language: str) -> Backend:
     """The backend for ``language`` (loaded once per process)."""
     loader = _LOADERS.get(language)

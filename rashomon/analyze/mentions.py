@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from rashomon import places
-from rashomon.analyze import backends
+from rashomon.analyze import backends, ner
 from rashomon.analyze.doc import AnalysisDoc
 from rashomon.disjoint import DisjointSets
 from rashomon.lang import defaults as lang_defaults
@@ -462,6 +462,12 @@ def _occurrence_counter(text: str):
     return occurrences
 
 
+def _genitive_run(doc: AnalysisDoc, start: int, end: int) -> bool:
+    """ "Merkels Kurs": two words, the first a name's genitive (the name is found again as "Merkel" + s)."""
+    words = doc.text[start:end].split()
+    return len(words) == 2 and _genitive(words[0], doc.text, doc.language)
+
+
 def _genitive(word: str, text: str, language: str) -> bool:
     return (
         lang_defaults.language(language).flag("genitive-s")
@@ -831,6 +837,13 @@ def find_mentions(doc: AnalysisDoc) -> None:
     text = doc.text
     parsed_end = backends.parsed_length(doc.parsed) if doc.parsed is not None else 0
     candidates = _backend_candidates(doc, backend.kind) if doc.parsed is not None else []
+    if backends.uses_recogniser(doc.language):
+        # The trained recogniser reads the whole text, in place of the backend's entities.
+        parsed_end = len(text)
+        found = ner.entities(doc.language, text, doc.sentences)
+        candidates = [
+            _Candidate(s, e, label, _PRIORITY_BACKEND) for s, e, label in found if not _genitive_run(doc, s, e)
+        ]
     # Gazetteer places are added only where no recogniser looked: elsewhere the
     # recogniser's precision beats a word list's ("Nice", "Mobile").
     candidates += _dictionary_candidates(doc, 0, parsed_end, with_places=False)
