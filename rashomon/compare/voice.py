@@ -180,7 +180,10 @@ def _quote_voice(voices: _Voices, q: Quote, language: str) -> tuple[str, str] | 
 def assign(items: list[Statement], articles: Sequence[Article], entities: Sequence[Entity]) -> list[Statement]:
     """Set every statement's voice (and the voices reported inside outlet statements); drop the quotes a claim
     holds. Returns the statements kept, in their order."""
-    voices = _Voices(entities)
+    # Only the story's own entities: the corpus's thousands would make one huge alias pattern per story.
+    named = {m.entity_id for a in articles for m in a.mentions if m.entity_id}
+    named |= {q.speaker_entity_id for a in articles for q in a.quotes if q.speaker_entity_id}
+    voices = _Voices([e for e in entities if e.id in named])
     by_id = {a.id: a for a in articles}
     held: set[str] = set()  # q-ids of quotes reported inside a claim
     for st in items:
