@@ -118,3 +118,27 @@ def test_a_cell_shows_its_strongest_state_and_old_comparisons_read_as_own():
         Proposition, {"id": "p-2", "label": "y", "claim_ids": ["c-a-1"], "article_ids": ["a"], "stances": ["denies"]}
     )
     assert old.voices == [] and cells(old, [("Outlet", ["a"])])[0].state == "denies"
+
+
+def test_what_a_speaker_is_reported_denying_is_denied_not_asserted():
+    from rashomon.compare import compare_story
+    from rashomon.model import Article, Claim, Entity, Mention, Quote
+
+    said = "The convoy included foreign fighters from the besieged quarter of Raqqa."
+    a = Article(id="a", original=said, text=said, source="Outlet A", language="en")
+    a.mentions.append(Mention(said.index("Raqqa"), said.index("Raqqa") + 5, "Raqqa", "place", entity_id="e-raqqa"))
+    a.claims.append(Claim(0, len(said), said, mention_ids=[0]))
+    denied = "The ministry denied that the convoy included foreign fighters from the besieged quarter of Raqqa."
+    content = denied.index("the convoy")
+    b = Article(id="b", original=denied, text=denied, source="Outlet B", language="en")
+    b.mentions.append(Mention(denied.index("Raqqa"), denied.index("Raqqa") + 5, "Raqqa", "place", entity_id="e-raqqa"))
+    b.quotes.append(Quote(content, len(denied) - 1, denied[content:-1], False, "The ministry", 0, 12, cue="denied"))
+    b.claims.append(
+        Claim(content, len(denied) - 1, denied[content:-1], quote=0, speaker="The ministry", mention_ids=[0])
+    )
+    c = compare_story([a, b], [Entity("e-raqqa", "Raqqa", "place", ["Raqqa"])])
+    (p,) = [p for p in c.propositions if "c-b-0" in p.claim_ids]
+    held = dict(zip(p.claim_ids, zip(p.stances, p.voice_names)))
+    assert held["c-a-0"] == ("asserts", "Outlet A")
+    assert held["c-b-0"] == ("denies", "The ministry")
+    assert "contradict" in {r.type for r in c.relations}

@@ -2,7 +2,7 @@
 
 A statement speaks in the outlet's own voice unless the analysis found a speaker for it
 (a quote, or a claim inside one): then the position is the speaker's, and the outlet
-only reports it. Two refinements, both read from the analysis, never guessed:
+only reports it. Three refinements, all read from the analysis, never guessed:
 
 * a spokesperson speaks for the body they speak for ("Colonel Ryan Dillon, spokesman
   for the US coalition" is the coalition's voice; the nouns and prepositions per
@@ -10,14 +10,14 @@ only reports it. Two refinements, both read from the analysis, never guessed:
 * reported speech inside an outlet's own sentence ("the deal, which the Coalition
   denied being involved in, were kept unclear": a quote the analysis found within the
   claim) gives its words to its speaker: the denial is the Coalition's, the rest of the
-  sentence the outlet's. Such a quote is not a statement of its own: the claim holds it.
+  sentence the outlet's. Such a quote is not a statement of its own: the claim holds it;
+* an entity the speaker phrase only modifies ("residents of Raqqa") is not the voice.
 
 A voice is a canonical entity id when the speaker resolved to one, ``n:<name>`` (the
 folded name, leading determiners dropped) when not, ``u:<statement>`` for a pronoun the
 analysis found no antecedent for (someone unnamed, a voice of its own), or ``None`` for
-the outlet. Within
-one story, ``n:`` names that end another ("coalition" and "us coalition") are one voice,
-shown by the shorter name.
+the outlet. Within one story, ``n:`` names that end another ("coalition" and "us
+coalition") are one voice, shown by the shorter name.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def _words(text: str) -> list[str]:
 
 def _shown(name: str | None) -> str:
     """A speaker phrase as a name: without the punctuation the phrase was cut with ("CDU)", "Agustín Rossi,")."""
-    return (name or "").strip(" \t\n,;:.()[]\"'“”«»-—–") if name else ""
+    return (name or "").strip(" \t\n,;:.()[]\"'“”«»-—–")
 
 
 def name_key(name: str, language: str) -> str:
@@ -92,7 +92,7 @@ def spoken_for(role: str | None, language: str) -> str | None:
         if len(folded) != len(role):
             return None
         after = _words(role[m.end() :])
-        before = [w for w in _words(role[: m.start()])]
+        before = _words(role[: m.start()])
         if after and fold(after[0]) in prepositions:
             body = role[m.end() :].strip(" ,")
             body = body[len(body.split(None, 1)[0]) :].strip() if body.split(None, 1) else ""
