@@ -326,6 +326,11 @@ class Proposition:
     (a claim ``c-…``, a quote the analysis made no claim of ``q-…``, or a
     headline ``h-<article id>``), its article, and how it holds the point:
     ``asserts``, ``denies`` or ``hedges``. A source with no statement is silent.
+    ``voices`` and ``voice_names`` (parallel too) say whose position each stance is: a
+    canonical entity id, ``n:<name>`` for a speaker no entity resolved, or ``None`` for
+    the outlet's own words; the name to show ("the Coalition", or the outlet). A source
+    reports, and is not charged with, a stance in another voice. Comparisons stored
+    before voices existed read with both lists empty: every stance the outlet's own.
     """
 
     id: str
@@ -335,6 +340,14 @@ class Proposition:
     stances: list[str] = field(default_factory=list)
     anchors: list[str] = field(default_factory=list)  # the shared words/entities the point was aligned on
     story_id: str | None = None
+    voices: list[str | None] = field(default_factory=list)
+    voice_names: list[str] = field(default_factory=list)
+
+    def voice_of(self, index: int) -> tuple[str | None, str | None]:
+        """(voice, name) of the ``index``-th statement; (None, None) for a comparison stored without voices."""
+        if index < len(self.voices) and index < len(self.voice_names):
+            return self.voices[index], self.voice_names[index]
+        return None, None
 
 
 @dataclass
@@ -352,3 +365,7 @@ class Relation:
     speaker_entity_id: str | None = None  # quote_drift: whose statements drift
     story_id: str | None = None
     model: dict[str, float] | None = None  # the stance model's probabilities, when it ran
+    # Whose position each statement states (parallel to claim_ids, as in Proposition): a contradiction is between
+    # these voices ("presstv.ir" against "the Coalition"), whichever outlets report them.
+    voices: list[str | None] = field(default_factory=list)
+    voice_names: list[str] = field(default_factory=list)

@@ -5,6 +5,11 @@ story's sources contradict each other on the foreign fighters (Omar Alloush
 quoted both ways: quote drift) and on the coalition's involvement (its denial
 against Press TV's "US-backed deal" headline); only Asharq Al-Awsat gives the
 numbers; and nothing else is called a contradiction.
+
+Voices: the denial is the Coalition's, which both outlets only report (Asharq in a
+relative clause, "the deal, which the Coalition denied being involved in"; Press TV
+through the coalition's spokesman, "said it was not involved in the evacuation"), so
+neither outlet is charged with denying; each cell of the matrix shows one state.
 """
 
 import json
@@ -90,6 +95,52 @@ def test_coalition_denial_against_the_us_backed_deal_headline(run):
     assert f"h-{press_tv}" in found[0]["claim_ids"] and found[0]["reason"] == "denial"
 
 
+def positions(run, proposition):
+    """Per outlet, the (stance, voice name, own) of each of its statements on a proposition."""
+    outlets = {a["id"]: a["source"] for a in run["doc"]["articles"]}
+    out: dict[str, list[tuple[str, str, bool]]] = {}
+    for aid, stance, voice, name in zip(
+        proposition["article_ids"], proposition["stances"], proposition["voices"], proposition["voice_names"]
+    ):
+        out.setdefault(outlets[aid], []).append((stance, name, voice is None))
+    return out
+
+
+def test_the_coalitions_denial_is_the_coalitions_in_both_raqqa_articles(run):
+    press_tv = run["by_file"][PRESS_TV]["id"]
+    (row,) = [p for p in run["doc"]["propositions"] if f"h-{press_tv}" in p["claim_ids"]]
+    held = positions(run, row)
+    # Press TV: its own headline asserts the US-backed deal; it reports the coalition's spokesman denying.
+    assert sorted(held["presstv.ir"]) == [("asserts", "presstv.ir", True), ("denies", "the Coalition", False)]
+    # Asharq: only the Coalition's denial, in a relative clause of its own sentence.
+    assert held["Asharq Al-Awsat"] == [("denies", "the Coalition", False)]
+    coalition = {v for v, n in zip(row["voices"], row["voice_names"]) if n == "the Coalition"}
+    assert len(coalition) == 1  # "the US coalition" (Press TV) and "the Coalition" (Asharq) are one voice
+    # No outlet is charged with a denial anywhere in the story: every denial is a speaker's.
+    story = run["story"]["id"]
+    for p in run["doc"]["propositions"]:
+        if p["story_id"] == story:
+            assert not [s for s, v in zip(p["stances"], p["voices"]) if s == "denies" and v is None], p
+    # The contradiction is between the voices: Press TV's own headline and the Coalition.
+    (r,) = find(run, "contradict", "US-backed Deal", "Coalition denied being involved")
+    assert r["voices"][0] is None and r["voice_names"] == ["presstv.ir", "the Coalition"]
+
+
+def test_each_cell_shows_one_state_the_strongest(run):
+    # The foreign fighters: Asharq hedges in its own words ("conflicting reports about whether ...") and
+    # reports Alloush both ways; its cell shows its own hedge, the reported positions after it.
+    out = run_cli("compare", run["story"]["id"][:8], cwd=run["workdir"], check_ok=True).stdout.decode()
+    (row,) = [row for row in out.split("\n\n")[0].splitlines() if "foreign-born terrorists" in row]
+    press_tv, asharq = row.split("\t")[2:4]
+    assert press_tv.startswith("reports Omar Alloush asserting: ") and "(q-" in press_tv and "; also" not in press_tv
+    shown, *detail = asharq.split("; also ")
+    assert shown.startswith("hedges: ") and shown.endswith(")") and "(c-" in shown
+    assert sorted(d.split(": ", 1)[0] for d in detail) == [
+        "reports Omar Alloush asserting",
+        "reports Omar Alloush denying",
+    ]
+
+
 def test_asharq_only_numbers_are_omissions(run):
     asharq = run["by_file"][ASHARQ]["id"]
     omitted = {pair_texts(run, r)[0] for r in relations(run, "omission")}
@@ -123,6 +174,9 @@ def test_relation_records_follow_the_contract(run):
         assert re.fullmatch(r"r-[0-9a-f]{10}", r["id"])
     for p in run["doc"]["propositions"]:
         assert set(p["stances"]) <= {"asserts", "denies", "hedges"}
+        assert len(p["voices"]) == len(p["voice_names"]) == len(p["claim_ids"]) and all(p["voice_names"])
+    for r in run["doc"]["relations"]:
+        assert len(r["voices"]) == len(r["voice_names"]) == len(r["claim_ids"])
 
 
 def test_status_counts_relations_and_contradictions(run):
@@ -141,7 +195,13 @@ def test_compare_command_piped_prints_the_matrix(run):
     out = run_cli("compare", run["story"]["id"][:8], cwd=run["workdir"], check_ok=True).stdout.decode()
     header, *rows = out.split("\n\n")[0].splitlines()
     assert header.split("\t")[2:4] == ["presstv.ir", "Asharq Al-Awsat"]
-    assert any("contradict" in row and "asserts" in row and "denies" in row for row in rows)
+    # The headline's row: Press TV asserts it and reports the Coalition's denial; Asharq only reports the denial.
+    (row,) = [row for row in rows if "US-backed Deal" in row]
+    press_tv, asharq = row.split("\t")[2:4]
+    assert press_tv.startswith("asserts: Daesh Militants Quit Raqqah Under US-backed Deal (h-")
+    assert "; also reports the Coalition denying: " in press_tv and "(q-" in press_tv
+    assert asharq.startswith("reports the Coalition denying: ") and "(c-" in asharq and "; also" not in asharq
+    assert "contradict" in row and "denies" not in row
     assert any(row.split("\t")[2] == "silent" and "omission" in row for row in rows)
     assert "quote_drift" in out.split("\n\n")[1]
     missing = run_cli("compare", "s-nope", cwd=run["workdir"])
@@ -152,7 +212,7 @@ def test_compare_command_piped_prints_the_statements_text_and_plain_reasons(run)
     out = run_cli("compare", run["story"]["id"][:8], cwd=run["workdir"], check_ok=True).stdout.decode()
     matrix, listed = out.split("\n\n")
     # Matrix cells: the stance, the statement's own words, its id.
-    assert any("denies: no foreigners had left Raqqa in the convoy (c-" in row for row in matrix.splitlines())
+    assert any("denying: no foreigners had left Raqqa in the convoy (c-" in row for row in matrix.splitlines())
     header, *rows = listed.splitlines()
     columns = header.split("\t")
     assert columns[:6] == ["relation", "type", "confidence", "certainty", "explanation", "reason"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import cache
 
 from rashomon.analyze.doc import AnalysisDoc, SpanIndex
+from rashomon.analyze.quotes.speakers import lexicon
 from rashomon.lang import defaults as lang_defaults
 from rashomon.model import Claim
 from rashomon.resources import word_list
@@ -116,10 +117,15 @@ def find_claims(doc: AnalysisDoc) -> None:
     claims: list[Claim] = []
     quoted_sentences: set[int] = set()
     within = (SpanIndex(doc.mentions), SpanIndex(doc.quantities), SpanIndex(doc.dates))
+    reported_objects = lexicon(doc.language).objects
     for index, quote in enumerate(doc.quotes):
         claim = _claim(doc, quote.start, quote.end, index, within)
         if claim:
             claims.append(claim)
+        if (quote.cue or "").lower() in reported_objects:
+            # "the deal, which the Coalition denied being involved in, were kept unclear": the sentence says
+            # more than the denial it holds, and stays the outlet's (its denial the quote's speaker's).
+            continue
         # A sentence whose substance is a quote is that quote's claim, not the outlet's.
         first, last = doc.sentence_of(quote.start), doc.sentence_of(max(quote.start, quote.end - 1))
         quoted_sentences.update(range(first, last + 1) if first >= 0 else ())

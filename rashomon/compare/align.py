@@ -168,6 +168,16 @@ class Scope:
         return self.stems[: FOCUS_DISCUSS if wide else FOCUS_NEGATION]
 
 
+@dataclass(frozen=True)
+class Reported:
+    """Reported speech inside an outlet's statement: its tokens ``[first, last)`` are ``voice``'s (compare.voice)."""
+
+    first: int
+    last: int
+    voice: str
+    name: str
+
+
 @dataclass
 class Statement:
     id: str  # c-<article>-<n>, q-<article>-<n> or h-<article>
@@ -192,6 +202,18 @@ class Statement:
     hedged: bool = False
     hedges: tuple[str, ...] = ()
     vector: np.ndarray | None = field(default=None, repr=False)
+    # Who holds the position (compare.voice): an entity id, "n:<name>", or None for the outlet's own words.
+    voice: str | None = None
+    voice_name: str = ""
+    reported: tuple[Reported, ...] = ()  # others' words inside an outlet's statement
+
+    def voice_at(self, at: int | None) -> tuple[str | None, str]:
+        """(voice, name) of the words at token ``at``: the speaker's, a reported speaker's, else the outlet's."""
+        if self.voice is None and at is not None:
+            for r in self.reported:
+                if r.first <= at < r.last:
+                    return r.voice, r.name
+        return self.voice, self.voice_name or self.source
 
     def scoped(self, kind: str) -> set[str]:
         return {s for sc in self.scopes if sc.kind == kind for s in sc.stems}

@@ -1,7 +1,11 @@
 """The source comparison as an export section, a terminal matrix and a report panel.
 
 Rows are propositions (points of the story), columns are sources, and each cell
-says how the source holds the point: asserts, denies, hedges, or is silent.
+says how the source holds the point: asserts, denies, hedges, or is silent, in its
+own words, or what it reports another voice holding ("reports the Coalition
+denying"): a source is never charged with a position it only reports. A cell
+shows one state, the strongest (``compare.voice.rank``: its own denial, assertion,
+hedge, then the reported ones); the others are its detail.
 Statement ids are the export's: ``c-…`` claims, ``q-…`` quotes, ``h-<article>``
 headlines; in the report each cell links to its statement's sentence, which
 carries the anchor ``cmp-<statement id>``.
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -18,6 +23,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from ..compare.voice import GERUND, rank, state_label
 from ..model import Article, Entity, Proposition, Relation, Story
 from ..store.comparisons import StoredComparison
 from .reasons import UNCERTAIN, UNCERTAIN_BELOW, certainty, explanations, is_uncertain, shorten, statements
@@ -36,6 +42,8 @@ RELATION_FIELDS = (
     "reasons",
     "speaker_entity_id",
     "model",
+    "voices",
+    "voice_names",
     # Added for people: the relation in a plain sentence (present/reasons.py), and whether its confidence is below
     # reasons.UNCERTAIN_BELOW. The machine reasons above stay the API.
     "explanation",
@@ -94,6 +102,8 @@ def proposition_records(propositions: Iterable[Proposition]) -> list[dict[str, A
             "article_ids": list(p.article_ids),
             "stances": list(p.stances),
             "anchors": list(p.anchors),
+            "voices": list(p.voices),
+            "voice_names": list(p.voice_names),
         }
         for p in propositions
     ]
@@ -134,11 +144,68 @@ def source_columns(articles: Sequence[Article]) -> list[tuple[str, list[str]]]:
     return list(columns.items())
 
 
-def cells(p: Proposition, columns: Sequence[tuple[str, list[str]]]) -> list[list[tuple[str, str]]]:
-    """Per column, ``[(stance, statement id), ...]``; empty for a silent source."""
+@dataclass(frozen=True)
+class Entry:
+    """One statement of a source on a point: its stance, and whose it is (``voice`` None: the source's own)."""
+
+    stance: str
+    statement_id: str
+    voice: str | None = None
+    voice_name: str | None = None
+
+    @property
+    def own(self) -> bool:
+        return self.voice is None
+
+    @property
+    def label(self) -> str:
+        """ "asserts", or "reports the Coalition denying"."""
+        return state_label(self.stance, self.own, self.voice_name)
+
+    @property
+    def mark(self) -> str:
+        """The stance's mark; in quotation marks when the source reports it."""
+        return STANCE_MARK[self.stance] if self.own else f"“{STANCE_MARK[self.stance]}”"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """What one source says on one point: its entries strongest first; none when it is silent."""
+
+    entries: tuple[Entry, ...] = ()
+
+    @property
+    def shown(self) -> Entry | None:
+        """The cell's one state."""
+        return self.entries[0] if self.entries else None
+
+    @property
+    def detail(self) -> tuple[Entry, ...]:
+        return self.entries[1:]
+
+    @property
+    def state(self) -> str:
+        """``asserts``/``denies``/``hedges`` (own), ``reports-asserting``/... (reported), or ``silent``."""
+        e = self.shown
+        if e is None:
+            return "silent"
+        return e.stance if e.own else "reports-" + GERUND[e.stance]
+
+    @property
+    def label(self) -> str:
+        return self.shown.label if self.shown else "silent"
+
+
+def cells(p: Proposition, columns: Sequence[tuple[str, list[str]]]) -> list[Cell]:
+    """Per column, the source's cell on the point (its statements strongest first; empty for a silent source)."""
     out = []
     for _, ids in columns:
-        out.append([(s, c) for c, a, s in zip(p.claim_ids, p.article_ids, p.stances) if a in ids])
+        entries = [
+            Entry(stance, sid, *p.voice_of(n))
+            for n, (sid, aid, stance) in enumerate(zip(p.claim_ids, p.article_ids, p.stances))
+            if aid in ids
+        ]
+        out.append(Cell(tuple(sorted(entries, key=lambda e: rank(e.stance, e.own)))))
     return out
 
 
@@ -162,6 +229,8 @@ def compare_table(
     for source, _ in columns:
         table.add_column(Text(_clean(source)), overflow="fold", ratio=2)
     styles = {"asserts": "green", "denies": "red bold", "hedges": "yellow"}
+    # Reported positions are the same colour, italic and without bold: visibly not the source's own.
+    reported_styles = {"asserts": "italic green", "denies": "italic red", "hedges": "italic yellow"}
     for p in shown_propositions(propositions, relations, everything):
         types = _row_types(p, relations)
         row_style = "on grey11" if "contradict" in types or "quote_drift" in types else None
@@ -169,15 +238,16 @@ def compare_table(
             Text(_clean(p.label, 160)),
             Text(", ".join(TYPE_LABEL[t] for t in types), style="red" if row_style else ""),
         ]
-        for items in cells(p, columns):
-            cell = Text()
-            for n, (stance, sid) in enumerate(items):
+        for cell in cells(p, columns):
+            text = Text()
+            for n, e in enumerate(cell.entries):
                 if n:
-                    cell.append("\n")
-                cell.append(f"{STANCE_MARK[stance]} {stance}", style=styles[stance])
+                    text.append("\nalso ", style="dim")
+                text.append(f"{e.mark} {_clean(e.label)}", style=(styles if e.own else reported_styles)[e.stance])
                 # The statement's own words (shortened): the matrix reads without the export at hand.
-                cell.append(f" {shorten(said[sid].text, 90)}" if sid in said else f" {sid}", style="dim")
-            row.append(cell if items else Text("silent", style="dim"))
+                sid = e.statement_id
+                text.append(f" {shorten(said[sid].text, 90)}" if sid in said else f" {sid}", style="dim")
+            row.append(text if cell.entries else Text("silent", style="dim"))
         table.add_row(*row, style=row_style)
     return table
 
@@ -245,7 +315,9 @@ def compare_lines(
     lines = ["proposition\trelations\t" + "\t".join(_clean(s) for s, _ in columns) + "\tlabel"]
     for p in shown_propositions(propositions, relations, everything):
         values = [
-            " | ".join(f"{s}: {text(sid)} ({sid})" for s, sid in items) or "silent" for items in cells(p, columns)
+            "; also ".join(f"{_clean(e.label)}: {text(e.statement_id)} ({e.statement_id})" for e in cell.entries)
+            or "silent"
+            for cell in cells(p, columns)
         ]
         lines.append("\t".join([p.id, ",".join(_row_types(p, relations)), *values, _clean(p.label)]))
     lines.append("")
@@ -313,17 +385,22 @@ def matrix_panel(
         types = _row_types(p, relations)
         conflict = "contradict" in types or "quote_drift" in types
         tds = []
-        for items in cells(p, columns):
-            if not items:
+        for cell in cells(p, columns):
+            if not cell.entries:
                 tds.append(Markup('<td class="cmp-cell cmp-silent">silent</td>'))
                 continue
-            links = Markup("<br>").join(
-                Markup('<a class="cmp-{}" href="#{}">{} {}</a>').format(
-                    stance, anchor_id(sid), STANCE_MARK[stance], stance
+            links = [
+                Markup('<a class="cmp-{}{}" href="#{}">{} {}</a>').format(
+                    e.stance, "" if e.own else " cmp-reported", anchor_id(e.statement_id), e.mark, _clean(e.label)
                 )
-                for stance, sid in items
+                for e in cell.entries
+            ]
+            also = (
+                Markup('<div class="cmp-also">also: {}</div>').format(Markup("; ").join(links[1:]))
+                if links[1:]
+                else Markup("")
             )
-            tds.append(Markup('<td class="cmp-cell">{}</td>').format(links))
+            tds.append(Markup('<td class="cmp-cell">{}{}</td>').format(links[0], also))
         found = [r for r in relations if r.proposition_id == p.id]
         # A conflict row whose every conflict is uncertain is drawn dashed, not filled: a lead, not a finding.
         doubtful = conflict and all(is_uncertain(r) for r in found if r.type in ("contradict", "quote_drift"))
@@ -336,6 +413,8 @@ def matrix_panel(
     html = Markup(
         '<table class="cmp-matrix"><thead><tr><th scope="col">Proposition</th>{}</tr></thead><tbody>{}</tbody></table>'
         '<p class="cmp-legend">✓ asserts · ✗ denies · ~ hedges or reports without taking a side · silent: not said. '
+        "In quotation marks and italics (“✗” reports the Coalition denying): a position the source reports someone "
+        "else holding, not its own. Each cell shows the strongest position; the others follow it (also: …). "
         "Rows in red: the sources, or one speaker, contradict each other; dashed and marked "
         '<span class="cmp-uncertain">{}</span>: confidence below {:.1f}, a lead to check. '
         '<a href="#key">Key to every colour and mark</a>.</p>'

@@ -264,6 +264,11 @@ class QuoteFinder(SpeakerPhrases):
         if c0 is None:
             return False
         c1 = self.clause_end(c0, s_end)
+        if self._reports_object(m) and not self.text[pos:c0].strip():
+            # What a denial denies is its object, which ends at the first clause mark: "the deal, which
+            # the Coalition denied being involved in, were kept unclear".
+            mark = re.search(r"[,;:.!?()]", self.text[c0:c1])
+            c1 = c0 + mark.start() if mark else c1
         if len(words_of(self.text[c0:c1])) < 2:
             return False
         q = self.make(c0, c1, False, sp, cue, medium, inherit)
@@ -330,11 +335,18 @@ class QuoteFinder(SpeakerPhrases):
             # "sagte er, Daesh sei…" / "заявил он, Украина…": the comma opens the clause.
             return pos + lead.end()
         word = re.sub(r"\s+", " ", m.group().lower())
+        if self._reports_object(m) and not lead:
+            return pos
         if word in self.lex.bare and not lead:
             if self.spacy is not None and not self._parse_has_clause(m.start(), m.end()):
                 return None
             return pos
         return None
+
+    def _reports_object(self, m: re.Match) -> bool:
+        """Whether the cue reports its object rather than a clause ("denied being involved in"; "denied that …"
+        is a clause, found before this is asked)."""
+        return re.sub(r"\s+", " ", m.group().lower()) in self.lex.objects
 
     def _according(self, m: re.Match, cue: str, s_start: int, s_end: int) -> None:
         """An "according to X" cue: X said the clause it opens or ends."""

@@ -42,6 +42,7 @@ def match_length(pattern: str, text: str) -> int:
 class _Lexicon:
     verbs: list[str] = field(default_factory=list)
     bare: set[str] = field(default_factory=set)
+    objects: set[str] = field(default_factory=set)  # verbs whose object is what is reported ("denied being involved")
     told: set[str] = field(default_factory=set)
     to: list[str] = field(default_factory=list)
     according_to: list[str] = field(default_factory=list)
