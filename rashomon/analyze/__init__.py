@@ -8,19 +8,23 @@ without the resources to analyse them well get a note instead of wrong output.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import cache
 from typing import Callable
 
 from rashomon.analyze.doc import AnalysisDoc, to_article
 from rashomon.clean import readable_end
 from rashomon.model import Article
-from rashomon.resources import digest_data_files, lang_data_dir
+from rashomon.resources import LANGUAGE_NEUTRAL, data_codes, digest_data_files, lang_data_dir
 from rashomon.text import published_date
 
 # Bump when a change alters output: stored articles are then re-analysed. The stage's VERSION adds a
 # digest of the per-language data files the analysis reads, so editing a word list or a trait re-analyses too.
 # 2: the analysis note says how much of an over-long text was read; numbers of over 100 digits and
 # runs of over 20 number words are not read as one quantity (rashomon.bounds).
-CODE_VERSION = "2"
+# 3: every language with the data files is analysed (it, pl, tr, zh, nl, pt, ja, ko, th); letters of scripts
+# without spaces are words of their own; full-width punctuation; verb-final reporting (word order "sov").
+CODE_VERSION = "3"
 DATA_FILES = (
     "abbreviations.txt",  # sentences
     "mentions.txt",  # mentions
@@ -34,9 +38,26 @@ DATA_FILES = (
     "hedges.txt",
 )
 
-# Languages with a sentence splitter, an entity recogniser, speech cues and
-# negation/hedge lists. Others are marked "not analysed".
-SUPPORTED_LANGUAGES = ("en", "fr", "es", "de", "ru", "ar")
+# A language is analysed when its data is there: these files under lang/data/<code>/ (speech cues for quotes,
+# negation and hedges for claims; sentences, mentions, numbers and dates fall back on language-neutral rules
+# and gazetteers). Others are marked "not analysed".
+REQUIRED_FILES = ("speech_cues.txt", "negation.txt", "hedges.txt")
+
+
+@cache
+def analysed_languages() -> frozenset[str]:
+    """The language codes the analysis covers: those whose data dir holds every file of ``REQUIRED_FILES``."""
+    codes = [set(data_codes(lang_data_dir(), name)) for name in REQUIRED_FILES]
+    return frozenset(set.intersection(*codes) - {LANGUAGE_NEUTRAL})
+
+
+def comparison_note(languages: Iterable[str | None]) -> str | None:
+    """ "not compared (language xx)" when some of ``languages`` (a story's) has no analysis, else None: such
+    articles have no statements to compare, so "no contradiction found" would claim what was never looked at."""
+    missing = sorted({code or "unknown" for code in languages if code not in analysed_languages()})
+    if not missing:
+        return None
+    return f"not compared (language{'s' if len(missing) > 1 else ''} {', '.join(missing)})"
 
 
 VERSION = f"{CODE_VERSION}+{digest_data_files((lang_data_dir(),), DATA_FILES, chars=12)}"
@@ -76,7 +97,7 @@ def analyze_article(article: Article) -> Article:
     for layer in ("sentences", "mentions", "quotes", "quantities", "dates", "claims"):
         setattr(article, layer, [])
     language = article.language
-    supported = language in SUPPORTED_LANGUAGES
+    supported = language in analysed_languages()
     notes = [] if supported else [f"not analysed for language {language or 'unknown'}"]
     length_note = _length_note(article, supported)
     article.analysis_note = "; ".join(notes + ([length_note] if length_note else [])) or None

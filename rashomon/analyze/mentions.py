@@ -31,7 +31,7 @@ from rashomon.disjoint import DisjointSets
 from rashomon.lang import defaults as lang_defaults
 from rashomon.model import Mention
 from rashomon.resources import data_lines
-from rashomon.text import NAME_WORD, fold, uniform_script
+from rashomon.text import NAME_WORD, UNSPACED_LETTERS, fold, uniform_script
 
 LABELS = ("person", "organisation", "place", "group", "other")
 
@@ -158,7 +158,66 @@ _CYRILLIC_SCRIPT = ("ru", "uk", "bg", "sr", "be", "kk")
 
 
 def _language_script(language: str) -> str:
+    script = lang_defaults.language(language).option("script")
+    if script:
+        return script
     return "arabic" if language in _ARABIC_SCRIPT else "cyrillic" if language in _CYRILLIC_SCRIPT else "latin"
+
+
+def _by_substring(language: str) -> bool:
+    """Whether names are found as substrings (scripts without spaces, or with endings glued to names)."""
+    return lang_defaults.language(language).flag("names-by-substring")
+
+
+@cache
+def _substring_pattern(language: str) -> re.Pattern | None:
+    """Known names and gazetteer places of ``language`` as one pattern, longest first."""
+    names = {**_gazetteer(language), **_known_names(language)}
+    # One-letter names (a Han character) are words far more often than names.
+    found = sorted((n for n in names if len(n) >= 2), key=len, reverse=True)
+    if not found:
+        return None
+    return re.compile(rf"(?:(?<!\w)|(?<=[{UNSPACED_LETTERS}]))(?:{'|'.join(map(re.escape, found))})")
+
+
+@cache
+def _titled_patterns(language: str) -> tuple[re.Pattern | None, re.Pattern | None]:
+    """A person's name after a title ("发言人华春莹表示") and before one ("岸田首相", "バイデン大統領"), for
+    scripts without spaces: the name is a short run of letters between the title and a stop word or mark."""
+    rules = _rules(language)
+    traits = lang_defaults.language(language)
+    name = traits.option("name-letters")
+    if not name:
+        return None, None
+    stops = "|".join(re.escape(w) for w in sorted(rules.stops, key=len, reverse=True))
+    end = rf"(?=[，。、：:,.“”「」『』\s]|{stops})" if stops else r"(?=[，。、：:,.“”「」『』\s])"
+    before = after = None
+    if rules.titles:
+        titles = "|".join(re.escape(t) for t in rules.titles)
+        before = re.compile(rf"(?:{titles})(?P<name>{name}){end}")
+    suffixes = traits.sequence("titles-after-name")
+    if suffixes:
+        after = re.compile(rf"(?P<name>{name})\s?(?={'|'.join(map(re.escape, suffixes))})")
+    return before, after
+
+
+def _substring_candidates(doc: AnalysisDoc) -> list[_Candidate]:
+    """Known names, gazetteer places and titled names where words are not separated by spaces."""
+    known = _known_names(doc.language)
+    found = []
+    pattern = _substring_pattern(doc.language)
+    if pattern is not None:
+        for m in pattern.finditer(doc.text):
+            name = m.group()
+            label = known.get(name) or "place"
+            found.append(
+                _Candidate(m.start(), m.end(), label, _PRIORITY_KNOWN if name in known else _PRIORITY_GAZETTEER)
+            )
+    for titled in _titled_patterns(doc.language):
+        if titled is not None:
+            for m in titled.finditer(doc.text):
+                found.append(_Candidate(m.start("name"), m.end("name"), "person", _PRIORITY_CUE))
+    return found
 
 
 @cache
@@ -809,7 +868,11 @@ def _repeat_candidates(doc: AnalysisDoc, chosen: list[_Candidate]) -> list[_Cand
     # German genitive: "Bidens", "Berlins".
     suffix = "s?" if lang_defaults.language(doc.language).flag("genitive-s") else ""
     alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-    pattern = re.compile(rf"(?<!\w){prefix}({alternatives}){suffix}(?!\w)")
+    left, right = r"(?<!\w)", r"(?!\w)"
+    if _by_substring(doc.language):
+        # No spaces between words (or case endings glued on, Korean "문재인은"): a name may touch letters.
+        left, right = rf"(?:(?<!\w)|(?<=[{UNSPACED_LETTERS}]))", ""
+    pattern = re.compile(rf"{left}{prefix}({alternatives}){suffix}{right}")
     for m in pattern.finditer(text):
         end = m.end()
         found.append(_Candidate(m.start(1), end, forms[m.group(1)], _PRIORITY_REPEAT))
@@ -840,8 +903,11 @@ def find_mentions(doc: AnalysisDoc) -> None:
         candidates += _capitalised_candidates(doc, 0, parsed_end, cued_only=True)
     if parsed_end < len(text):
         cased = _cased(text[parsed_end : parsed_end + 2000])
-        rule_based = _capitalised_candidates if cased else _uncased_candidates
-        candidates += rule_based(doc, parsed_end, len(text))
+        if _by_substring(doc.language):
+            candidates += _substring_candidates(doc)
+        else:
+            rule_based = _capitalised_candidates if cased else _uncased_candidates
+            candidates += rule_based(doc, parsed_end, len(text))
     candidates = [p for c in candidates for p in _split_possessive(doc, c)]
     candidates = [t for c in candidates if (t := _trim(doc, c)) is not None]
     candidates = [_relabel(doc, c) for c in candidates if _keep(doc, c)]
