@@ -51,10 +51,21 @@ def analysed_languages() -> frozenset[str]:
     return frozenset(set.intersection(*codes) - {LANGUAGE_NEUTRAL})
 
 
+def data_language(code: str | None) -> str | None:
+    """The analysed language whose data reads ``code``: itself, or its base language for a regional or script
+    variant given with the article ("zh-Hant" and "zh-TW" read as zh, "pt-BR" as pt); None when neither is analysed."""
+    if not code:
+        return None
+    for candidate in (code, code.replace("_", "-").split("-")[0].lower()):
+        if candidate in analysed_languages():
+            return candidate
+    return None
+
+
 def comparison_note(languages: Iterable[str | None]) -> str | None:
     """ "not compared (language xx)" when some of ``languages`` (a story's) has no analysis, else None: such
     articles have no statements to compare, so "no contradiction found" would claim what was never looked at."""
-    missing = sorted({code or "unknown" for code in languages if code not in analysed_languages()})
+    missing = sorted({code or "unknown" for code in languages if data_language(code) is None})
     if not missing:
         return None
     return f"not compared (language{'s' if len(missing) > 1 else ''} {', '.join(missing)})"
@@ -96,9 +107,9 @@ def analyze_article(article: Article) -> Article:
     """Fill every analysis layer of ``article`` (in original offsets)."""
     for layer in ("sentences", "mentions", "quotes", "quantities", "dates", "claims"):
         setattr(article, layer, [])
-    language = article.language
-    supported = language in analysed_languages()
-    notes = [] if supported else [f"not analysed for language {language or 'unknown'}"]
+    language = data_language(article.language)
+    supported = language is not None
+    notes = [] if supported else [f"not analysed for language {article.language or 'unknown'}"]
     length_note = _length_note(article, supported)
     article.analysis_note = "; ".join(notes + ([length_note] if length_note else [])) or None
     if not supported or language is None:

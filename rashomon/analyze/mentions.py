@@ -105,6 +105,9 @@ class _Rules:
     name_starts: frozenset[str]
     stops: frozenset[str]
     noun_suffixes: tuple[str, ...]
+    # Only names are capitalised (not every noun, as in German): a capitalised word inside a sentence is a name,
+    # and so is a run of capitalised words that opens one.
+    only_names_capitalised: bool = False
 
 
 @cache
@@ -140,6 +143,7 @@ def _rules(language: str) -> _Rules:
         name_starts=frozenset(get("name-start")),
         stops=frozenset(get("stop")),
         noun_suffixes=tuple(get("noun-suffix")),
+        only_names_capitalised=lang_defaults.language(language).flag("only-names-capitalised"),
     )
 
 
@@ -201,6 +205,12 @@ def _titled_patterns(language: str) -> tuple[re.Pattern | None, re.Pattern | Non
     return before, after
 
 
+_LATIN_NAME_IN_UNSPACED = re.compile(
+    r"(?<![A-Za-z.@/-])[A-Z][A-Za-z.'-]*[A-Za-z](?: [A-Z][A-Za-z.'-]*[A-Za-z])*(?![A-Za-z])"
+)
+_DOTTED_NAME = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff]{1,6}[·・][\u4e00-\u9fff\u30a0-\u30ff]{1,8}")
+
+
 def _substring_candidates(doc: AnalysisDoc) -> list[_Candidate]:
     """Known names, gazetteer places and titled names where words are not separated by spaces."""
     known = _known_names(doc.language)
@@ -213,6 +223,14 @@ def _substring_candidates(doc: AnalysisDoc) -> list[_Candidate]:
             found.append(
                 _Candidate(m.start(), m.end(), label, _PRIORITY_KNOWN if name in known else _PRIORITY_GAZETTEER)
             )
+    for m in _LATIN_NAME_IN_UNSPACED.finditer(doc.text):
+        # A name left in Latin letters inside Chinese, Japanese or Thai copy ("Om Singh，一位城市居民说").
+        words = m.group().split()
+        label = "organisation" if len(words) == 1 and _is_acronym(words[0]) else "person" if len(words) > 1 else "other"
+        found.append(_Candidate(m.start(), m.end(), label, _PRIORITY_RULE))
+    for m in _DOTTED_NAME.finditer(doc.text):
+        # The middle dot joins the parts of a transliterated foreign name ("朱迪·伯德").
+        found.append(_Candidate(m.start(), m.end(), "person", _PRIORITY_CUE))
     for titled in _titled_patterns(doc.language):
         if titled is not None:
             for m in titled.finditer(doc.text):
@@ -633,12 +651,14 @@ def _label_run(
             return "person"
         if not at_start and not after_determiner and (after in rules.speech or before in rules.speech):
             return "person"
+        if rules.only_names_capitalised and not at_start and not after_determiner:
+            return "other"  # a name of unknown kind: the recogniser, when there is one, tells which
         return None
     if title_before:
         return "person"
     if after_determiner:
         return None
-    if at_start and (after is None or after not in rules.speech):
+    if at_start and (after is None or after not in rules.speech) and not rules.only_names_capitalised:
         # "Die Polizei", "Eine Gruppe": a sentence's first word is capitalised anyway.
         return None
     if len(words) <= 4:

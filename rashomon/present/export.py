@@ -72,7 +72,6 @@ CSV_COLUMNS: tuple[str, ...] = (
     "story_id",
     "story_title",
     "story_size",
-    "story_comparison_note",
     "article_id",
     "source",
     "language",
@@ -81,6 +80,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "url",
     "paths",
     "text",
+    "story_comparison_note",
 )
 PATHS_SEPARATOR = "; "
 

@@ -25,6 +25,8 @@ from rashomon.resources import data_lines
 from rashomon.text import LETTER_WORD, UNSPACED_LETTERS
 
 MAX_SPEAKER_WORDS = 12
+# Where every letter is a word (rashomon.text), a description this short is a speaker phrase ("一名高级警官").
+_MAX_UNNAMED_SPEAKER_LETTERS = 8
 
 # What ends the clause before a speaker (a dash opening the stretch is handled apart).
 # The full-width marks of Chinese and Japanese ("，", "：", "、", 「」) end a clause as their Latin ones do.
@@ -368,6 +370,9 @@ class SpeakerPhrases:
             if phrase.lower().endswith(pronoun):
                 p = start + len(phrase) - len(pronoun)
                 return Speaker(p, p + len(pronoun), pronoun=True, end_all=cue_start)
+        if 0 < len(words_of(phrase)) <= _MAX_UNNAMED_SPEAKER_LETTERS:
+            # A short description that names no one ("警方", "该警官"): the speaker as written.
+            return Speaker(start, start + len(phrase), end_all=cue_start)
         return None
 
     def speaker_right(self, pos: int, limit: int) -> Speaker | None:
