@@ -231,7 +231,9 @@ class QuoteFinder(SpeakerPhrases):
         olduğunu söyledi." / "首相は、…と述べた。": the subject opens the sentence up to its first comma or topic
         marker, the content runs from there to the verb."""
         text = self.text
-        if not re.fullmatch(r"[\s.!?。！？\"'”」』»)]*", text[m.end() : s_end]):
+        tail = text[m.end() : s_end]
+        # The verb ends the sentence, or its clause: "… uzatıldığını açıkladı, Nikol Paşinyan …".
+        if not re.fullmatch(r"[\s.!?。！？\"'”」』»)]*", tail) and not re.match(r"\s*[,，、]", tail):
             return False
         closed = self.direct.last_end_before(m.start())
         lo = s_start if closed is None or closed < s_start else closed + 1
