@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -174,14 +175,36 @@ def _by_substring(language: str) -> bool:
 
 
 @cache
-def _substring_pattern(language: str) -> re.Pattern | None:
-    """Known names and gazetteer places of ``language`` as one pattern, longest first."""
+def _substring_index(language: str) -> dict[str, tuple[str, ...]]:
+    """Known names and gazetteer places of ``language`` by their first two letters, longest first (a pattern of
+    thousands of alternatives took seconds to compile and tried every one at each character)."""
     names = {**_gazetteer(language), **_known_names(language)}
+    index: dict[str, list[str]] = {}
     # One-letter names (a Han character) are words far more often than names.
-    found = sorted((n for n in names if len(n) >= 2), key=len, reverse=True)
-    if not found:
-        return None
-    return re.compile(rf"(?:(?<!\w)|(?<=[{UNSPACED_LETTERS}]))(?:{'|'.join(map(re.escape, found))})")
+    for name in names:
+        if len(name) >= 2:
+            index.setdefault(name[:2], []).append(name)
+    return {key: tuple(sorted(found, key=len, reverse=True)) for key, found in index.items()}
+
+
+_UNSPACED_LETTER = re.compile(f"[{UNSPACED_LETTERS}]")
+
+
+def _substring_matches(text: str, language: str) -> Iterator[tuple[int, str]]:
+    """``(start, name)`` of the known names and places in ``text``, leftmost and then longest, never overlapping;
+    a name starts a word or follows a letter of a script without spaces."""
+    index = _substring_index(language)
+    i, end = 0, len(text) - 1
+    while i < end:
+        found = index.get(text[i : i + 2])
+        before = text[i - 1] if i else ""
+        if found and (not before or not (before.isalnum() or before == "_") or _UNSPACED_LETTER.match(before)):
+            name = next((n for n in found if text.startswith(n, i)), None)
+            if name is not None:
+                yield i, name
+                i += len(name)
+                continue
+        i += 1
 
 
 @cache
@@ -215,14 +238,10 @@ def _substring_candidates(doc: AnalysisDoc) -> list[_Candidate]:
     """Known names, gazetteer places and titled names where words are not separated by spaces."""
     known = _known_names(doc.language)
     found = []
-    pattern = _substring_pattern(doc.language)
-    if pattern is not None:
-        for m in pattern.finditer(doc.text):
-            name = m.group()
-            label = known.get(name) or "place"
-            found.append(
-                _Candidate(m.start(), m.end(), label, _PRIORITY_KNOWN if name in known else _PRIORITY_GAZETTEER)
-            )
+    for start, name in _substring_matches(doc.text, doc.language):
+        label = known.get(name) or "place"
+        priority = _PRIORITY_KNOWN if name in known else _PRIORITY_GAZETTEER
+        found.append(_Candidate(start, start + len(name), label, priority))
     for m in _LATIN_NAME_IN_UNSPACED.finditer(doc.text):
         # A name left in Latin letters inside Chinese, Japanese or Thai copy ("Om Singh，一位城市居民说").
         words = m.group().split()
