@@ -98,7 +98,7 @@ def first_letter_script(text: str) -> str:
 
 
 def uniform_script(name: str) -> str | None:
-    """ "arabic", "cyrillic" or "latin" when all of ``name``'s letters are in that script's main block; None
+    """ "arabic", "cyrillic", "latin", "han", "hangul" or "thai" when all of ``name``'s letters are in that script's main block; None
     otherwise (the analysis gazetteer: a place is sought in the texts of its script only).
 
     Latin names must start with a capital: in a cased script "nice" is not Nice.
@@ -112,6 +112,13 @@ def uniform_script(name: str) -> str | None:
         return "cyrillic"
     if all(ch.isascii() or "\u00c0" <= ch <= "\u024f" for ch in letters) and name[0].isupper():
         return "latin"
+    # Scripts without capitals or spaces: their names are sought as substrings (rashomon.analyze.mentions).
+    if all("\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in letters):
+        return "han"
+    if all("\uac00" <= ch <= "\ud7af" for ch in letters):
+        return "hangul"
+    if all("\u0e00" <= ch <= "\u0e7f" for ch in letters):
+        return "thai"
     return None
 
 
@@ -146,13 +153,23 @@ def romanise(text: str, scheme: str) -> str:
 # What a word is depends on what it is for; each pattern says for what. They are kept apart where merging
 # them would change what a stage finds (an underscore, a trailing hyphen, a dot inside "U.S.").
 
+# Letters of the scripts written without spaces between words (Han, kana, Thai): each is a word of its own
+# for the patterns below, so word counts, cue lists and word boundaries work there without a segmenter (a
+# two-character Chinese word is two "words", and a cue "表示" is matched as the pair). Thai vowel and tone
+# marks are no \w, so a Thai letter is a word with the marks after it.
+UNSPACED_LETTERS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f"
+_UNSPACED_WORD = f"[{UNSPACED_LETTERS}][\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]*"
+# \w without the unspaced letters.
+_SPACED = rf"(?:(?![{UNSPACED_LETTERS}])\w)"
+_SPACED_LETTER = rf"(?:(?![{UNSPACED_LETTERS}])[^\W_])"
+
 # A word with its contraction ("don't", "l'armée") or a lone "n't": cue words and stems of claims and of the
 # stance model.
-CONTRACTED_WORD = re.compile(r"\w+(?:['’]\w+)?|n't", re.UNICODE)
+CONTRACTED_WORD = re.compile(rf"{_SPACED}+(?:['’]{_SPACED}+)?|n't|{_UNSPACED_WORD}", re.UNICODE)
 # A word with inner hyphens and apostrophes ("so-called", "aujourd'hui"): persuasion cues and word counts.
 HYPHENATED_WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 # The same of letters and digits only, no underscore: words around a quote (speaker phrases, roles).
-LETTER_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+LETTER_WORD = re.compile(rf"{_SPACED_LETTER}+(?:[-'’]{_SPACED_LETTER}+)*|{_UNSPACED_WORD}", re.UNICODE)
 # A name's word, with inner hyphens, apostrophes and dots ("ez-Zor", "U.S."); a final dot only after a one- or
 # two-letter piece ("U.S.", "EE.UU."): mentions and the gazetteer's names.
 NAME_WORD = re.compile(r"\w+(?:[-'’.]\w+)*(?:(?<=\.\w)\.|(?<=\.\w\w)\.)?", re.UNICODE)

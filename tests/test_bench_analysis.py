@@ -19,7 +19,7 @@ from rashomon.datasets.gold import GoldDataMissing, gold_doc_from_record, load_g
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "fixtures" / "gold" / "gold.jsonl"
 DATA = ROOT.parent / "shared" / "data"
-REQUIRED = ("en", "fr", "de", "es", "ru", "ar")
+REQUIRED = ("en", "fr", "de", "es", "ru", "ar", "it", "pl", "tr", "zh")
 
 needs_data = pytest.mark.skipif(
     not (DATA / "semeval2022-task8" / "pairs.csv").is_file(),

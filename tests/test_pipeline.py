@@ -23,11 +23,11 @@ ARTICLES = [
         "language": "fr",
     },
     {
-        "text": "Bugün İstanbul'da yapılan toplantıda belediye başkanı yeni metro hattının gelecek yıl "
-        "açılacağını söyledi. Hat, şehrin iki yakasını birbirine bağlayacak.",
-        "title": "Yeni metro hattı",
+        "text": "Σήμερα στην Αθήνα ο δήμαρχος ανακοίνωσε ότι η νέα γραμμή του μετρό θα ανοίξει του χρόνου. "
+        "Η γραμμή θα ενώσει τις δύο πλευρές της πόλης.",
+        "title": "Νέα γραμμή μετρό",
         "published": "2017-10-15",
-        "language": "tr",
+        "language": "el",
     },
 ]
 
@@ -80,15 +80,15 @@ def test_entities_merge_across_languages_in_the_store(store):
     alloush = {m.entity_id for a in articles.values() for m in a.mentions if "Alloush" in m.text}
     assert len(alloush) == 1
     assert sorted(store.entities.articles_mentioning(alloush.pop())) == sorted(
-        a.id for a in articles.values() if a.language != "tr"
+        a.id for a in articles.values() if a.language != "el"
     )
 
 
 def test_unsupported_language_is_marked_not_analysed_but_still_grouped(store):
-    turkish = next(a for a in store.articles.all() if a.language == "tr")
-    assert turkish.analysis_note == "not analysed for language tr"
-    assert turkish.mentions == [] and turkish.quotes == [] and turkish.claims == []
-    assert any(turkish.id in s.article_ids for s in store.stories.all())
+    greek = next(a for a in store.articles.all() if a.language == "el")
+    assert greek.analysis_note == "not analysed for language el"
+    assert greek.mentions == [] and greek.quotes == [] and greek.claims == []
+    assert any(greek.id in s.article_ids for s in store.stories.all())
 
 
 def test_rebuilding_entities_gives_the_same_ids(store):

@@ -8,13 +8,15 @@ without the resources to analyse them well get a note instead of wrong output.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import cache
 from typing import Callable
 
 from rashomon.analyze import ner
 from rashomon.analyze.doc import AnalysisDoc, to_article
 from rashomon.clean import readable_end
 from rashomon.model import Article
-from rashomon.resources import digest_data_files, lang_data_dir
+from rashomon.resources import LANGUAGE_NEUTRAL, data_codes, digest_data_files, lang_data_dir
 from rashomon.text import published_date
 
 # Bump when a change alters output: stored articles are then re-analysed. The stage's VERSION adds a
@@ -25,7 +27,9 @@ from rashomon.text import published_date
 # recogniser (analyze/ner.py).
 # 4: a denial verb's object is reported speech ("which the Coalition denied being involved in"), and its sentence
 # stays the outlet's claim (speech_cues.txt [objects]).
-CODE_VERSION = "4"
+# 5: every language with the data files is analysed (it, pl, tr, zh, nl, pt, ja, ko, th); letters of scripts
+# without spaces are words of their own; full-width punctuation; verb-final reporting (word order "sov").
+CODE_VERSION = "5"
 DATA_FILES = (
     "abbreviations.txt",  # sentences
     "mentions.txt",  # mentions
@@ -39,9 +43,37 @@ DATA_FILES = (
     "hedges.txt",
 )
 
-# Languages with a sentence splitter, an entity recogniser, speech cues and
-# negation/hedge lists. Others are marked "not analysed".
-SUPPORTED_LANGUAGES = ("en", "fr", "es", "de", "ru", "ar")
+# A language is analysed when its data is there: these files under lang/data/<code>/ (speech cues for quotes,
+# negation and hedges for claims; sentences, mentions, numbers and dates fall back on language-neutral rules
+# and gazetteers). Others are marked "not analysed".
+REQUIRED_FILES = ("speech_cues.txt", "negation.txt", "hedges.txt")
+
+
+@cache
+def analysed_languages() -> frozenset[str]:
+    """The language codes the analysis covers: those whose data dir holds every file of ``REQUIRED_FILES``."""
+    codes = [set(data_codes(lang_data_dir(), name)) for name in REQUIRED_FILES]
+    return frozenset(set.intersection(*codes) - {LANGUAGE_NEUTRAL})
+
+
+def data_language(code: str | None) -> str | None:
+    """The analysed language whose data reads ``code``: itself, or its base language for a regional or script
+    variant given with the article ("zh-Hant" and "zh-TW" read as zh, "pt-BR" as pt); None when neither is analysed."""
+    if not code:
+        return None
+    for candidate in (code, code.replace("_", "-").split("-")[0].lower()):
+        if candidate in analysed_languages():
+            return candidate
+    return None
+
+
+def comparison_note(languages: Iterable[str | None]) -> str | None:
+    """ "not compared (language xx)" when some of ``languages`` (a story's) has no analysis, else None: such
+    articles have no statements to compare, so "no contradiction found" would claim what was never looked at."""
+    missing = sorted({code or "unknown" for code in languages if data_language(code) is None})
+    if not missing:
+        return None
+    return f"not compared (language{'s' if len(missing) > 1 else ''} {', '.join(missing)})"
 
 
 # The trained recogniser's registry and model info files seed the digest (rashomon.analyze.ner.fingerprint).
@@ -81,9 +113,9 @@ def analyze_article(article: Article) -> Article:
     """Fill every analysis layer of ``article`` (in original offsets)."""
     for layer in ("sentences", "mentions", "quotes", "quantities", "dates", "claims"):
         setattr(article, layer, [])
-    language = article.language
-    supported = language in SUPPORTED_LANGUAGES
-    notes = [] if supported else [f"not analysed for language {language or 'unknown'}"]
+    language = data_language(article.language)
+    supported = language is not None
+    notes = [] if supported else [f"not analysed for language {article.language or 'unknown'}"]
     length_note = _length_note(article, supported)
     article.analysis_note = "; ".join(notes + ([length_note] if length_note else [])) or None
     if not supported or language is None:

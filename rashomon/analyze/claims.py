@@ -9,6 +9,7 @@ parse has them, negation dependencies and the conditional mood.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from rashomon.analyze.doc import AnalysisDoc, SpanIndex
@@ -16,7 +17,9 @@ from rashomon.analyze.quotes.speakers import lexicon
 from rashomon.lang import defaults as lang_defaults
 from rashomon.model import Claim
 from rashomon.resources import word_list
-from rashomon.text import CONTRACTED_WORD
+from rashomon.text import CONTRACTED_WORD, UNSPACED_LETTERS
+
+_UNSPACED = re.compile(f"[{UNSPACED_LETTERS}]")
 
 # Fewer words than this rarely assert anything checkable ("He added:").
 MIN_CLAIM_WORDS = 5
@@ -28,6 +31,9 @@ def _cues(language: str, name: str) -> tuple[frozenset[str], tuple[tuple[str, ..
     single, multi = set(), []
     for cue in word_list(language, name):
         tokens = tuple(cue.lower().split())
+        if _UNSPACED.search(cue):
+            # Tokenised as texts are: "没有" is two words where every Han letter is one (rashomon.text).
+            tokens = tuple(_tokens(cue))
         (single.add(tokens[0]) if len(tokens) == 1 else multi.append(tokens))
     return frozenset(single), tuple(multi)
 
@@ -73,16 +79,16 @@ def _parse_flags(doc: AnalysisDoc, start: int, end: int) -> tuple[bool, bool]:
 
 
 def _is_question(text: str) -> bool:
-    return text.rstrip().rstrip("\"'”»“").endswith(("?", "؟"))
+    return text.rstrip().rstrip("\"'”»“」』").endswith(("?", "؟", "？"))
 
 
 def _claim(
     doc: AnalysisDoc, start: int, end: int, quote: int | None, within: tuple[SpanIndex, SpanIndex, SpanIndex]
 ) -> Claim | None:
     # Trim surrounding quote marks and spaces so the span is the assertion itself.
-    while start < end and doc.text[start] in " \n\"'“”«»„‚‘’":
+    while start < end and doc.text[start] in " \n\"'“”«»„‚‘’「」『』":
         start += 1
-    while end > start and doc.text[end - 1] in " \n\"'“”«»„‚‘’,":
+    while end > start and doc.text[end - 1] in " \n\"'“”«»„‚‘’,「」『』，":
         end -= 1
     text = doc.text[start:end]
     tokens = _tokens(text)

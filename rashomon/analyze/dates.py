@@ -40,6 +40,7 @@ from functools import lru_cache
 from rashomon.analyze.doc import AnalysisDoc
 from rashomon.model import DateMention
 from rashomon.resources import data_lines, valued_words
+from rashomon.text import UNSPACED_LETTERS
 
 NEUTRAL = "xx"
 # A yearless date this far after publication is taken from the year before.
@@ -51,9 +52,10 @@ YEAR_RANGE = (1990, 2030)
 # A cued bare year must lie in this range ("in 1945", not "in 5000 cases").
 CUED_YEAR_RANGE = (1800, 2099)
 
-# Word edges that work for every script; \b would split "г." or "Oct.".
-_L = r"(?<!\w)"
-_R = r"(?!\w)"
+# Word edges that work for every script; \b would split "г." or "Oct.". In the scripts without spaces every
+# letter is a word (rashomon.text), so an edge may touch one ("在2020年").
+_L = rf"(?:(?<!\w)|(?<=[{UNSPACED_LETTERS}]))"
+_R = rf"(?:(?!\w)|(?=[{UNSPACED_LETTERS}]))"
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,8 @@ class _Language:
         # The language's own options come after the neutral ones and override them.
         options = dict(line.split(None, 1) for line in s.get("options", []))
         self.order = options.get("order", "dmy")
+        # Thai papers count years in the Buddhist era (2563 = 2020): added to a year past 2400.
+        self.year_offset = int(options.get("year-offset", "0"))
         # English and German always capitalise months; lower case "may 5" is a verb.
         self.capitalised_months = options.get("months") == "capitalised"
         clitics = s.get("clitics", [])
@@ -149,6 +153,19 @@ class _Language:
                 ),
             )
         )
+        marks = [_alternation(s.get(f"{unit}-marks", [])) for unit in ("year", "month", "day")]
+        if all(marks):
+            # Dates written with unit marks after the numbers: "2020年3月12日", "2020년 3월 12일".
+            y_mark, m_mark, d_mark = marks
+            self.patterns.append(
+                (
+                    "marked",
+                    re.compile(
+                        rf"(?<!\d)(?:(?P<y>\d{{4}})\s*(?:{y_mark})\s*)?(?P<mn>1[0-2]|0?[1-9])\s*(?:{m_mark})"
+                        rf"(?:\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*(?:{d_mark}))?"
+                    ),
+                )
+            )
         if self.weekdays:
             mods = _alternation(self.before | self.after)
             wd = rf"(?P<w>{_alternation(self.weekdays)}){_R}"
@@ -248,6 +265,12 @@ def _relative(unit: str, offset: int, published: date | None) -> str | None:
     return f"{published.year + offset:04d}"
 
 
+def _year(y: str, lang: _Language) -> int:
+    """A written four-digit year in the common era (``year-offset`` for a calendar such as the Buddhist era)."""
+    year = int(y)
+    return year + lang.year_offset if lang.year_offset and year > 2400 else year
+
+
 def _full_year(y: str) -> int:
     year = int(y)
     return year + 2000 if len(y) == 2 else year
@@ -264,14 +287,26 @@ def _resolve(kind: str, m: re.Match, lang: _Language, published: date | None) ->
         if not 1 <= day <= 31:
             return None
         if g.get("y"):
-            when = _valid(int(g["y"]), month, day)
+            when = _valid(_year(g["y"], lang), month, day)
             return _Found(start, end, when.isoformat(), False) if when else None
         if _valid(2000, month, day) is None:  # 2000 is leap: only impossible days fail
             return None
         return _Found(start, end, _yearless(month, day, published), False)
+    if kind == "marked":
+        month, year = int(g["mn"]), g.get("y")
+        if g.get("d"):
+            day = int(g["d"])
+            if year:
+                when = _valid(_year(year, lang), month, day)
+                return _Found(start, end, when.isoformat(), False) if when else None
+            if _valid(2000, month, day) is None:
+                return None
+            return _Found(start, end, _yearless(month, day, published), False)
+        # A month without a year or a day ("3月") is as often a duration as a date.
+        return _Found(start, end, f"{_year(year, lang):04d}-{month:02d}", False) if year else None
     if kind == "my":
         month = lang.months[_month_key(g["m"])]
-        return _Found(start, end, f"{int(g['y']):04d}-{month:02d}", False)
+        return _Found(start, end, f"{_year(g['y'], lang):04d}-{month:02d}", False)
     if kind == "numeric":
         if g.get("iy"):
             when = _valid(int(g["iy"]), int(g["im"]), int(g["id"]))
@@ -299,7 +334,7 @@ def _resolve(kind: str, m: re.Match, lang: _Language, published: date | None) ->
         offset = lang.relative[unit][re.sub(r"\s+", " ", g["r"].lower())]
         return _Found(m.start("r"), m.end("r"), _relative(unit, offset, published), True)
     if kind == "year":
-        year = int(g["y"])
+        year = _year(g["y"], lang)
         cued = bool(g.get("cue") or g.get("ys"))
         if YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
             return _Found(m.start("y"), end, f"{year:04d}", False)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -31,7 +32,7 @@ from rashomon.disjoint import DisjointSets
 from rashomon.lang import defaults as lang_defaults
 from rashomon.model import Mention
 from rashomon.resources import data_lines
-from rashomon.text import NAME_WORD, fold, uniform_script
+from rashomon.text import NAME_WORD, UNSPACED_LETTERS, fold, uniform_script
 
 LABELS = ("person", "organisation", "place", "group", "other")
 
@@ -105,6 +106,9 @@ class _Rules:
     name_starts: frozenset[str]
     stops: frozenset[str]
     noun_suffixes: tuple[str, ...]
+    # Only names are capitalised (not every noun, as in German): a capitalised word inside a sentence is a name,
+    # and so is a run of capitalised words that opens one.
+    only_names_capitalised: bool = False
 
 
 @cache
@@ -140,6 +144,7 @@ def _rules(language: str) -> _Rules:
         name_starts=frozenset(get("name-start")),
         stops=frozenset(get("stop")),
         noun_suffixes=tuple(get("noun-suffix")),
+        only_names_capitalised=lang_defaults.language(language).flag("only-names-capitalised"),
     )
 
 
@@ -158,7 +163,98 @@ _CYRILLIC_SCRIPT = ("ru", "uk", "bg", "sr", "be", "kk")
 
 
 def _language_script(language: str) -> str:
+    script = lang_defaults.language(language).option("script")
+    if script:
+        return script
     return "arabic" if language in _ARABIC_SCRIPT else "cyrillic" if language in _CYRILLIC_SCRIPT else "latin"
+
+
+def _by_substring(language: str) -> bool:
+    """Whether names are found as substrings (scripts without spaces, or with endings glued to names)."""
+    return lang_defaults.language(language).flag("names-by-substring")
+
+
+@cache
+def _substring_index(language: str) -> dict[str, tuple[str, ...]]:
+    """Known names and gazetteer places of ``language`` by their first two letters, longest first (a pattern of
+    thousands of alternatives took seconds to compile and tried every one at each character)."""
+    names = {**_gazetteer(language), **_known_names(language)}
+    index: dict[str, list[str]] = {}
+    # One-letter names (a Han character) are words far more often than names.
+    for name in names:
+        if len(name) >= 2:
+            index.setdefault(name[:2], []).append(name)
+    return {key: tuple(sorted(found, key=len, reverse=True)) for key, found in index.items()}
+
+
+_UNSPACED_LETTER = re.compile(f"[{UNSPACED_LETTERS}]")
+
+
+def _substring_matches(text: str, language: str) -> Iterator[tuple[int, str]]:
+    """``(start, name)`` of the known names and places in ``text``, leftmost and then longest, never overlapping;
+    a name starts a word or follows a letter of a script without spaces."""
+    index = _substring_index(language)
+    i, end = 0, len(text) - 1
+    while i < end:
+        found = index.get(text[i : i + 2])
+        before = text[i - 1] if i else ""
+        if found and (not before or not (before.isalnum() or before == "_") or _UNSPACED_LETTER.match(before)):
+            name = next((n for n in found if text.startswith(n, i)), None)
+            if name is not None:
+                yield i, name
+                i += len(name)
+                continue
+        i += 1
+
+
+@cache
+def _titled_patterns(language: str) -> tuple[re.Pattern | None, re.Pattern | None]:
+    """A person's name after a title ("发言人华春莹表示") and before one ("岸田首相", "バイデン大統領"), for
+    scripts without spaces: the name is a short run of letters between the title and a stop word or mark."""
+    rules = _rules(language)
+    traits = lang_defaults.language(language)
+    name = traits.option("name-letters")
+    if not name:
+        return None, None
+    stops = "|".join(re.escape(w) for w in sorted(rules.stops, key=len, reverse=True))
+    end = rf"(?=[，。、：:,.“”「」『』\s]|{stops})" if stops else r"(?=[，。、：:,.“”「」『』\s])"
+    before = after = None
+    if rules.titles:
+        titles = "|".join(re.escape(t) for t in rules.titles)
+        before = re.compile(rf"(?:{titles})(?P<name>{name}){end}")
+    suffixes = traits.sequence("titles-after-name")
+    if suffixes:
+        after = re.compile(rf"(?P<name>{name})\s?(?={'|'.join(map(re.escape, suffixes))})")
+    return before, after
+
+
+_LATIN_NAME_IN_UNSPACED = re.compile(
+    r"(?<![A-Za-z.@/-])[A-Z][A-Za-z.'-]*[A-Za-z](?: [A-Z][A-Za-z.'-]*[A-Za-z])*(?![A-Za-z])"
+)
+_DOTTED_NAME = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff]{1,6}[·・][\u4e00-\u9fff\u30a0-\u30ff]{1,8}")
+
+
+def _substring_candidates(doc: AnalysisDoc) -> list[_Candidate]:
+    """Known names, gazetteer places and titled names where words are not separated by spaces."""
+    known = _known_names(doc.language)
+    found = []
+    for start, name in _substring_matches(doc.text, doc.language):
+        label = known.get(name) or "place"
+        priority = _PRIORITY_KNOWN if name in known else _PRIORITY_GAZETTEER
+        found.append(_Candidate(start, start + len(name), label, priority))
+    for m in _LATIN_NAME_IN_UNSPACED.finditer(doc.text):
+        # A name left in Latin letters inside Chinese, Japanese or Thai copy ("Om Singh，一位城市居民说").
+        words = m.group().split()
+        label = "organisation" if len(words) == 1 and _is_acronym(words[0]) else "person" if len(words) > 1 else "other"
+        found.append(_Candidate(m.start(), m.end(), label, _PRIORITY_RULE))
+    for m in _DOTTED_NAME.finditer(doc.text):
+        # The middle dot joins the parts of a transliterated foreign name ("朱迪·伯德").
+        found.append(_Candidate(m.start(), m.end(), "person", _PRIORITY_CUE))
+    for titled in _titled_patterns(doc.language):
+        if titled is not None:
+            for m in titled.finditer(doc.text):
+                found.append(_Candidate(m.start("name"), m.end("name"), "person", _PRIORITY_CUE))
+    return found
 
 
 @cache
@@ -580,12 +676,14 @@ def _label_run(
             return "person"
         if not at_start and not after_determiner and (after in rules.speech or before in rules.speech):
             return "person"
+        if rules.only_names_capitalised and not at_start and not after_determiner:
+            return "other"  # a name of unknown kind: the recogniser, when there is one, tells which
         return None
     if title_before:
         return "person"
     if after_determiner:
         return None
-    if at_start and (after is None or after not in rules.speech):
+    if at_start and (after is None or after not in rules.speech) and not rules.only_names_capitalised:
         # "Die Polizei", "Eine Gruppe": a sentence's first word is capitalised anyway.
         return None
     if len(words) <= 4:
@@ -815,7 +913,11 @@ def _repeat_candidates(doc: AnalysisDoc, chosen: list[_Candidate]) -> list[_Cand
     # German genitive: "Bidens", "Berlins".
     suffix = "s?" if lang_defaults.language(doc.language).flag("genitive-s") else ""
     alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-    pattern = re.compile(rf"(?<!\w){prefix}({alternatives}){suffix}(?!\w)")
+    left, right = r"(?<!\w)", r"(?!\w)"
+    if _by_substring(doc.language):
+        # No spaces between words (or case endings glued on, Korean "문재인은"): a name may touch letters.
+        left, right = rf"(?:(?<!\w)|(?<=[{UNSPACED_LETTERS}]))", ""
+    pattern = re.compile(rf"{left}{prefix}({alternatives}){suffix}{right}")
     for m in pattern.finditer(text):
         end = m.end()
         found.append(_Candidate(m.start(1), end, forms[m.group(1)], _PRIORITY_REPEAT))
@@ -853,8 +955,11 @@ def find_mentions(doc: AnalysisDoc) -> None:
         candidates += _capitalised_candidates(doc, 0, parsed_end, cued_only=True)
     if parsed_end < len(text):
         cased = _cased(text[parsed_end : parsed_end + 2000])
-        rule_based = _capitalised_candidates if cased else _uncased_candidates
-        candidates += rule_based(doc, parsed_end, len(text))
+        if _by_substring(doc.language):
+            candidates += _substring_candidates(doc)
+        else:
+            rule_based = _capitalised_candidates if cased else _uncased_candidates
+            candidates += rule_based(doc, parsed_end, len(text))
     candidates = [p for c in candidates for p in _split_possessive(doc, c)]
     candidates = [t for c in candidates if (t := _trim(doc, c)) is not None]
     candidates = [_relabel(doc, c) for c in candidates if _keep(doc, c)]

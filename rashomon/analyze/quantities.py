@@ -41,6 +41,7 @@ from rashomon.analyze.doc import AnalysisDoc
 from rashomon.bounds import MAX_NUMBER_DIGITS, MAX_NUMBER_WORDS
 from rashomon.model import Quantity
 from rashomon.resources import data_lines, valued_words
+from rashomon.text import UNSPACED_LETTERS
 
 NEUTRAL = "xx"
 MAX_COUNTED_WORDS = 4
@@ -69,9 +70,12 @@ _NORMALISE = str.maketrans(
 # "3,000 of the civilians": the parse path skips one linking word.
 _OF = re.compile(r"of\s", re.IGNORECASE)
 _SEPARATORS = {"comma": ",", "period": ".", "space": " "}
-_L = r"(?<!\w)"
-_R = r"(?!\w)"
+# In the scripts without spaces every letter is a word (rashomon.text): an edge may touch one ("有3人").
+_L = rf"(?:(?<!\w)|(?<=[{UNSPACED_LETTERS}]))"
+_R = rf"(?:(?!\w)|(?=[{UNSPACED_LETTERS}]))"
 _WORD = re.compile(r"[ \t]*([^\W\d_][\w'’-]*)")
+# Letters a counter may be glued to a number with: the scripts without spaces, and Hangul ("7,869명").
+_GLUED_COUNTER = re.compile(f"[{UNSPACED_LETTERS}\uac00-\ud7af]")
 _CLOCK = re.compile(r"\d{1,2}[:h]\d{2}")
 # Phone numbers, and numbers joined by slashes ("01/53427-275", "4/2020").
 _PHONE = re.compile(
@@ -146,7 +150,9 @@ class _Language:
         )
         # Arabic glues "و" (and) to the next word, digits included: "ما بين 200 و300".
         glued_and = [c for c in s.get("connectors", []) if len(c) == 1 and not c.isascii()]
-        left = rf"(?:(?<![\w.,])|(?<=(?<!\w)[{''.join(glued_and)}]))" if glued_and else r"(?<![\w.,])"
+        left = rf"(?:(?<![\w.,])|(?<=[{UNSPACED_LETTERS}])" + (
+            rf"|(?<=(?<!\w)[{''.join(glued_and)}]))" if glued_and else ")"
+        )
         self.digits = re.compile(
             (rf"(?P<cur>(?:{currency})\s?)?" if currency else "")
             + rf"{left}(?P<num>{number})(?!\d)"
@@ -261,7 +267,14 @@ def _digit_numbers(t: str, lang: _Language, blocked: _Blocked) -> list[_Num]:
         if m.group("scale"):
             scale = lang.scales.get(re.sub(r"\s+", " ", m.group("scale").strip().lower()), 1.0)
         unit = None
-        if not m.group("scale") and not m.group("pct") and end < len(t) and t[end].isalpha():
+        # A letter glued to the digits makes a code ("5G"), except a counter ("80793例", "7,869명").
+        if (
+            not m.group("scale")
+            and not m.group("pct")
+            and end < len(t)
+            and t[end].isalpha()
+            and not _GLUED_COUNTER.match(t[end])
+        ):
             unit = next(
                 (u for u in lang.units if t[end : end + len(u)].lower() == u and not _is_word(t, end + len(u))), None
             )

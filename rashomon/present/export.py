@@ -31,6 +31,7 @@ from datetime import timezone
 from typing import Any, TextIO
 
 from .. import __version__
+from ..analyze import comparison_note
 from ..model import Article, Story
 from ..text import published_datetime
 
@@ -54,7 +55,7 @@ ARTICLE_FIELDS: tuple[str, ...] = (
     # Added after: how sure the genre call is (0-1).
     "genre_confidence",
 )
-STORY_FIELDS: tuple[str, ...] = ("id", "title", "article_ids")
+STORY_FIELDS: tuple[str, ...] = ("id", "title", "article_ids", "comparison_note")
 
 # Section name -> JSONL record type. Unlisted sections drop a trailing "s".
 RECORD_TYPES: dict[str, str] = {
@@ -79,6 +80,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "url",
     "paths",
     "text",
+    "story_comparison_note",
 )
 PATHS_SEPARATOR = "; "
 
@@ -160,6 +162,9 @@ def story_record(story: Story, articles_by_id: Mapping[str, Article]) -> dict[st
         "id": story.id,
         "title": story.title,
         "article_ids": order_story_article_ids(story, articles_by_id),
+        "comparison_note": comparison_note(
+            articles_by_id[i].language for i in story.article_ids if i in articles_by_id
+        ),
     }
     return {k: values[k] for k in STORY_FIELDS}
 
@@ -252,6 +257,7 @@ def csv_rows(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "story_id": story["id"] if story else None,
                 "story_title": story["title"] if story else None,
                 "story_size": len(story["article_ids"]) if story else None,
+                "story_comparison_note": story.get("comparison_note") if story else None,
                 "article_id": art["id"],
                 "source": art.get("source"),
                 "language": art.get("language"),

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from ..analyze import comparison_note
 from ..model import Article, Entity, Story
 from ..present.analysis import claim_records, entity_records, quote_records
 from ..present.compare import proposition_records, relation_records
@@ -41,6 +42,7 @@ class StoryRow:
     title_dir: str
     date_range: str | None
     language_labels: list[tuple[str, str]]  # (tag, "Arabic")
+    not_compared: str | None = None  # "not compared (language xx)": a member language has no analysis
 
 
 def story_rows(summaries: list[StorySummary]) -> list[StoryRow]:
@@ -48,7 +50,8 @@ def story_rows(summaries: list[StorySummary]) -> list[StoryRow]:
     for s in summaries:
         first, last = parse_date(s.first_published)[1], parse_date(s.last_published)[1]
         dates = None if not first else first if first == last or not last else f"{first} – {last}"
-        rows.append(StoryRow(s, "auto", dates, [(lang_tag(code), language_name(code)) for code in s.languages]))
+        labels = [(lang_tag(code), language_name(code)) for code in s.languages]
+        rows.append(StoryRow(s, "auto", dates, labels, comparison_note(s.languages)))
     return rows
 
 
@@ -96,6 +99,7 @@ class StoryPage:
     articles: list[Article] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     comparison: StoredComparison | None = None  # None: the story was never compared
+    not_compared: str | None = None  # "not compared (language xx)": a member language has no analysis
 
 
 def _entities_of(store: Store, articles: list[Article]) -> list[Entity]:
@@ -170,7 +174,18 @@ def story_page(store: Store, story_id: str) -> StoryPage:
     relations = comparison.relations if comparison else []
     contradictions = sum(1 for r in relations if r.type in CONFLICT_TYPES)
     return StoryPage(
-        story, view, points, span, undated, chips, per_article, contradictions, articles, entities, comparison
+        story,
+        view,
+        points,
+        span,
+        undated,
+        chips,
+        per_article,
+        contradictions,
+        articles,
+        entities,
+        comparison,
+        comparison_note(a.language for a in articles),
     )
 
 

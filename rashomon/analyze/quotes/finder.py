@@ -35,7 +35,7 @@ from rashomon.analyze.quotes.speakers import (
 from rashomon.bounds import MAX_SENTENCE_CHARS
 from rashomon.lang.defaults import language
 from rashomon.model import Quote
-from rashomon.text import LETTER_WORD
+from rashomon.text import LETTER_WORD, UNSPACED_LETTERS
 
 # Quotes of fewer words are kept only when a cue stands right beside them.
 _SHORT_QUOTE_WORDS = 3
@@ -82,6 +82,13 @@ class QuoteFinder(SpeakerPhrases):
         self.comma_opens_clause = traits.flag("comma-opens-reported-clause")
         self.according_within_clause = traits.flag("according-to-within-clause")
         self.clause_final_coordinators = traits.sequence("clause-final-coordinators")
+        # Verb-final languages (word order "sov") mark where the subject ends with a comma or a topic marker
+        # ("は", "은"): the marker must end a word, or touch a letter of a script without spaces.
+        markers = traits.sequence("topic-markers")
+        self.topic_markers = markers
+        self.subject_end_re = re.compile(
+            "[,，、]" + "".join(f"|{re.escape(w)}(?=[\\s、，,]|[{UNSPACED_LETTERS}])" for w in markers)
+        )
         self.sentences = _sentences(doc)
         self.quotes: list[Quote] = []
         # Quotes by the sentences their start and end fall in, in the order found: "the latest quote
@@ -153,6 +160,8 @@ class QuoteFinder(SpeakerPhrases):
             return
         if self._quote_before(m, cue, s_start, s_end) or kind == "after":
             return
+        if self.word_order == "sov" and self._verb_final(m, cue, s_start, s_end):
+            return
         sp = self._speaker_beside(m, s_start, s_end, prev)
         pos = m.end() if sp is None or sp.end_all <= m.end() else sp.end_all
         medium, pos = self.medium_after(m.group(), pos, s_end)
@@ -177,18 +186,21 @@ class QuoteFinder(SpeakerPhrases):
             return False
         gap = text[d[1] + 1 : m.start()]
         g_end = self._trim_left(d[1] + 1, strip_span(text, d[1] + 1, m.start(), " \t\n")[1])[1]
-        gap_ok = re.fullmatch(r"\s*[,.!?…]?\s*(?:[—–-]\s*)?", text[d[1] + 1 : g_end]) is not None
+        gap_ok = re.fullmatch(r"\s*[,.!?…，。]?\s*(?:[—–-]\s*)?", text[d[1] + 1 : g_end]) is not None
         sp = None
         if (
             not gap_ok
             and len(words_of(gap)) <= MAX_SPEAKER_WORDS
-            and re.match(r"\s*[,.!?…]?\s*(?:[—–-]\s*)?[^\W\d_]", gap)
+            and re.match(r"\s*[,.!?…，。]?\s*(?:[—–-]\s*)?[^\W\d_]", gap)
         ):
-            g0 = d[1] + 1 + match_length(r"\s*[,.!?…]?\s*(?:[—–-]\s*)?", gap)
+            g0 = d[1] + 1 + match_length(r"\s*[,.!?…，。]?\s*(?:[—–-]\s*)?", gap)
             sp = self.speaker_left(g0, m.start())
             gap_ok = sp is not None and self.sentence(d[1])[0] <= s_start
         if not gap_ok:
             return False
+        if sp is None and self.word_order == "sov":
+            # 'Erdoğan, "…" dedi' / '首相は「…」と述べた': the speaker opens the sentence, before the quote.
+            sp = self._speaker_before_quote(d[0] - 1)
         if sp is None:
             sp = self.speaker_right(m.end(), s_end) or self._implicit(m.start())
         if sp is None:
@@ -198,6 +210,44 @@ class QuoteFinder(SpeakerPhrases):
         if q:
             self.attributed[d] = q
             self._add(q)
+        return True
+
+    def _subject_end(self, start: int, end: int) -> tuple[int, int] | None:
+        """(end of the subject, start of what follows) at the first comma or topic marker in ``[start, end)``."""
+        found = self.subject_end_re.search(self.text, start, end)
+        return (found.start(), found.end()) if found else None
+
+    def _speaker_before_quote(self, opening: int) -> Speaker | None:
+        """The speaker phrase between the start of the sentence and a quote's opening mark at ``opening``."""
+        lo = self.sentence(opening)[0]
+        end = strip_span(self.text, lo, opening, " \t\n,，、:：")[1]
+        marker = next((w for w in self.topic_markers if self.text.endswith(w, lo, end)), None)
+        if marker:
+            end = strip_span(self.text, lo, end - len(marker), " \t\n,，、")[1]
+        return self.speaker_left(lo, end) if end > lo else None
+
+    def _verb_final(self, m: re.Match, cue: str, s_start: int, s_end: int) -> bool:
+        """A reported clause before a sentence-final verb (Turkish, Japanese, Korean): "Çavuşoğlu, Rusya'nın …
+        olduğunu söyledi." / "首相は、…と述べた。": the subject opens the sentence up to its first comma or topic
+        marker, the content runs from there to the verb."""
+        text = self.text
+        tail = text[m.end() : s_end]
+        # The verb ends the sentence, or its clause: "… uzatıldığını açıkladı, Nikol Paşinyan …".
+        if not re.fullmatch(r"[\s.!?。！？\"'”」』»)]*", tail) and not re.match(r"\s*[,，、]", tail):
+            return False
+        closed = self.direct.last_end_before(m.start())
+        lo = s_start if closed is None or closed < s_start else closed + 1
+        cut = self._subject_end(lo, m.start())
+        if cut is None or cut[0] <= lo:
+            return False
+        sp = self.speaker_left(lo, cut[0])
+        if sp is None:
+            return False
+        q = self.make(cut[1], m.start(), False, sp, cue)
+        if q is None or not self._more_words_than(q.start, q.end, 1):
+            return False
+        self._add(q)
+        self.merged.update(self.direct.within(cut[1], m.start() + 1))
         return True
 
     def _speaker_beside(self, m: re.Match, s_start: int, s_end: int, prev: Quote | None) -> Speaker | None:
@@ -245,8 +295,8 @@ class QuoteFinder(SpeakerPhrases):
             return False
         gap = self.text[pos : after[0] - 1]
         if not (
-            re.search(r"[:,]\s*$|^\s*$", gap)
-            and not re.search(r"[.!?]\s", gap)
+            re.search(r"[:,：，]\s*$|^\s*$", gap)
+            and not re.search(r"[.!?]\s|[。！？]", gap)
             and not any(self.norm(w) in self.lex.that for w in words_of(gap))
         ):
             return False
@@ -325,12 +375,12 @@ class QuoteFinder(SpeakerPhrases):
             elided = next((c for c in self.lex.that if c.endswith(("'", "’")) and word.startswith(c)), None)
             if elided:  # "qu'ils", which the word pattern keeps whole
                 return w.start() + len(elided)
-            if text[pos : w.start()].strip(" \t,") and re.search(r"[.;!?]", text[pos : w.start()]):
+            if text[pos : w.start()].strip(" \t,") and re.search(r"[.;!?。；！？]", text[pos : w.start()]):
                 break
-        colon = re.match(r"\s*:\s*", text[pos:s_end])
+        colon = re.match(r"\s*[:：]\s*", text[pos:s_end])
         if colon:
             return pos + colon.end()
-        lead = re.match(r"\s*,\s*", text[pos:s_end])
+        lead = re.match(r"\s*[,，]\s*", text[pos:s_end])
         if self.comma_opens_clause and lead:
             # "sagte er, Daesh sei…" / "заявил он, Украина…": the comma opens the clause.
             return pos + lead.end()
@@ -500,7 +550,7 @@ class QuoteFinder(SpeakerPhrases):
         medium: str | None = None,
         inherit: Quote | None = None,
     ) -> Quote | None:
-        start, end = strip_span(self.text, start, end, " \t\n,;:—–-" + ("" if direct else '"“”«»„'))
+        start, end = strip_span(self.text, start, end, " \t\n,;:—–-、，：" + ("" if direct else '"“”«»„'))
         if end <= start or len(words_of(self.text[start:end])) < 1:
             return None
         if sp is None and inherit is not None:

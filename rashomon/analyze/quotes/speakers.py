@@ -22,12 +22,15 @@ from rashomon.analyze.doc import AnalysisDoc
 from rashomon.lang.defaults import language
 from rashomon.model import Mention, Quote
 from rashomon.resources import data_lines
-from rashomon.text import LETTER_WORD
+from rashomon.text import LETTER_WORD, UNSPACED_LETTERS
 
 MAX_SPEAKER_WORDS = 12
+# Where every letter is a word (rashomon.text), a description this short is a speaker phrase ("一名高级警官").
+_MAX_UNNAMED_SPEAKER_LETTERS = 8
 
 # What ends the clause before a speaker (a dash opening the stretch is handled apart).
-_CLAUSE_MARK = re.compile(r"[,;:\[\]\"“”«»„]|\s[—–]\s|\s-\s")
+# The full-width marks of Chinese and Japanese ("，", "：", "、", 「」) end a clause as their Latin ones do.
+_CLAUSE_MARK = re.compile(r"[,;:\[\]\"“”«»„，；：、「」『』]|\s[—–]\s|\s-\s")
 
 
 def match_length(pattern: str, text: str) -> int:
@@ -84,7 +87,11 @@ def lexicon(code: str) -> _Lexicon:
     traits = language(code)
     # A word boundary that also holds after a proclitic (Arabic و, ف), which may precede a cue.
     proclitics = "".join(re.escape(p) for p in traits.sequence("proclitics"))
-    prefix = rf"(?:(?<![^\W_])|(?<=(?<![^\W_])[{proclitics}]))" if proclitics else r"(?<![^\W_])"
+    # In the scripts without spaces every letter is a word (rashomon.text), so a cue may touch letters there.
+    unspaced = rf"(?<=[{UNSPACED_LETTERS}])"
+    prefix = (
+        rf"(?:(?<![^\W_])|{unspaced}|(?<=(?<![^\W_])[{proclitics}]))" if proclitics else rf"(?:(?<![^\W_])|{unspaced})"
+    )
     kinds = []
     if lex.according_to:
         kinds.append(f"(?P<according>{_alternation(lex.according_to)})")
@@ -94,7 +101,10 @@ def lexicon(code: str) -> _Lexicon:
         kinds.append(f"(?P<after>{_alternation(lex.after_quote)})")
     if kinds:
         # "لـ"-style phrases end in a tatweel, so no word boundary is asked after them.
-        lex.cue_re = re.compile(prefix + "(?:" + "|".join(kinds) + r")(?:(?![^\W_])|(?<=ـ)|(?<=ل))", re.IGNORECASE)
+        lex.cue_re = re.compile(
+            prefix + "(?:" + "|".join(kinds) + rf")(?:(?![^\W_])|(?=[{UNSPACED_LETTERS}])|(?<=ـ)|(?<=ل))",
+            re.IGNORECASE,
+        )
     if lex.to:
         lex.to_re = re.compile(
             r"\s*(?:" + _alternation(lex.to) + r")(?:(?![^\W_])|(?<=ـ)|(?<=ل)|(?<=['’]))\s*", re.IGNORECASE
@@ -197,6 +207,8 @@ class SpeakerPhrases:
         self.head_first = traits.flag("head-first")
         self.bare_nouns_definite = traits.flag("bare-nouns-definite")
         self.pro_drop = traits.flag("pro-drop")
+        # Names found as substrings (no spaces, or endings glued on): the speaker is the last name before the cue.
+        self.by_substring = traits.flag("names-by-substring")
 
     def norm(self, word: str) -> str:
         """A word as the lists hold it: lowercased, without a proclitic glued to it."""
@@ -338,6 +350,8 @@ class SpeakerPhrases:
                 if prev_word and self.norm(prev_word[-1].group()) in self.dets:
                     a = prev_word[-1].start()
                 s0 = a
+        if self.by_substring and s1 > s0:
+            return self._last_named(s0, s1, cue_start)
         if s1 <= s0 or not self._looks_like_speaker(s0, s1):
             return None
         words = words_of(text[s0:s1])
@@ -345,6 +359,22 @@ class SpeakerPhrases:
         if role is None and not pronoun:
             role = self._role_before_name(s0, s1)
         return Speaker(s0, s1, role=role, pronoun=pronoun, end_all=cue_start)
+
+    def _last_named(self, start: int, end: int, cue_start: int) -> Speaker | None:
+        """Where words are not spaced, a phrase's words cannot be told apart: its speaker is the last name in it
+        ("中国外交部发言人华春莹12日" -> "华春莹"), or a pronoun ending it ("他", "彼", "그는")."""
+        named = [m for m in self.mentions_in(start, end) if m.label in ("person", "organisation", "group")]
+        if named:
+            return Speaker(named[-1].start, named[-1].end, end_all=cue_start)
+        phrase = self.text[start:end].rstrip()
+        for pronoun in sorted(self.lex.pronouns, key=len, reverse=True):
+            if phrase.lower().endswith(pronoun):
+                p = start + len(phrase) - len(pronoun)
+                return Speaker(p, p + len(pronoun), pronoun=True, end_all=cue_start)
+        if 0 < len(words_of(phrase)) <= _MAX_UNNAMED_SPEAKER_LETTERS:
+            # A short description that names no one ("警方", "该警官"): the speaker as written.
+            return Speaker(start, start + len(phrase), end_all=cue_start)
+        return None
 
     def speaker_right(self, pos: int, limit: int) -> Speaker | None:
         """A speaker after its verb: '"...," said Ryan Dillon', 'a déclaré le ministre', 'قال المتحدث'."""
