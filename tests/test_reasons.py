@@ -129,3 +129,12 @@ def test_uncertain_calls_are_marked_in_the_matrix_and_the_terminal():
     console.print(relations_table([low], explained))
     text = console.export_text()
     assert "uncertain" in text and "Outlet B says" in text and "[negation-mismatch]" in text
+
+
+def test_a_reported_denial_is_said_in_the_voice_that_holds_it(doc):
+    # Asharq's sentence "the deal, which the Coalition denied being involved in, ..." is the Coalition's denial,
+    # reported: the plain sentence names the Coalition, not Asharq, as the one who says it.
+    (r,) = [r for r in by_type(doc, "contradict") if r["reason"] == "denial"]
+    sentence = r["explanation"]
+    assert "Asharq Al-Awsat reports the Coalition saying “However, details related to the deal" in sentence
+    assert "Asharq Al-Awsat says" not in sentence

@@ -14,7 +14,7 @@ The terminal, the HTML report, the web app and the spreadsheet exports all call 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model import Article, Entity, Proposition, Relation
 from .languages import language_name
@@ -119,6 +119,17 @@ def voice(s: Said, stance: str | None = None) -> str:
     return f"{s.source} hedges:" if hedges else f"{s.source} says"
 
 
+def _in_voice(s: Said, relation: Relation, index: int) -> Said:
+    """``s`` with the relation's voice of it as its speaker, when the comparison found one other than the outlet
+    (compare/voice.py: a spokesperson's body, reported speech inside an outlet's sentence); relations stored before
+    voices existed keep the analysis's speaker."""
+    if index < len(relation.voices) and index < len(relation.voice_names):
+        voice_id, name = relation.voices[index], relation.voice_names[index]
+        if voice_id is not None and name and name != s.source:
+            return replace(s, speaker=name)
+    return s
+
+
 def _clash(relation: Relation) -> str:
     for code in relation.reasons or [relation.reason]:
         if code not in SUPPORT_REASONS:
@@ -131,7 +142,7 @@ def explain(relation: Relation, said: Mapping[str, Said], stances: Mapping[str, 
 
     ``stances``: statement id -> its stance (asserts, denies, hedges) in the relation's proposition.
     """
-    items = [said[c] for c in relation.claim_ids if c in said]
+    items = [_in_voice(said[c], relation, n) for n, c in enumerate(relation.claim_ids) if c in said]
     stances = stances or {}
     languages = len({s.language for s in items if s.language}) > 1
     if relation.type == "omission" and items:
