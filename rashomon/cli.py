@@ -684,6 +684,24 @@ def bench_compare(
     run_compare_bench(str(pairs), articles=articles, languages=languages)
 
 
+@bench_app.command("alignment")
+def bench_alignment(
+    pairs: Path = typer.Argument(..., exists=True, dir_okay=False, help="SemEval-2022 Task 8 pairs CSV."),
+    articles_cache: Optional[Path] = typer.Option(
+        None, "--articles-cache", dir_okay=False, help="Keep the analysed articles in this file between runs."
+    ),
+    cache: Optional[Path] = typer.Option(None, "--cache", dir_okay=False, help="Encoder cache (.npz)."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Analysis processes (not the comparison)."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Only the first N scored pairs."),
+) -> None:
+    """Share of same-story pairs whose two articles the comparison relates (same / cross language) and of
+    different-story pairs (should stay low)."""
+    from rashomon.bench.alignment import run_alignment_bench
+
+    with _bench_encoder(cache, str(pairs)) as encoder:
+        run_alignment_bench(pairs, encoder=encoder, articles_cache=articles_cache, workers=workers, limit=limit)
+
+
 @bench_app.command("clean")
 def bench_clean(
     paths: list[str] = typer.Argument(..., help="Files or folders, anything `rashomon ingest` reads."),
@@ -852,6 +870,33 @@ def train_similarity(
     with _bench_encoder(cache, str(pairs)) as encoder:
         similarity = train(pairs, encoder, folds, seed, nested=nested, verbose=verbose)
     _save(similarity, out_path)
+
+
+@train_app.command("alignment")
+def train_alignment_command(
+    pairs: Path = typer.Argument(..., exists=True, dir_okay=False, help="SemEval-2022 Task 8 pairs CSV."),
+    out_path: Path = ModelOut,
+    gold: Optional[Path] = typer.Option(
+        None, "--gold", exists=True, dir_okay=False, help="Statement-pair gold set (default: the committed one)."
+    ),
+    articles_cache: Optional[Path] = typer.Option(
+        None, "--articles-cache", dir_okay=False, help="Keep the analysed articles in this file between runs."
+    ),
+    cache: Optional[Path] = CacheOption,
+) -> None:
+    """The statement-alignment calibration (rashomon/compare/data/alignment.json) from the statement-pair gold set."""
+    from rashomon.datasets.alignment import DEFAULT_ALIGNMENT_GOLD
+    from rashomon.learn.train_alignment import train_alignment
+
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    with _bench_encoder(cache, str(pairs)) as encoder:
+        train_alignment(
+            pairs,
+            gold_path=gold or DEFAULT_ALIGNMENT_GOLD,
+            encoder=encoder,
+            articles_cache=articles_cache,
+            out_path=out_path,
+        )
 
 
 @train_app.command("stance")

@@ -32,7 +32,9 @@ from .relations import Judgement
 # 6: an article gives at most rashomon.bounds.MAX_STATEMENTS_PER_ARTICLE statements.
 # 7: a statement's source is its article's outlet (model.Article.outlet): unnamed articles of one site are one source.
 # 8: voices: each stance is the outlet's own or a reported speaker's (propositions' and relations' voices).
-CODE_VERSION = "8"
+# 9: statements of two languages align by the calibrated alignment model (compare/calibration.py), numbers anchor
+#    across languages; its artifact's digest is part of the version.
+CODE_VERSION = "9"
 # language.txt: the stemming traits (rashomon.lang.defaults) and whether "n't" is a token.
 DATA_FILES = (
     "stopwords.txt",
@@ -85,7 +87,9 @@ def _data_digest() -> str:
 
 def version() -> str:
     """Recorded with each story's comparison: a change recomputes every story."""
-    return f"{CODE_VERSION}+{_data_digest()}+{_model_version()}"
+    from .calibration import digest as calibration_digest
+
+    return f"{CODE_VERSION}+{_data_digest()}+{_model_version()}+align-{calibration_digest()}"
 
 
 @dataclass

@@ -13,7 +13,11 @@ Alignment is deliberately lexical first: the encoder's cosines between two
 news sentences of one story are all alike (0.2 to 0.5), so two statements are
 only taken to speak of the same point when they share salient words, entities
 or counted things, with the cosine as support; across languages, where words
-cannot be shared, a high cosine plus a shared entity or number is required.
+cannot be shared, the calibrated alignment (``calibration``: cosine, entities, numbers and dates, per language
+pair) decides, and a fixed high cosine plus a shared entity or number while no calibration ships.
+
+Longer than the ~400 lines a module keeps to: statements, their word features (stems, cue scopes) and the
+candidate pairs all read the one ``Statement``; moving the word features to a module of their own is open work.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ from rashomon.lang import defaults as lang_defaults
 from rashomon.model import Article, Entity
 from rashomon.resources import word_list
 from rashomon.text import fold, statement_tokens
+
+from . import calibration
 
 # Content words further than this after a negation or denial are rarely what it negates.
 SCOPE_TOKENS = 8
@@ -471,6 +477,10 @@ class Candidate:
     cosine: float
     shared_stems: frozenset[str]  # salient content stems both name (synonyms included)
     shared_entities: frozenset[str]  # salient entities both name
+    # The calibrated probability that both state the same point (``calibration``), and whether it passes its
+    # language pair's threshold; None and False while no calibration ships.
+    probability: float | None = None
+    aligned: bool = False
 
     @property
     def same_language(self) -> bool:
@@ -502,6 +512,16 @@ def same_counted(a: str, b: str, counted_vectors: dict[str, np.ndarray]) -> bool
     return va is not None and vb is not None and float(va @ vb) >= COUNTED_COS
 
 
+def shared_anchors(a: Statement, b: Statement, vocab: Vocabulary) -> tuple[set[str], set[str]]:
+    """The salient content stems (same language only, synonyms included) and entities two statements share."""
+    shared_stems: set[str] = set()
+    if a.language == b.language:
+        ea, eb = expand(set(a.content), a.language), expand(set(b.content), b.language)
+        shared_stems = {s for s in a.content if s in eb and vocab.salient_stem(s)}
+        shared_stems |= {s for s in b.content if s in ea and vocab.salient_stem(s)}
+    return shared_stems, {e for e in a.entities & b.entities if vocab.salient_entity(e)}
+
+
 def candidates(items: Sequence[Statement], vocab: Vocabulary) -> list[Candidate]:
     """Pairs worth comparing: from two articles, or the same speaker twice in one.
 
@@ -509,11 +529,14 @@ def candidates(items: Sequence[Statement], vocab: Vocabulary) -> list[Candidate]
     has a high cosine (any language); the inverted index keeps this linear in
     the pairs that share something rather than quadratic in the story.
     """
+    calibrated = calibration.shipped()
     index: dict[str, list[int]] = defaultdict(list)
     for i, st in enumerate(items):
         keys = {f"s:{st.language}:{s}" for s in expand(set(st.content), st.language) if vocab.salient_stem(s)}
         keys |= {f"e:{e}" for e in st.entities if vocab.salient_entity(e)}
         keys |= {f"q:{st.language}:{s}" for q in st.quantities for s in q[2]}
+        # The same telling number is an anchor across languages too ("87 personas" / "87 people").
+        keys |= {f"v:{q[0]}" for q in st.quantities if calibrated is not None and calibration.telling(q)}
         for k in keys:
             index[k].append(i)
     pairs: set[tuple[int, int]] = set()
@@ -521,14 +544,16 @@ def candidates(items: Sequence[Statement], vocab: Vocabulary) -> list[Candidate]
         for x in range(len(members)):
             for y in range(x + 1, len(members)):
                 pairs.add((members[x], members[y]))
+    floor = calibrated.cosine_floor if calibrated else min(CROSS_LINGUAL_COS, SAME_LANGUAGE_COS)
     vectors = [st.vector for st in items if st.vector is not None]
     if items and len(vectors) == len(items):
         matrix = np.vstack(vectors) @ np.vstack(vectors).T
-        close = np.argwhere(np.triu(matrix, 1) >= min(CROSS_LINGUAL_COS, SAME_LANGUAGE_COS))
+        close = np.argwhere(np.triu(matrix, 1) >= floor)
         pairs |= {(int(i), int(j)) for i, j in close}
     else:
         matrix = None
     out = []
+    rows: list[list[float]] = []
     for i, j in sorted(pairs):
         a, b = items[i], items[j]
         same_article = a.article_id == b.article_id
@@ -537,15 +562,18 @@ def candidates(items: Sequence[Statement], vocab: Vocabulary) -> list[Candidate]
         if not same_article and a.source == b.source:
             continue  # one outlet's two articles are not two sources
         cos = float(matrix[i, j]) if matrix is not None else 0.0
-        shared_stems: set[str] = set()
-        if a.language == b.language:
-            ea, eb = expand(set(a.content), a.language), expand(set(b.content), b.language)
-            shared_stems = {s for s in a.content if s in eb and vocab.salient_stem(s)}
-            shared_stems |= {s for s in b.content if s in ea and vocab.salient_stem(s)}
-        shared_entities = {e for e in a.entities & b.entities if vocab.salient_entity(e)}
-        if not shared_stems and not shared_entities:
+        shared_stems, shared_entities = shared_anchors(a, b, vocab)
+        if calibrated is not None:
+            if not shared_stems and not shared_entities and cos < floor and not (a.quantities and b.quantities):
+                continue
+            rows.append(calibration.features(a, b, cos, shared_stems, shared_entities, vocab.counted_vectors))
+        elif not shared_stems and not shared_entities:
             threshold = SAME_LANGUAGE_COS if a.language == b.language else CROSS_LINGUAL_COS
             if cos < threshold:
                 continue
         out.append(Candidate(a, b, cos, frozenset(shared_stems), frozenset(shared_entities)))
+    if calibrated is not None:
+        for c, p in zip(out, calibrated.probabilities(rows)):
+            c.probability = round(float(p), 3)
+            c.aligned = c.probability >= calibrated.threshold(calibration.language_pair(c.a.language, c.b.language))
     return out

@@ -168,8 +168,11 @@ def judge(c: Candidate, vocab: Vocabulary) -> Judgement | None:
     q_mismatch, q_match, q_anchors = _quantity_conflict(c, vocab)
 
     if not c.same_language:
-        if c.cosine < CROSS_AGREE_COS - 0.15 or not (c.shared_entities or q_anchors):
+        # With a calibration shipped, whether the two state the same point is its call (per language pair).
+        calibrated = c.probability is not None
+        if not (c.aligned if calibrated else c.cosine >= CROSS_AGREE_COS - 0.15 and (c.shared_entities or q_anchors)):
             return None
+        close = c.aligned if calibrated else c.cosine >= CROSS_AGREE_COS
         # Numbers differ for many reasons (dates, cumulative counts): a contradiction also needs
         # the same actor or place, or the same speaker.
         if q_mismatch and (c.shared_entities or c.same_speaker) and not (a.hedged or b.hedged) and _same_time(a, b):
@@ -179,10 +182,10 @@ def judge(c: Candidate, vocab: Vocabulary) -> Judgement | None:
             return Judgement(
                 "contradict", 0.55, ["negation-mismatch", "cross-lingual", *speaker], set(c.shared_entities), c
             )
-        if a_neg == b_neg and not (a.hedged or b.hedged) and c.cosine >= CROSS_AGREE_COS:
+        if a_neg == b_neg and not (a.hedged or b.hedged) and close:
             return Judgement(
                 "agree",
-                round(min(0.9, c.cosine), 2),
+                round(min(0.9, c.probability if c.probability is not None else c.cosine), 2),
                 ["shared-point", "cross-lingual", *speaker],
                 set(c.shared_entities),
                 c,
@@ -261,7 +264,10 @@ def judge(c: Candidate, vocab: Vocabulary) -> Judgement | None:
     a_negated, b_negated = expand(a.negated_stems(), a.language), expand(b.negated_stems(), b.language)
     if any((s in a_negated) != (s in b_negated) for s in c.shared_stems):
         return None
-    if (shared >= 3 and c.cosine >= AGREE_COS) or (c.same_speaker and len(c.shared_stems) >= 2):
+    # The calibrated alignment (compare/calibration.py) also finds the point where words differ ("will nicht mehr
+    # arbeiten" / "arbeitet nicht mehr"); alone it needs a cosine that counts as alignment here.
+    calibrated_point = c.aligned and c.cosine >= SUPPORT_COS
+    if (shared >= 3 and c.cosine >= AGREE_COS) or (c.same_speaker and len(c.shared_stems) >= 2) or calibrated_point:
         confidence = 0.5 + 0.05 * min(shared, 4) + (0.1 if c.same_speaker else 0.0) + max(0.0, c.cosine - AGREE_COS)
         return Judgement(
             "agree",
