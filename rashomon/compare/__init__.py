@@ -26,8 +26,11 @@ from .relations import Judgement
 
 # 6: an article gives at most rashomon.bounds.MAX_STATEMENTS_PER_ARTICLE statements.
 # 7: a statement's source is its article's outlet (model.Article.outlet): unnamed articles of one site are one source.
-CODE_VERSION = "7"
-# language.txt: the stemming traits (rashomon.lang.defaults) and whether "n't" is a token.
+# 8: negation only where it bears on the shared point; conflicting days, states and quote attributions;
+#    omissions of claims and quotes ranked by salience (Relation.confidence), never on numbers that count nothing.
+CODE_VERSION = "8"
+# language.txt: the stemming traits (rashomon.lang.defaults) and whether "n't" is a token; speech_cues.txt: a day
+# beside a speech verb is when something was said (events); dates.txt: weekday names (align).
 DATA_FILES = (
     "stopwords.txt",
     "denials.txt",
@@ -38,6 +41,10 @@ DATA_FILES = (
     "negation.txt",
     "hedges.txt",
     "language.txt",
+    "uncounted.txt",
+    "privatives.txt",
+    "speech_cues.txt",
+    "dates.txt",
 )
 TYPES = ("agree", "contradict", "discuss", "omission", "quote_drift")
 STANCES = ("asserts", "denies", "hedges")
@@ -240,15 +247,14 @@ def compare_story(
             model=model,
         )
 
-    agreeing: set[str] = set()
+    related: set[str] = set()
     for j in judgements:
         a, b = j.candidate.a, j.candidate.b
         proposition_id = proposition_of.get(id(j))
         model = j.model
         if a.article_id != b.article_id:
             comparison.relations.append(relation(j.type, [a, b], j.confidence, j.reasons, proposition_id, model=model))
-            if j.type == "agree":
-                agreeing |= {a.id, b.id}
+            related |= {a.id, b.id}
         if j.type == "contradict" and j.candidate.same_speaker:
             reasons = ["same-speaker", *[r for r in j.reasons if r != "same-speaker"]]
             comparison.relations.append(
@@ -257,7 +263,8 @@ def compare_story(
 
     from .omission import omissions
 
-    for st, confidence in omissions(items, vocab, agreeing):
+    for omitted in omissions(items, vocab, related):
+        st = omitted.statement
         pid = _short_id("p-", st.id)
         comparison.propositions.append(
             Proposition(
@@ -270,7 +277,8 @@ def compare_story(
                 story_id=story_id,
             )
         )
-        comparison.relations.append(relation("omission", [st], confidence, ["single-source"], pid))
+        # An omission's confidence is its salience: how much a reader should see it (compare/omission.py).
+        comparison.relations.append(relation("omission", [st], omitted.salience, omitted.reasons, pid))
 
     comparison.propositions.sort(key=lambda p: min(position[c] for c in p.claim_ids))
     rank = {t: n for n, t in enumerate(("contradict", "quote_drift", "discuss", "agree", "omission"))}
