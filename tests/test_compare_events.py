@@ -44,6 +44,14 @@ CASES = {
         ("en", "Officials said on Tuesday that the rebel fighters left the besieged city of Raqqa in a convoy."),
         ("en", "The rebel fighters left the besieged city of Raqqa on Sunday in a convoy of buses."),
     ],
+    # From the review bench: two days' reference rates, each with the day before in brackets.
+    "two-moments-de": [
+        ("de", "Die Europäische Zentralbank (EZB) setzte den Referenzkurs auf 1,1193 (Dienstag: 1,1234) Dollar fest."),
+        (
+            "de",
+            "Die Europäische Zentralbank (EZB) setzte den Referenzkurs auf 1,1091 (Donnerstag: 1,1110) Dollar fest.",
+        ),
+    ],
     "state-en": [
         ("en", "The journalist Ahmed Shawkan was released from the prison in Cairo after five years."),
         ("en", "The journalist Ahmed Shawkan was detained in the prison in Cairo after five years, his lawyer said."),
@@ -69,6 +77,19 @@ CASES = {
         ("en", 'Omar Alloush said: "No foreigners left the city with the convoy on Sunday night."'),
         ("en", 'Ryan Dillon said: "No foreigners left the city with the convoy on Sunday night."'),
     ],
+    # Each article names both people: one quotes the other's words, whoever the analysis gave them to.
+    "one-quote-both-named": [
+        (
+            "en",
+            'Ryan Dillon spoke after Omar Alloush. Omar Alloush said: "No foreigners left the city with the convoy'
+            ' on Sunday night."',
+        ),
+        (
+            "en",
+            'Omar Alloush spoke after Ryan Dillon. Ryan Dillon said: "No foreigners left the city with the convoy'
+            ' on Sunday night."',
+        ),
+    ],
     "one-quote-two-speakers": [
         ("en", 'Omar Alloush said: "No foreigners left the city with the convoy on Sunday night."'),
         ("en", 'Omar Alloush told reporters: "No foreigners left the city with the convoy on Sunday night."'),
@@ -80,6 +101,11 @@ CASES = {
             " The summit continued on Monday with talks on trade.",
         ),
         ("en", "The summit in Hamburg continued on Monday with talks on trade between the leaders."),
+    ],
+    # From the review bench: one toll in two languages and two words for the dead.
+    "same-number-cross": [
+        ("en", "Italy has suffered more than 20,000 deaths during the pandemic, officials in Rome said."),
+        ("de", "Italien zählt mit fast 20.000 Todesopfern zu den am stärksten betroffenen Ländern."),
     ],
     "furniture-de": [
         ("de", "Berlin mit 2 Bildern\n\nDie Polizei hat am Sonntag in Berlin mehrere Demonstranten festgenommen."),
@@ -138,6 +164,10 @@ def test_the_day_something_was_said_is_not_the_day_it_happened(compared):
     assert contradictions(compared, "day-of-saying") == []
 
 
+def test_two_days_with_two_different_numbers_are_two_moments(compared):
+    assert contradictions(compared, "two-moments-de") == []
+
+
 @pytest.mark.parametrize("name", ["state-en", "state-es", "state-de", "state-ru"])
 def test_opposite_states_of_the_same_person(compared, name):
     (r,) = contradictions(compared, name)
@@ -153,6 +183,10 @@ def test_one_direct_quote_given_to_two_people(compared):
     assert r.reason == "attribution-mismatch"
 
 
+def test_a_quote_whose_speakers_both_articles_name_is_no_attribution_conflict(compared):
+    assert contradictions(compared, "one-quote-both-named") == []
+
+
 def test_one_speaker_quoted_twice_alike_is_not_an_attribution_conflict(compared):
     assert contradictions(compared, "one-quote-two-speakers") == []
 
@@ -164,7 +198,7 @@ def test_an_uncovered_number_in_the_lead_is_a_salient_omission(compared):
     assert {"number", "lead"} <= set(r.reasons) and r.confidence >= 0.75
 
 
-@pytest.mark.parametrize("name", ["furniture-de", "pronoun-two-and-team-name", "furniture-fr"])
-def test_numbers_that_count_nothing_are_never_omissions(compared, name):
+@pytest.mark.parametrize("name", ["furniture-de", "pronoun-two-and-team-name", "furniture-fr", "same-number-cross"])
+def test_numbers_that_count_nothing_or_another_source_gives_are_never_omissions(compared, name):
     comparison, _ = compared[name]
     assert [r for r in comparison.relations if r.type == "omission"] == []

@@ -191,6 +191,7 @@ class Statement:
     speaker_name: str | None
     speaker_label: str | None = None  # the speaker entity's label: person | organisation | ...
     entities: frozenset[str] = frozenset()
+    article_entities: frozenset[str] = frozenset()  # every entity its article names (speakers included)
     quantities: tuple[
         tuple[float | None, float | None, frozenset[str], bool], ...
     ] = ()  # low, high, counted stems, approx
@@ -367,6 +368,9 @@ def statements(articles: Sequence[Article], entities: Sequence[Entity]) -> list[
     for article in articles:
         language = article.language or "xx"
         source = article.outlet
+        in_article = frozenset(m.entity_id for m in article.mentions if m.entity_id) | frozenset(
+            q.speaker_entity_id for q in article.quotes if q.speaker_entity_id
+        )
         claimed_quotes = {c.quote for c in article.claims if c.quote is not None}
 
         def make(
@@ -409,6 +413,7 @@ def statements(articles: Sequence[Article], entities: Sequence[Entity]) -> list[
                     speaker_name=speaker_name or (names.get(speaker) if speaker else None),
                     speaker_label=labels.get(speaker) if speaker else None,
                     entities=frozenset(ents - ({speaker} if speaker else set())),
+                    article_entities=in_article,
                     quantities=tuple(quantities),
                     counted=tuple(counted),
                     dates=frozenset(

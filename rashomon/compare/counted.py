@@ -5,11 +5,12 @@ weighs the ones that count a thing ("275 Syrian ISIS fighters"), because a
 number that counts nothing is neither a conflict ("Big 12" against "Big 10")
 nor a fact only one source gives ("mit 2 Bildern"). A number counts nothing when:
 
-* it is part of a name or a label: a mention spans it or ends right before it,
-  or a word of the language's ``[labels]`` list comes right before it ("Big 12",
+* it is part of a name or a label: a mention spans it, or a word of the
+  language's ``[labels]`` list comes right before it ("Big 12",
   "Apollo 11", "No. 3"; ``uncounted.txt``);
 * it is page furniture: what it "counts" is in the ``[furniture]`` list
   ("2 Bildern", "3 photos", "12 comments");
+* it numbers a list ("1.- ...", "2) ...");
 * a number word points back rather than counts: a definite determiner right
   before it ("the two like each other", "les deux", "die beiden").
 
@@ -17,8 +18,8 @@ A number with no counted phrase stays (a percentage, a number the analysis
 could not attach): across languages it can still meet the same number in a
 very similar statement; omissions ask for a counted phrase besides.
 
-Years, clock times, ordinals and list numbering never become quantities (the
-analysis leaves them out, ``analyze/quantities.py``).
+Years (four plain digits in the analysis's year range), clock times, ordinals
+and list numbering never become quantities (``analyze/quantities.py``).
 """
 
 from __future__ import annotations
@@ -54,12 +55,15 @@ def _definite(language: str) -> frozenset[str]:
 
 def counts_something(article: Article, q: Quantity, language: str) -> bool:
     """False when ``q`` is a label, page furniture or a number word that points back (see the module docstring)."""
+    after = article.original[q.end : q.end + 2]
+    if after.startswith((".-", ")")) and article.original[max(0, q.start - 1) : q.start] != "(":
+        return False  # list numbering: "1.- Road State Villagran", "2) the second point"
     labels, furniture = _uncounted(language)
     if fold((q.counted or "").split()[0] if (q.counted or "").split() else "") in furniture:
         return False
-    for m in article.mentions:
-        if m.start <= q.start < m.end or (m.end <= q.start and not article.original[m.end : q.start].strip()):
-            return False
+    # Inside a name only: a name right before a number is often the subject ("die USA 750 Soldaten").
+    if any(m.start <= q.start < m.end for m in article.mentions):
+        return False
     before = article.original[max(0, q.start - 30) : q.start]
     word = _WORD_BEFORE.search(before)
     if word:

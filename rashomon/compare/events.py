@@ -16,7 +16,8 @@ differently is left out.
   side, both beside what the statements share (a word, the same number).
 * ``attribution_conflict``: the same direct quote put in the mouths of two
   different speakers of one kind (two people, or two organisations: a spokesman
-  and his organisation speak with one voice).
+  and his organisation speak with one voice), neither of whom the other article
+  names at all.
 """
 
 from __future__ import annotations
@@ -76,8 +77,23 @@ def _near_shared(c: Candidate, at_a: int, at_b: int, exclude: set[str]) -> set[s
     return {s for s in c.shared_stems - exclude if c.a.near(s, at_a) and c.b.near(s, at_b)}
 
 
-def day_conflict(c: Candidate, vocab: Vocabulary) -> EventConflict | None:
+def _no_number_shared(a: Statement, b: Statement) -> bool:
+    """Both statements give numbers and none of a's is one of b's, whatever they count."""
+
+    def same(qa, qb) -> bool:
+        (la, ha, _, _), (lb, hb, _, _) = qa, qb
+        return None in (la, ha, lb, hb) or (la <= hb and lb <= ha)
+
+    return bool(a.quantities and b.quantities) and not any(same(x, y) for x in a.quantities for y in b.quantities)
+
+
+def day_conflict(c: Candidate, vocab: Vocabulary, numbers_differ: bool) -> EventConflict | None:
+    """``numbers_differ``: the statements give numbers for one thing that do not match. Then, as when both
+    give numbers and share none, two days are two moments (Tuesday's rate and Thursday's), not one event
+    told two ways."""
     a, b = c.a, c.b
+    if numbers_differ or _no_number_shared(a, b):
+        return None
     if a.negates or b.negates or a.hedged or b.hedged:
         return None
     days_a, days_b = {k for k, _ in a.days}, {k for k, _ in b.days}
@@ -132,8 +148,10 @@ def attribution_conflict(c: Candidate, vocab: Vocabulary) -> EventConflict | Non
         return None
     if not a.speaker_label or a.speaker_label != b.speaker_label or a.speaker_label not in ("person", "organisation"):
         return None
-    if a.speaker in b.entities or b.speaker in a.entities:
-        return None  # one names the other: "X told Y", not two claims of one quote
+    if a.speaker in b.article_entities or b.speaker in a.article_entities:
+        # Each article names the other's speaker: one of them quotes the other, or the analysis gave a
+        # quote to the wrong name of the two ("Grassley tweeted about Henninger's column: ...").
+        return None
     if c.same_language:
         words_a, words_b = set(a.content), set(b.content)
         shared = words_a & words_b

@@ -9,8 +9,8 @@ no other source of the story covers, and that holds a checkable fact of its own:
   number counting what the encoder finds the same thing: "civilians" / "civils");
   numbers that count nothing never qualify (``counted``: "Big 12", "mit 2
   Bildern", "the two");
-* or a named entity no other source names anywhere in the story, in an
-  attributed statement or one of at least ``MIN_OWN_WORDS`` salient words, when
+* or a named entity no other source names anywhere in the story, outside the
+  headline and lead (which tell the main event), in an attributed statement or one of at least ``MIN_OWN_WORDS`` salient words, when
   most of what the statement names and says (``OWN_SHARE`` of its salient words
   and entities) is nowhere in the other sources: words alone are no omission
   (another source may tell the same in other words).
@@ -19,7 +19,9 @@ Covered means another source has a statement that says much the same: one of
 the story's relations touches it (agree, contradict, discuss), it shares half
 its salient words with one statement of another source (same language), or the
 encoder finds them close (``COVERED_COS`` in one language, the cross-lingual
-threshold across).
+threshold across; ``LEAD_COVERED_COS`` between two headlines or leads, which tell
+the main event each in its own words). A number is covered by the same number
+(of at least ``MIN_TELLING_VALUE``) anywhere in another source.
 
 Salience is the omission's ``Relation.confidence`` (the presentation sorts on
 it): 0.5, plus the headline (0.3) or the lead (0.15, the first fifth of the
@@ -39,13 +41,17 @@ from typing import Sequence
 
 from .align import CROSS_LINGUAL_COS, Statement, Vocabulary, expand, same_counted
 
-COVERED_COS = 0.7
+COVERED_COS = 0.6
+LEAD_COVERED_COS = 0.5
+# A number this large is rarely the same by chance: met anywhere in another source, it is covered.
+MIN_TELLING_VALUE = 10
 COVERED_SHARE = 0.5
 MIN_OWN_WORDS = 3
 OWN_SHARE = 0.5
 LEAD = 0.2
 MIN_SALIENCE = 0.65
 MAX_PER_ARTICLE = 5
+SAME_TEXT_COS = 0.95
 
 
 @dataclass
@@ -55,10 +61,19 @@ class Omission:
     reasons: list[str]
 
 
+def _same_value(q, o) -> bool:
+    (la, ha, _, _), (lb, hb, _, _) = q, o
+    return None not in (la, ha, lb, hb) and la <= hb and lb <= ha
+
+
 def _counted_elsewhere(st: Statement, counted: list, others: Sequence[Statement], vocab: Vocabulary) -> bool:
     for other in others:
         if not other.quantities:
             continue
+        # The same number of some size counts the same thing, whatever the words: "20,000 deaths" /
+        # "fast 20.000 Todesopfern", "drei Personen" / "drei Menschen" in a very similar statement.
+        if any(_same_value(q, o) and (q[0] or 0) >= MIN_TELLING_VALUE for q in counted for o in other.quantities):
+            return True
         if other.language == st.language:
             if any(q[2] & o[2] for q in counted for o in other.quantities):
                 return True
@@ -71,11 +86,18 @@ def _counted_elsewhere(st: Statement, counted: list, others: Sequence[Statement]
     return False
 
 
+def _leading(st: Statement) -> bool:
+    return st.kind == "headline" or st.position < LEAD
+
+
 def _covered(st: Statement, salient: set[str], others: Sequence[Statement]) -> bool:
     for other in others:
         if st.vector is not None and other.vector is not None:
             cos = float(st.vector @ other.vector)
             if cos >= (COVERED_COS if other.language == st.language else CROSS_LINGUAL_COS):
+                return True
+            # Headlines and leads tell the story's main event, each source in its own words.
+            if _leading(st) and _leading(other) and cos >= LEAD_COVERED_COS:
                 return True
         if other.language == st.language and salient:
             met = salient & expand(set(other.content), other.language)
@@ -112,8 +134,13 @@ def omissions(items: Sequence[Statement], vocab: Vocabulary, related: set[str]) 
         units = len(salient) + len(st.entities)
         own_units = len(own_words) + len(own_entities)
         if not own_number and not (
-            own_entities and (len(salient) >= MIN_OWN_WORDS or attributed) and own_units >= max(2, OWN_SHARE * units)
+            own_entities
+            and not _leading(st)
+            and (len(salient) >= MIN_OWN_WORDS or attributed)
+            and own_units >= max(2, OWN_SHARE * units)
         ):
+            # A headline or lead without a number of its own tells the main event, which the other sources
+            # tell in words the comparison cannot match (or is page furniture: "(MENAFN - Saudi Press Agency)").
             continue
         if _covered(st, salient, others):
             continue
@@ -122,7 +149,7 @@ def omissions(items: Sequence[Statement], vocab: Vocabulary, related: set[str]) 
         if st.kind == "headline":
             salience += 0.3
             reasons.append("headline")
-        elif st.position < LEAD:
+        elif _leading(st):
             salience += 0.15
             reasons.append("lead")
         if attributed:
@@ -140,5 +167,14 @@ def omissions(items: Sequence[Statement], vocab: Vocabulary, related: set[str]) 
     found = []
     for article_omissions in by_article.values():
         article_omissions.sort(key=lambda o: -o.salience)
-        found += article_omissions[:MAX_PER_ARTICLE]
+        kept: list[Omission] = []
+        for o in article_omissions:
+            # An article that says one thing twice (a translation's doubled sentence) omits it once.
+            if not any(_same_text(o.statement, k.statement) for k in kept):
+                kept.append(o)
+        found += kept[:MAX_PER_ARTICLE]
     return found
+
+
+def _same_text(a: Statement, b: Statement) -> bool:
+    return a.vector is not None and b.vector is not None and float(a.vector @ b.vector) >= SAME_TEXT_COS

@@ -212,7 +212,7 @@ def judge(c: Candidate, vocab: Vocabulary) -> Judgement | None:
         # the same actor or place, or the same speaker.
         if q_mismatch and (c.shared_entities or c.same_speaker) and not (a.hedged or b.hedged) and _same_time(a, b):
             return Judgement("contradict", 0.6, ["quantity-mismatch", "cross-lingual", *speaker], q_anchors, c)
-        for event in (day_conflict(c, vocab), attribution_conflict(c, vocab)):
+        for event in (day_conflict(c, vocab, bool(q_anchors) and not q_match), attribution_conflict(c, vocab)):
             if event is not None:
                 return _event_judgement(event, c, [event.reason, "cross-lingual", *speaker])
         a_neg, b_neg = a.negates, b.negates
@@ -272,7 +272,7 @@ def judge(c: Candidate, vocab: Vocabulary) -> Judgement | None:
         if best is None or confidence >= best[0]:
             best = (confidence, Judgement("contradict", confidence, ["quantity-mismatch", *speaker], set(q_anchors), c))
     if best is None and not q_mismatch:
-        events = [day_conflict(c, vocab), attribution_conflict(c, vocab)]
+        events = [day_conflict(c, vocab, bool(q_anchors) and not q_match), attribution_conflict(c, vocab)]
         if not conflicts and worded and _same_time(a, b):
             events.append(state_conflict(c, vocab, q_match))
         event = max((e for e in events if e is not None), key=lambda e: e.confidence, default=None)
