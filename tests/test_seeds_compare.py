@@ -4,7 +4,8 @@ Hand-checked expectations, read from the public export of a real run: the Raqqa
 story's sources contradict each other on the foreign fighters (Omar Alloush
 quoted both ways: quote drift) and on the coalition's involvement (its denial
 against Press TV's "US-backed deal" headline); only Asharq Al-Awsat gives the
-numbers; and nothing else is called a contradiction.
+numbers, and what only one source reports is an omission (hand-checked list below); and nothing else is
+called a contradiction.
 
 Voices: the denial is the Coalition's, which both outlets only report (Asharq in a
 relative clause, "the deal, which the Coalition denied being involved in"; Press TV
@@ -143,10 +144,31 @@ def test_each_cell_shows_one_state_the_strongest(run):
 
 def test_asharq_only_numbers_are_omissions(run):
     asharq = run["by_file"][ASHARQ]["id"]
-    omitted = {pair_texts(run, r)[0] for r in relations(run, "omission")}
-    assert any("275 Syrian ISIS fighters" in t and "between 200 and 300" in t for t in omitted)
-    assert any("3,000 trapped civilians" in t for t in omitted)
-    assert all(r["article_ids"] == [asharq] for r in relations(run, "omission"))
+    omitted = {pair_texts(run, r)[0]: r for r in relations(run, "omission")}
+    numbers = [r for t, r in omitted.items() if "275 Syrian ISIS fighters" in t and "between 200 and 300" in t]
+    civilians = [r for t, r in omitted.items() if "3,000 trapped civilians" in t]
+    assert len(numbers) == 1 and len(civilians) == 1
+    for r in numbers + civilians:
+        assert r["article_ids"] == [asharq] and "number" in r["reasons"]
+    # The attributed count ranks above the outlet's own (salience is the omission's confidence).
+    assert numbers[0]["confidence"] > civilians[0]["confidence"]
+
+
+def test_every_omission_is_a_hand_checked_single_source_statement(run):
+    # Read by hand: each is told by one source only (the US airlift and airstrike claims only Press TV
+    # reports; the French intelligence claim only Asharq Al-Awsat); none is a number that counts nothing.
+    single_source = [
+        "275 Syrian ISIS fighters",
+        "3,000 trapped civilians",
+        "the French intelligence was behind the delay",
+        "the US military had reduced its airstrikes",
+        "the US had airlifted a number of Daesh commanders",
+        "the SDF's decision to hasten the battle's end",
+    ]
+    for r in relations(run, "omission"):
+        (text,) = pair_texts(run, r)
+        assert any(s in text for s in single_source), text
+        assert 0.5 <= r["confidence"] <= 0.95
 
 
 def test_no_spurious_contradictions(run):

@@ -34,8 +34,11 @@ from .relations import Judgement
 # 8: voices: each stance is the outlet's own or a reported speaker's (propositions' and relations' voices).
 # 9: statements of two languages align by the calibrated alignment model (compare/calibration.py), numbers anchor
 #    across languages; its artifact's digest is part of the version.
-CODE_VERSION = "9"
-# language.txt: the stemming traits (rashomon.lang.defaults) and whether "n't" is a token.
+# 10: negation only where it bears on the shared point; conflicting days, states and quote attributions;
+#    omissions of claims and quotes ranked by salience (Relation.confidence), never on numbers that count nothing.
+CODE_VERSION = "10"
+# language.txt: the stemming traits (rashomon.lang.defaults) and whether "n't" is a token; speech_cues.txt: a day
+# beside a speech verb is when something was said (events); dates.txt: weekday names (align).
 DATA_FILES = (
     "stopwords.txt",
     "denials.txt",
@@ -47,6 +50,10 @@ DATA_FILES = (
     "hedges.txt",
     "language.txt",
     "voices.txt",
+    "uncounted.txt",
+    "privatives.txt",
+    "speech_cues.txt",
+    "dates.txt",
 )
 TYPES = ("agree", "contradict", "discuss", "omission", "quote_drift")
 STANCES = ("asserts", "denies", "hedges")
@@ -280,7 +287,7 @@ def compare_story(
             voice_names=[h[2] for h in held],
         )
 
-    agreeing: set[str] = set()
+    related: set[str] = set()
     for j in judgements:
         a, b = j.candidate.a, j.candidate.b
         proposition_id = proposition_of.get(id(j))
@@ -290,8 +297,7 @@ def compare_story(
             comparison.relations.append(
                 relation(j.type, [a, b], j.confidence, j.reasons, proposition_id, model=model, anchors=anchors)
             )
-            if j.type == "agree":
-                agreeing |= {a.id, b.id}
+            related |= {a.id, b.id}
         if j.type == "contradict" and j.candidate.same_speaker:
             reasons = ["same-speaker", *[r for r in j.reasons if r != "same-speaker"]]
             comparison.relations.append(
@@ -300,7 +306,8 @@ def compare_story(
 
     from .omission import omissions
 
-    for st, confidence in omissions(items, vocab, agreeing):
+    for omitted in omissions(items, vocab, related):
+        st = omitted.statement
         pid = _short_id("p-", st.id)
         stance, voice_id, voice_name = voice.position(st, set())
         comparison.propositions.append(
@@ -316,7 +323,8 @@ def compare_story(
                 voice_names=[voice_name],
             )
         )
-        comparison.relations.append(relation("omission", [st], confidence, ["single-source"], pid))
+        # An omission's confidence is its salience: how much a reader should see it (compare/omission.py).
+        comparison.relations.append(relation("omission", [st], omitted.salience, omitted.reasons, pid))
 
     comparison.propositions.sort(key=lambda p: min(position[c] for c in p.claim_ids))
     rank = {t: n for n, t in enumerate(("contradict", "quote_drift", "discuss", "agree", "omission"))}

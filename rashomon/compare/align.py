@@ -34,11 +34,12 @@ import numpy as np
 from rashomon.analyze.doc import SpanIndex
 from rashomon.bounds import MAX_STATEMENTS_PER_ARTICLE
 from rashomon.lang import defaults as lang_defaults
-from rashomon.model import Article, Entity
-from rashomon.resources import word_list
+from rashomon.model import Article, DateMention, Entity
+from rashomon.resources import data_lines, word_list
 from rashomon.text import fold, statement_tokens
 
 from . import calibration
+from .counted import counts_something
 
 # Content words further than this after a negation or denial are rarely what it negates.
 SCOPE_TOKENS = 8
@@ -150,18 +151,25 @@ CUE_KINDS = (
     ("negation", "negation.txt"),
     ("discuss", "discuss.txt"),
     ("hedge", "hedges.txt"),
+    ("privative", "privatives.txt"),
 )
 NEGATING = ("negation", "negation-det", "denial")
+# "a suspension of missile tests", "a ban on": what a privative word governs is not asserted, yet the
+# word itself is a point two statements may share, so it stays a content word (unlike the other cues).
+PRIVATIVE = "privative"
 
 
 @dataclass
 class Scope:
     """Content-word stems governed by one cue: a negation, a denial, or a discussing cue."""
 
-    kind: str  # "negation" (of a verb) | "negation-det" (of a noun: "no foreigners") | "denial" | "discuss" | "hedge"
+    # "negation" (of a verb) | "negation-det" (of a noun: "no foreigners") | "denial" | "discuss" | "hedge" | "privative"
+    kind: str
     cue: str
     stems: tuple[str, ...]  # in text order: the first ones are what the cue bears on
     at: int = 0  # token index of the cue
+    clause: str = ""  # the cue and the words it governs, up to the clause's end ("has not tested a missile")
+    vector: np.ndarray | None = field(default=None, repr=False)  # the clause's encoder vector (negating cues)
 
     def focus(self) -> tuple[str, ...]:
         # A negation bears on the word right after it: "did not comment on the convoy" denies a
@@ -196,12 +204,17 @@ class Statement:
     end: int | None
     speaker: str | None  # canonical entity id; None for the outlet's own voice
     speaker_name: str | None
+    speaker_label: str | None = None  # the speaker entity's label: person | organisation | ...
     entities: frozenset[str] = frozenset()
+    article_entities: frozenset[str] = frozenset()  # every entity its article names (speakers included)
     quantities: tuple[
         tuple[float | None, float | None, frozenset[str], bool], ...
     ] = ()  # low, high, counted stems, approx
     counted: tuple[str, ...] = ()  # what each quantity counts, as written (parallel to quantities)
     dates: frozenset[str] = frozenset()  # resolved ISO dates, else the folded expression ("donnerstag")
+    # Dates precise to the day, with the token index they sit at: "2017-10-15", or "wd:7" for an
+    # unresolved weekday (Sunday), comparable across languages (relations: conflicting dates).
+    days: tuple[tuple[str, int], ...] = ()
     content: frozenset[str] = frozenset()  # content-word stems
     positions: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)  # stem -> token indexes
     scopes: tuple[Scope, ...] = ()
@@ -220,6 +233,9 @@ class Statement:
                 if r.first <= at < r.last:
                     return r.voice, r.name
         return self.voice, self.voice_name or self.source
+
+    position: float = 0.0  # where it starts in its article, as a share of the article's length (headline: 0)
+    direct: bool = False  # a direct quote ("..."): its words are the speaker's own
 
     def scoped(self, kind: str) -> set[str]:
         return {s for sc in self.scopes if sc.kind == kind for s in sc.stems}
@@ -255,7 +271,9 @@ def _find_cues(folded: list[str], language: str, name: str) -> list[tuple[int, i
 @cache
 def _cue_words(language: str) -> frozenset[str]:
     """Single words of the cue lists: they mark a stance, they are never the point itself."""
-    return frozenset(p[0] for _, name in CUE_KINDS for p in _cues(language, name) if len(p) == 1)
+    return frozenset(
+        p[0] for kind, name in CUE_KINDS if kind != PRIVATIVE for p in _cues(language, name) if len(p) == 1
+    )
 
 
 def _content(tok: str, language: str, exclude: frozenset[str] = frozenset()) -> str | None:
@@ -293,15 +311,50 @@ def text_features(
                 continue  # "denied" is in both denials.txt and negation.txt: one scope, the stronger
             cue_positions |= set(range(start, end))
             stems: list[str] = []
+            stop = end
             for tok in toks[end:]:
                 if tok in _CLAUSE_BREAK or len(stems) >= SCOPE_TOKENS:
                     break
+                stop += 1
                 s = _content(tok, language, exclude)
                 if s:
                     stems.append(s)
-            scopes.append(Scope(kind, phrase, tuple(dict.fromkeys(stems)), start))
+            clause = " ".join(toks[start:stop])
+            scopes.append(Scope(kind, phrase, tuple(dict.fromkeys(stems)), start, clause))
     hedges = tuple(sc.cue for sc in scopes if sc.kind == "hedge")
     return content, tuple(scopes), hedges, {s: tuple(p) for s, p in positions.items()}
+
+
+@cache
+def _weekdays(language: str) -> dict[str, int]:
+    """Weekday names of a language (the analysis's ``dates.txt``) -> ISO weekday number."""
+    out = {}
+    for line in data_lines(language, "dates.txt"):
+        if line.section == "weekdays":
+            word, _, number = line.value.rpartition(" ")
+            out[fold(word)] = int(number)
+    return out
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _days(article: Article, dates: Sequence[DateMention], start: int | None) -> tuple[tuple[str, int], ...]:
+    """The statement's dates precise to a day, each with the index of its first token in the statement."""
+    if start is None:
+        return ()
+    language = article.language or "xx"
+    out = []
+    for d in dates:
+        if d.value and _ISO_DAY.fullmatch(d.value):
+            key = d.value
+        else:
+            named = {_weekdays(language).get(fold(t)) for t in tokens(d.text, language)} - {None}
+            if d.value or len(named) != 1:
+                continue  # a month, a year, "yesterday" without a publication date: not a day to compare
+            key = f"wd:{named.pop()}"
+        out.append((key, len(tokens(article.original[start : max(start, d.start)], language))))
+    return tuple(out)
 
 
 def _counted_stems(counted: str | None, language: str) -> frozenset[str]:
@@ -331,6 +384,7 @@ def statements(articles: Sequence[Article], entities: Sequence[Entity]) -> list[
     entities = [e for e in entities if e.id in named]
     pattern, owner = _alias_pattern(entities)
     names = {e.id: e.name for e in entities}
+    labels = {e.id: e.label for e in entities}
     name_words = frozenset(w for alias in owner for w in alias.split() if len(w) >= 3 and " " not in alias)
     out: list[Statement] = []
 
@@ -342,9 +396,24 @@ def statements(articles: Sequence[Article], entities: Sequence[Entity]) -> list[
     for article in articles:
         language = article.language or "xx"
         source = article.outlet
+        in_article = frozenset(m.entity_id for m in article.mentions if m.entity_id) | frozenset(
+            q.speaker_entity_id for q in article.quotes if q.speaker_entity_id
+        )
         claimed_quotes = {c.quote for c in article.claims if c.quote is not None}
 
-        def make(sid, kind, text, start, end, speaker, speaker_name, mention_ids=(), quantity_ids=(), date_ids=()):
+        def make(
+            sid,
+            kind,
+            text,
+            start,
+            end,
+            speaker,
+            speaker_name,
+            mention_ids=(),
+            quantity_ids=(),
+            date_ids=(),
+            direct=False,
+        ):
             content, scopes, hedges, positions = text_features(text, language, name_words)
             ents = {article.mentions[i].entity_id for i in mention_ids if 0 <= i < len(article.mentions)}
             ents = {e for e in ents if e} | alias_entities(text)
@@ -354,6 +423,8 @@ def statements(articles: Sequence[Article], entities: Sequence[Entity]) -> list[
                     q = article.quantities[i]
                     low = q.value if q.value is not None else q.low
                     high = q.value if q.value is not None else q.high
+                    if not counts_something(article, q, language):
+                        continue  # "Big 12", "mit 2 Bildern", "the two": no fact to compare or to miss
                     quantities.append((low, high, _counted_stems(q.counted, language), q.approximate))
                     counted.append((q.counted or "").strip())
             out.append(
@@ -368,7 +439,9 @@ def statements(articles: Sequence[Article], entities: Sequence[Entity]) -> list[
                     end=end,
                     speaker=speaker,
                     speaker_name=speaker_name or (names.get(speaker) if speaker else None),
+                    speaker_label=labels.get(speaker) if speaker else None,
                     entities=frozenset(ents - ({speaker} if speaker else set())),
+                    article_entities=in_article,
                     quantities=tuple(quantities),
                     counted=tuple(counted),
                     dates=frozenset(
@@ -377,11 +450,14 @@ def statements(articles: Sequence[Article], entities: Sequence[Entity]) -> list[
                         if 0 <= i < len(article.dates)
                         for d in (article.dates[i],)
                     ),
+                    days=_days(article, [article.dates[i] for i in date_ids if 0 <= i < len(article.dates)], start),
                     content=content,
                     positions=positions,
                     scopes=scopes,
                     hedged=bool(hedges),
                     hedges=hedges,
+                    position=(start or 0) / max(1, len(article.original)),
+                    direct=direct,
                 )
             )
 
@@ -418,12 +494,15 @@ def statements(articles: Sequence[Article], entities: Sequence[Entity]) -> list[
                 mention_ids,
                 quantity_ids,
                 date_ids,
+                q.direct,
             )
             room -= 1
         for n, c in enumerate(article.claims[: max(room, 0)]):
             speaker = c.attributed_to
+            direct = False
             if c.quote is not None and 0 <= c.quote < len(article.quotes):
                 speaker = speaker or article.quotes[c.quote].speaker_entity_id
+                direct = article.quotes[c.quote].direct
             make(
                 f"c-{article.id}-{n}",
                 "claim",
@@ -435,6 +514,7 @@ def statements(articles: Sequence[Article], entities: Sequence[Entity]) -> list[
                 c.mention_ids,
                 c.quantity_ids,
                 c.date_ids,
+                direct,
             )
     return out
 
@@ -497,14 +577,20 @@ COUNTED_COS = 0.7
 
 
 def encode(items: Sequence[Statement], encoder) -> dict[str, np.ndarray]:
-    """Vectors of every statement (set on it) and of every counted phrase (returned), in one encoder call."""
+    """Vectors of every statement and negated clause (set on them) and of every counted phrase (returned),
+    in one encoder call. A negated clause's vector tells, across languages, whether the negation bears on
+    what the other statement says ("has not tested a missile" against "tested a missile") or on another
+    detail of the sentence."""
     if not items:
         return {}
     phrases = sorted({c for st in items for c in st.counted if c})
-    vectors = encoder.encode([s.text for s in items] + phrases)
+    clauses = [sc for st in items for sc in st.scopes if sc.kind in NEGATING and sc.clause]
+    vectors = encoder.encode([s.text for s in items] + phrases + [sc.clause for sc in clauses])
     for s, v in zip(items, vectors):
         s.vector = v
-    return dict(zip(phrases, vectors[len(items) :]))
+    for sc, v in zip(clauses, vectors[len(items) + len(phrases) :]):
+        sc.vector = v
+    return dict(zip(phrases, vectors[len(items) : len(items) + len(phrases)]))
 
 
 def same_counted(a: str, b: str, counted_vectors: dict[str, np.ndarray]) -> bool:

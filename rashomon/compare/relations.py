@@ -7,8 +7,12 @@ alignment beyond that word (other shared words or entities, the same
 speaker, or a high cosine). Anything weaker is left out rather than shown:
 a reader who finds one absurd contradiction stops trusting the rest.
 
+Beyond negation words (``events``): two days for the same event
+(``date-mismatch``), opposite states of the same thing (``antonym``), one direct
+quote given to two speakers (``attribution-mismatch``).
+
 Reason codes (machine-readable, the first is the main one):
-``negation-mismatch``, ``denial``, ``quantity-mismatch``, ``antonym``,
+``negation-mismatch``, ``denial``, ``quantity-mismatch``, ``antonym``, ``date-mismatch``, ``attribution-mismatch``,
 ``hedge`` (one side reports without taking a side), ``shared-point`` (agree),
 ``same-quantity``, ``same-speaker`` / ``different-speaker``,
 ``cross-lingual``, ``stance-model``.
@@ -21,14 +25,15 @@ from dataclasses import dataclass
 from .align import (
     CROSS_LINGUAL_COS,
     NEGATING,
+    PRIVATIVE,
     Candidate,
     Statement,
     Vocabulary,
-    antonym_pairs,
     expand,
     has_stopwords,
     same_counted,
 )
+from .events import EventConflict, attribution_conflict, day_conflict, state_conflict
 
 AGREE_COS = 0.5
 # Two numbers closer than this (relative) are rounding, a later update or a market moving, not a
@@ -37,10 +42,22 @@ MIN_QUANTITY_GAP = 0.1
 # Numbers of two statements only contradict when the statements are about the same moment and
 # event: above this cosine (cumulative totals and daily counts, forecasts and results sit below it).
 QUANTITY_COS = 0.5
-ANTONYM_COS = 0.5
 # Short sentences of one story reach 0.5 by topic alone; only above this does a cosine count as alignment.
 SUPPORT_COS = 0.65
 CROSS_AGREE_COS = 0.75
+# Across languages no word is shared: a negation bears on the shared point only when the negated clause
+# itself ("has not tested a long-range missile") is this close to the other statement.
+NEGATED_CLAUSE_COS = 0.5
+
+
+def _negation_on_the_point(x: Statement, y: Statement) -> bool:
+    """Across languages: whether one of x's negated clauses says what y asserts (y itself negating nothing)."""
+    if y.negates or y.vector is None:
+        return False
+    return any(
+        sc.kind in NEGATING and sc.vector is not None and float(sc.vector @ y.vector) >= NEGATED_CLAUSE_COS
+        for sc in x.scopes
+    )
 
 
 @dataclass
@@ -71,13 +88,16 @@ def _same_counted_words(a: frozenset[str], b: frozenset[str]) -> bool:
 
 
 def _quantity_conflict(c: Candidate, vocab: Vocabulary) -> tuple[bool, bool, set[str]]:
-    """(mismatch, match, counted stems) over numbers that count the same thing."""
-    mismatch = match = unclear = False
+    """(mismatch, match, counted stems) over numbers that count the same thing.
+
+    A number that meets its like on the other side is matched, whatever else is there: "five soldiers
+    were killed and twelve wounded" does not contradict "twelve soldiers were wounded"."""
     anchors: set[str] = set()
     counted_a = c.a.counted or ("",) * len(c.a.quantities)
     counted_b = c.b.counted or ("",) * len(c.b.quantities)
-    for qa, ca in zip(c.a.quantities, counted_a):
-        for qb, cb in zip(c.b.quantities, counted_b):
+    verdicts: list[tuple[int, int, str]] = []  # (index in a, index in b, "match" | "mismatch" | "unclear")
+    for i, (qa, ca) in enumerate(zip(c.a.quantities, counted_a)):
+        for k, (qb, cb) in enumerate(zip(c.b.quantities, counted_b)):
             if c.same_language:
                 shared = set(qa[2] & qb[2]) if _same_counted_words(qa[2], qb[2]) else set()
             elif same_counted(ca, cb, vocab.counted_vectors) and c.cosine >= CROSS_LINGUAL_COS:
@@ -93,13 +113,24 @@ def _quantity_conflict(c: Candidate, vocab: Vocabulary) -> tuple[bool, bool, set
             anchors |= shared
             # Between the same number and a clear gap lies rounding or an update: neither.
             if _ranges_overlap(qa, qb):
-                match = True
+                verdicts.append((i, k, "match"))
             elif not _ranges_overlap(qa, qb, MIN_QUANTITY_GAP):
-                mismatch = True
+                verdicts.append((i, k, "mismatch"))
             else:
-                unclear = True
+                verdicts.append((i, k, "unclear"))
+    matched_a = {i for i, _, v in verdicts if v == "match"}
+    matched_b = {k for _, k, v in verdicts if v == "match"}
+    # A bare number equal to one on the other side is likely the same count ("twelve were wounded").
+    matched_a |= {
+        i for i, qa in enumerate(c.a.quantities) if any(not qb[2] and _ranges_overlap(qa, qb) for qb in c.b.quantities)
+    }
+    matched_b |= {
+        k for k, qb in enumerate(c.b.quantities) if any(not qa[2] and _ranges_overlap(qa, qb) for qa in c.a.quantities)
+    }
+    mismatch = any(v == "mismatch" and i not in matched_a and k not in matched_b for i, k, v in verdicts)
+    unclear = any(v == "unclear" for _, _, v in verdicts)
     # Close but different numbers for one thing (1,529 and 1,553 dollars) are no agreement either.
-    return mismatch, match and not unclear, anchors
+    return mismatch, bool(matched_a) and not unclear, anchors
 
 
 def _same_time(a: Statement, b: Statement) -> bool:
@@ -125,7 +156,10 @@ def _scoped_conflicts(x: Statement, y: Statement, vocab: Vocabulary, kinds: tupl
     found = []
     y_content = set(y.content)
     # What y holds under its own negation, or only reports or hedges, y does not assert.
-    y_not_asserted = expand(y.negated_stems() | y.scoped("discuss") | y.scoped("hedge"), y.language)
+    # A privative word ("suspension of tests") holds what it governs as not happening either.
+    y_not_asserted = expand(
+        y.negated_stems() | y.scoped("discuss") | y.scoped("hedge") | y.scoped(PRIVATIVE), y.language
+    )
     for scope in x.scopes:
         if scope.kind not in kinds:
             continue
@@ -161,6 +195,10 @@ def _speaker_reason(c: Candidate) -> list[str]:
     return []
 
 
+def _event_judgement(event: EventConflict, c: Candidate, reasons: list[str]) -> Judgement:
+    return Judgement("contradict", event.confidence, reasons, set(event.anchors), c)
+
+
 def judge(c: Candidate, vocab: Vocabulary) -> Judgement | None:
     """The relation the rules can stand behind, or None."""
     a, b = c.a, c.b
@@ -177,8 +215,16 @@ def judge(c: Candidate, vocab: Vocabulary) -> Judgement | None:
         # the same actor or place, or the same speaker.
         if q_mismatch and (c.shared_entities or c.same_speaker) and not (a.hedged or b.hedged) and _same_time(a, b):
             return Judgement("contradict", 0.6, ["quantity-mismatch", "cross-lingual", *speaker], q_anchors, c)
+        for event in (day_conflict(c, vocab, bool(q_anchors) and not q_match), attribution_conflict(c, vocab)):
+            if event is not None:
+                return _event_judgement(event, c, [event.reason, "cross-lingual", *speaker])
         a_neg, b_neg = a.negates, b.negates
-        if a_neg != b_neg and c.cosine >= CROSS_AGREE_COS:
+        # A negation somewhere in one of two related sentences is no conflict: it must bear on the point.
+        if (
+            a_neg != b_neg
+            and c.cosine >= CROSS_AGREE_COS
+            and (_negation_on_the_point(a, b) or _negation_on_the_point(b, a))
+        ):
             return Judgement(
                 "contradict", 0.55, ["negation-mismatch", "cross-lingual", *speaker], set(c.shared_entities), c
             )
@@ -228,15 +274,13 @@ def judge(c: Candidate, vocab: Vocabulary) -> Judgement | None:
         confidence = round(min(0.95, 0.6 + 0.1 * min(_support(c, None, q_anchors), 3)), 2)
         if best is None or confidence >= best[0]:
             best = (confidence, Judgement("contradict", confidence, ["quantity-mismatch", *speaker], set(q_anchors), c))
-    if best is None and not conflicts and worded:
-        negated = expand(a.negated_stems() | b.negated_stems(), a.language)
-        for x, y in antonym_pairs(a.language):
-            if x in a.content and y in b.content and x not in negated and y not in negated:
-                support = _support(c, None, {x, y})
-                if support >= 2 and c.cosine >= ANTONYM_COS:
-                    confidence = round(min(0.9, 0.5 + 0.1 * min(support, 3)), 2)
-                    best = (confidence, Judgement("contradict", confidence, ["antonym", *speaker], {x, y}, c))
-                    break
+    if best is None and not q_mismatch:
+        events = [day_conflict(c, vocab, bool(q_anchors) and not q_match), attribution_conflict(c, vocab)]
+        if not conflicts and worded and _same_time(a, b):
+            events.append(state_conflict(c, vocab, q_match))
+        event = max((e for e in events if e is not None), key=lambda e: e.confidence, default=None)
+        if event is not None:
+            best = (event.confidence, _event_judgement(event, c, [event.reason, *speaker]))
     if best is not None:
         return best[1]
 

@@ -171,7 +171,9 @@ def explain(relation: Relation, said: Mapping[str, Said], stances: Mapping[str, 
 
 
 def is_uncertain(relation: Relation) -> bool:
-    return relation.confidence < UNCERTAIN_BELOW
+    # An omission's confidence is its salience (compare/omission.py: how much a reader should see it), not how sure
+    # the call is: a minor single-source detail is not an uncertain one.
+    return relation.type != "omission" and relation.confidence < UNCERTAIN_BELOW
 
 
 def certainty(relation: Relation) -> str:
