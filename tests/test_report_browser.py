@@ -211,3 +211,22 @@ def test_report_key_is_readable_on_a_phone(browser, report_file):
         key.screenshot(path=str(ARTIFACTS / "report-key-phone.png"))
     finally:
         context.close()
+
+
+def test_seeds_report_matrix_scrolls_in_its_box_on_a_phone(browser, tmp_path_factory):
+    # The seeds' real report (the comparison matrix with its source columns): the page must not scroll sideways
+    # on a phone; a matrix wider than the screen scrolls inside its own box.
+    from conftest import SEEDS, run_cli
+
+    workdir = tmp_path_factory.mktemp("seeds-phone")
+    run_cli("analyze", str(SEEDS), "--report", "report.html", cwd=workdir, check_ok=True)
+    context, page, _ = _open(
+        browser, workdir / "report.html", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    try:
+        assert page.locator(".cmp-scroll .cmp-matrix").count() >= 1
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        box = page.locator(".cmp-scroll").first.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 391
+    finally:
+        context.close()

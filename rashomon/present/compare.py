@@ -411,7 +411,10 @@ def matrix_panel(
             )
         )
     html = Markup(
-        '<table class="cmp-matrix"><thead><tr><th scope="col">Proposition</th>{}</tr></thead><tbody>{}</tbody></table>'
+        # The matrix scrolls inside its own box: with several sources it is wider than a phone, and the page
+        # itself must not scroll sideways.
+        '<div class="cmp-scroll" role="region" aria-label="Comparison matrix" tabindex="0">'
+        '<table class="cmp-matrix"><thead><tr><th scope="col">Proposition</th>{}</tr></thead><tbody>{}</tbody></table></div>'
         '<p class="cmp-legend">✓ asserts · ✗ denies · ~ hedges or reports without taking a side · silent: not said. '
         "In quotation marks and italics (“✗” reports the Coalition denying): a position the source reports someone "
         "else holding, not its own. Each cell shows the strongest position; the others follow it (also: …). "
