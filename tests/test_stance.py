@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -183,10 +184,23 @@ def test_training_end_to_end_on_a_tiny_fixture(tmp_path):
     assert data["training"]["split"]["pairs"]["test"] > 0
     trained = StanceModel.load(out)
     buffer = io.StringIO()
-    fnc, f1 = run_stance_bench(bodies_csv, stances_csv, out=buffer, model=trained)
+    fnc, f1 = run_stance_bench(bodies_csv, stances_csv, out=buffer, model=trained, split="test")
+    test_pairs, all_pairs = data["training"]["split"]["pairs"]["test"], len(read_fnc(bodies_csv, stances_csv)[1])
+    assert 0 < test_pairs < all_pairs
+    assert (
+        f"scored {test_pairs} of {all_pairs} pairs (held-out test share: --split test)"
+        in buffer.getvalue().splitlines()
+    )
     last = buffer.getvalue().strip().splitlines()[-1]
     assert last == f"fnc={fnc:.4f} macro_f1={f1:.4f}"
     assert "confusion" in buffer.getvalue()
     # The fixture is easy: related vs unrelated and the cue words separate it.
     assert fnc > 0.8 and f1 > 0.6
     assert data["training"]["test"]["fnc_relative"] == pytest.approx(fnc, abs=1e-4)
+    # By default the bench scores every pair it is given, training's too, through the real CLI.
+    result = run_cli(
+        "bench", "stance", str(bodies_csv), str(stances_csv), "--model", str(out), cwd=tmp_path, check_ok=True
+    )
+    lines = result.stdout.decode().strip().splitlines()
+    assert f"scored {all_pairs} pairs (all of the given files)" in lines
+    assert re.fullmatch(r"fnc=\d\.\d{4} macro_f1=\d\.\d{4}", lines[-1]), lines[-1]
