@@ -607,7 +607,7 @@ def bench_stance(
     ),
     split: str = BenchSplitOption,
 ) -> None:
-    """Stance (agree / disagree / discuss / unrelated) on every given FNC-1 pair (or the held-out bodies with --split
+    """Stance (agree / disagree / discuss / unrelated) on every given FNC-1 pair (or the held-out pairs with --split
     test): per class, macro-F1, FNC score."""
     from rashomon.bench.stance import run_stance_bench
     from rashomon.compare.stance import StanceModel

@@ -12,7 +12,18 @@ import pytest
 from conftest import run_cli
 from rashomon.bench.stance import run_stance_bench
 from rashomon.compare.stance import STANCES, StanceModel, StancePair, pair_reasons
-from rashomon.datasets.fnc1 import fnc_score, macro_f1, read_fnc, rows_in, split_of
+from rashomon.datasets.fnc1 import (
+    PARTS,
+    StanceRow,
+    fnc_score,
+    headline_in_test,
+    headline_key,
+    macro_f1,
+    pair_split,
+    read_fnc,
+    rows_in,
+    split_of,
+)
 from rashomon.embed import get_encoder
 
 FNC = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "fnc1"
@@ -114,13 +125,33 @@ def test_split_is_by_body_and_disjoint():
     parts = {name: {i for i in ids if split_of(i) == name} for name in ("train", "validation", "test")}
     assert set().union(*parts.values()) == set(ids)
     assert not (parts["train"] & parts["test"]) and not (parts["validation"] & parts["test"])
-    assert 0.17 < len(parts["test"]) / len(ids) < 0.23
+    assert 0.27 < len(parts["test"]) / len(ids) < 0.33
     assert split_of("17") == split_of("17") and split_of("17", seed=1) in ("train", "validation", "test")
+
+
+def test_held_out_pairs_share_neither_body_nor_headline_with_training():
+    # Every body with every headline: a split by body alone would put each headline on both sides.
+    headlines = [f"Headline number {n} about a storm" for n in range(60)]
+    rows = [StanceRow(h, str(b), "unrelated") for b in range(60) for h in headlines]
+    parts = {name: rows_in(rows, name) for name in PARTS}
+    assert sum(map(len, parts.values())) == len(rows) and all(parts.values())
+    seen = parts["train"] + parts["validation"]
+    test_bodies, test_headlines = {r.body_id for r in parts["test"]}, {r.headline for r in parts["test"]}
+    assert not test_bodies & {r.body_id for r in seen}
+    assert not test_headlines & {r.headline for r in seen}
+    # The dropped pairs are exactly those with one foot on each side.
+    for r in parts["dropped"]:
+        assert (split_of(r.body_id) == "test") != headline_in_test(r.headline)
+    # Spaces and case do not make a headline new.
+    assert pair_split(StanceRow("  HEADLINE number 3   about a storm", "7", "agree")) == pair_split(
+        StanceRow(headlines[3], "7", "agree")
+    )
     if FNC.is_dir():
-        bodies, rows = read_fnc(FNC / "train_bodies.csv", FNC / "train_stances.csv")
-        test_bodies = {r.body_id for r in rows_in(rows, "test")}
-        seen = {r.body_id for part in ("train", "validation") for r in rows_in(rows, part)}
-        assert test_bodies and not (test_bodies & seen)
+        bodies, fnc_rows = read_fnc(FNC / "train_bodies.csv", FNC / "train_stances.csv")
+        test = rows_in(fnc_rows, "test")
+        seen = [r for part in ("train", "validation") for r in rows_in(fnc_rows, part)]
+        assert test and not {r.body_id for r in test} & {r.body_id for r in seen}
+        assert not {headline_key(r.headline) for r in test} & {headline_key(r.headline) for r in seen}
 
 
 TOPICS = [
