@@ -573,6 +573,15 @@ def bench_entities(
         raise typer.Exit(2) from None
 
 
+# --split of the benches that score labelled files: every item by default, the held-out share on request.
+BenchSplitOption = typer.Option(
+    "all",
+    "--split",
+    help="all: every item of the given files (default); "
+    "test: only the held-out test share of a training file, as `rashomon train` split it.",
+)
+
+
 def _bench_encoder(cache: Optional[Path], inputs: str):
     """The encoder for a bench, kept in ``cache`` between runs when given; unreadable data is one error line."""
     from rashomon.embed.cache import bench_encoder
@@ -596,13 +605,17 @@ def bench_stance(
     cache: Optional[Path] = typer.Option(
         None, "--cache", help="Keep encodings in this .npz between runs (same vectors, much faster reruns)."
     ),
+    split: str = BenchSplitOption,
 ) -> None:
-    """Stance (agree / disagree / discuss / unrelated) on the held-out FNC-1 bodies: per class, macro-F1, FNC score."""
+    """Stance (agree / disagree / discuss / unrelated) on every given FNC-1 pair (or the held-out pairs with --split
+    test): per class, macro-F1, FNC score."""
     from rashomon.bench.stance import run_stance_bench
     from rashomon.compare.stance import StanceModel
 
     with _bench_encoder(cache, f"{bodies} / {stances}") as encoder:
-        run_stance_bench(bodies, stances, model=StanceModel.load(model) if model else None, encoder=encoder)
+        run_stance_bench(
+            bodies, stances, model=StanceModel.load(model) if model else None, encoder=encoder, split=split
+        )
 
 
 @bench_app.command("persuasion")
@@ -626,8 +639,10 @@ def bench_persuasion(
         file_okay=False,
         help="The release's train-labels-subtask-3-spans folder: also score where the spans shown to readers sit.",
     ),
+    split: str = BenchSplitOption,
 ) -> None:
-    """Persuasion techniques per paragraph on the held-out SemEval-2023 Task 3 articles: per technique, micro/macro-F1."""
+    """Persuasion techniques per paragraph on every given SemEval-2023 Task 3 article (or the held-out ones with
+    --split test): per technique, micro/macro-F1."""
     from rashomon.bench.persuasion import run_persuasion_bench
     from rashomon.persuasion.model import PersuasionModel
 
@@ -639,6 +654,7 @@ def bench_persuasion(
             model=PersuasionModel.load(model) if model else None,
             encoder=encoder,
             spans_dir=spans,
+            split=split,
         )
 
 
@@ -652,14 +668,20 @@ def bench_propaganda(
         None, "--model", exists=True, dir_okay=False, help="A span technique model JSON (default: the shipped one)."
     ),
     cache: Optional[Path] = typer.Option(None, "--cache", help="Keep encodings in this .npz between runs."),
+    split: str = BenchSplitOption,
 ) -> None:
-    """Technique classification of given spans (SemEval-2020 Task 11) on held-out PTC articles: micro-F1."""
+    """Technique classification of given spans (SemEval-2020 Task 11) on every given PTC article (or the held-out ones
+    with --split test): micro-F1."""
     from rashomon.bench.propaganda import run_propaganda_bench
     from rashomon.persuasion.propaganda import PropagandaModel
 
     with _bench_encoder(cache, f"{articles_dir} / {labels_dir}") as encoder:
         run_propaganda_bench(
-            articles_dir, labels_dir, model=PropagandaModel.load(model) if model else None, encoder=encoder
+            articles_dir,
+            labels_dir,
+            model=PropagandaModel.load(model) if model else None,
+            encoder=encoder,
+            split=split,
         )
 
 

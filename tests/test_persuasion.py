@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 
 from conftest import run_cli, seed_article, seeds_export
+from rashomon.datasets.ptc import split_of as ptc_split_of
+from rashomon.datasets.semeval2023 import split_of
 from rashomon.persuasion.cues import find_cues
 from rashomon.persuasion.model import FRAMES, GENRES, TECHNIQUES, PersuasionModel, featurize
 
@@ -181,6 +183,8 @@ def test_training_runs_end_to_end_and_the_bench_prints_its_last_line(tmp_path):
     )
     *_, span_line, last = result.stdout.decode().strip().splitlines()
     assert re.fullmatch(r"micro_f1=\d\.\d{4} macro_f1=\d\.\d{4}", last), last
+    # By default the bench scores every article it is given, and says so.
+    assert "scored 40 articles (all of the given files)" in result.stdout.decode().splitlines()
     # The loaded paragraphs are learnable: the tiny model finds them.
     assert float(last.split()[0].split("=")[1]) > 0.5
     assert re.match(
@@ -189,6 +193,28 @@ def test_training_runs_end_to_end_and_the_bench_prints_its_last_line(tmp_path):
     # One gold span per test article, in its first paragraph, which the model flags.
     met, gold = re.search(r"gold spans met: (\d+\.\d)% of (\d+)$", span_line).groups()
     assert int(gold) > 0 and float(met) > 0
+    assert int(gold) == 40
+    # --split test keeps only the held-out share training set aside, and says how many of how many.
+    held_out = run_cli(
+        "bench",
+        "persuasion",
+        str(en / "train-articles"),
+        str(en / "train-labels-subtask-3.txt"),
+        "--lang",
+        "en",
+        "--model",
+        str(out),
+        "--spans",
+        str(spans),
+        "--split",
+        "test",
+        cwd=tmp_path,
+        check_ok=True,
+    ).stdout.decode()
+    test_articles = sum(1 for n in range(40) if split_of("en", f"en{n:03d}") == "test")
+    assert 0 < test_articles < 40
+    assert f"scored {test_articles} of 40 articles (held-out test share: --split test)" in held_out.splitlines()
+    assert held_out.splitlines()[-2].endswith(f" of {test_articles}")  # one gold span per scored article
 
 
 def test_span_scores_count_where_the_shown_spans_sit():
@@ -238,7 +264,7 @@ def test_the_bench_refuses_data_it_cannot_score_in_one_line_and_exits_2(tmp_path
     )
     assert wrong.returncode == 2
     (line,) = wrong.stderr.decode().strip().splitlines()
-    assert line.startswith("error: ") and "no test articles found for --lang en" in line
+    assert line.startswith("error: ") and "no labelled articles found for --lang en" in line
     # A spans folder without span files: said before any encoding, not scored as 0%.
     empty = tmp_path / "no-spans"
     empty.mkdir()
@@ -255,7 +281,20 @@ def test_the_bench_refuses_data_it_cannot_score_in_one_line_and_exits_2(tmp_path
     )
     assert missing.returncode == 2 and missing.stdout.decode() == ""
     (line,) = missing.stderr.decode().strip().splitlines()
-    assert "no span file article<ID>-labels-subtask-3.txt for any test article under" in line and str(empty) in line
+    assert "no span file article<ID>-labels-subtask-3.txt for any of the labelled articles under" in line
+    assert str(empty) in line
+    unknown = run_cli(
+        "bench",
+        "persuasion",
+        str(en / "train-articles"),
+        str(en / "train-labels-subtask-3.txt"),
+        "--lang",
+        "en",
+        "--split",
+        "dev",
+        cwd=tmp_path,
+    )
+    assert unknown.returncode == 2 and "--split must be one of all, test, not 'dev'" in unknown.stderr.decode()
 
 
 def test_language_study_prints_every_variant_on_the_held_out_split(tmp_path):
@@ -305,13 +344,22 @@ def test_propaganda_bench_prints_micro_f1(tmp_path):
     result = run_cli("bench", "propaganda", str(articles), str(labels), cwd=tmp_path, check_ok=True)
     last = result.stdout.decode().strip().splitlines()[-1]
     assert re.fullmatch(r"micro_f1=\d\.\d{4}", last), last
+    assert "scored 90 spans (all of the given files)" in result.stdout.decode().splitlines()
+    held_out = run_cli(
+        "bench", "propaganda", str(articles), str(labels), "--split", "test", cwd=tmp_path, check_ok=True
+    )
+    test_spans = 3 * sum(1 for n in range(30) if ptc_split_of(str(n)) == "test")
+    assert 0 < test_spans < 90
+    assert (
+        f"scored {test_spans} of 90 spans (held-out test share: --split test)" in held_out.stdout.decode().splitlines()
+    )
     # A labels folder with no spans in it: one line, exit 2.
     for old in labels.iterdir():
         old.unlink()
     refused = run_cli("bench", "propaganda", str(articles), str(labels), cwd=tmp_path)
     assert refused.returncode == 2
     (line,) = refused.stderr.decode().strip().splitlines()
-    assert line.startswith("error: ") and f"no test spans found under {labels}" in line
+    assert line.startswith("error: ") and f"no spans found under {labels}" in line
 
 
 # ---------------------------------------------------------------- the seeds, through the real CLI

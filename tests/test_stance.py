@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,18 @@ import pytest
 from conftest import run_cli
 from rashomon.bench.stance import run_stance_bench
 from rashomon.compare.stance import STANCES, StanceModel, StancePair, pair_reasons
-from rashomon.datasets.fnc1 import fnc_score, macro_f1, read_fnc, rows_in, split_of
+from rashomon.datasets.fnc1 import (
+    PARTS,
+    StanceRow,
+    fnc_score,
+    headline_in_test,
+    headline_key,
+    macro_f1,
+    pair_split,
+    read_fnc,
+    rows_in,
+    split_of,
+)
 from rashomon.embed import get_encoder
 
 FNC = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "fnc1"
@@ -27,7 +39,8 @@ def test_shipped_model_is_small_and_records_its_split(model):
     path = Path(__file__).resolve().parent.parent / "rashomon" / "compare" / "data" / "stance.json"
     assert path.stat().st_size < 5_000_000
     split = model.info["split"]
-    assert split["by"] == "body id" and isinstance(split["seed"], int)
+    assert split["by"].startswith("body id and headline") and isinstance(split["seed"], int)
+    assert split["pairs"]["dropped"] > 0 and split["pairs"]["test"] > 3000
     assert model.info["test"]["fnc_relative"] > 0.75
 
 
@@ -113,13 +126,33 @@ def test_split_is_by_body_and_disjoint():
     parts = {name: {i for i in ids if split_of(i) == name} for name in ("train", "validation", "test")}
     assert set().union(*parts.values()) == set(ids)
     assert not (parts["train"] & parts["test"]) and not (parts["validation"] & parts["test"])
-    assert 0.17 < len(parts["test"]) / len(ids) < 0.23
+    assert 0.27 < len(parts["test"]) / len(ids) < 0.33
     assert split_of("17") == split_of("17") and split_of("17", seed=1) in ("train", "validation", "test")
+
+
+def test_held_out_pairs_share_neither_body_nor_headline_with_training():
+    # Every body with every headline: a split by body alone would put each headline on both sides.
+    headlines = [f"Headline number {n} about a storm" for n in range(60)]
+    rows = [StanceRow(h, str(b), "unrelated") for b in range(60) for h in headlines]
+    parts = {name: rows_in(rows, name) for name in PARTS}
+    assert sum(map(len, parts.values())) == len(rows) and all(parts.values())
+    seen = parts["train"] + parts["validation"]
+    test_bodies, test_headlines = {r.body_id for r in parts["test"]}, {r.headline for r in parts["test"]}
+    assert not test_bodies & {r.body_id for r in seen}
+    assert not test_headlines & {r.headline for r in seen}
+    # The dropped pairs are exactly those with one foot on each side.
+    for r in parts["dropped"]:
+        assert (split_of(r.body_id) == "test") != headline_in_test(r.headline)
+    # Spaces and case do not make a headline new.
+    assert pair_split(StanceRow("  HEADLINE number 3   about a storm", "7", "agree")) == pair_split(
+        StanceRow(headlines[3], "7", "agree")
+    )
     if FNC.is_dir():
-        bodies, rows = read_fnc(FNC / "train_bodies.csv", FNC / "train_stances.csv")
-        test_bodies = {r.body_id for r in rows_in(rows, "test")}
-        seen = {r.body_id for part in ("train", "validation") for r in rows_in(rows, part)}
-        assert test_bodies and not (test_bodies & seen)
+        bodies, fnc_rows = read_fnc(FNC / "train_bodies.csv", FNC / "train_stances.csv")
+        test = rows_in(fnc_rows, "test")
+        seen = [r for part in ("train", "validation") for r in rows_in(fnc_rows, part)]
+        assert test and not {r.body_id for r in test} & {r.body_id for r in seen}
+        assert not {headline_key(r.headline) for r in test} & {headline_key(r.headline) for r in seen}
 
 
 TOPICS = [
@@ -183,10 +216,23 @@ def test_training_end_to_end_on_a_tiny_fixture(tmp_path):
     assert data["training"]["split"]["pairs"]["test"] > 0
     trained = StanceModel.load(out)
     buffer = io.StringIO()
-    fnc, f1 = run_stance_bench(bodies_csv, stances_csv, out=buffer, model=trained)
+    fnc, f1 = run_stance_bench(bodies_csv, stances_csv, out=buffer, model=trained, split="test")
+    test_pairs, all_pairs = data["training"]["split"]["pairs"]["test"], len(read_fnc(bodies_csv, stances_csv)[1])
+    assert 0 < test_pairs < all_pairs
+    assert (
+        f"scored {test_pairs} of {all_pairs} pairs (held-out test share: --split test)"
+        in buffer.getvalue().splitlines()
+    )
     last = buffer.getvalue().strip().splitlines()[-1]
     assert last == f"fnc={fnc:.4f} macro_f1={f1:.4f}"
     assert "confusion" in buffer.getvalue()
     # The fixture is easy: related vs unrelated and the cue words separate it.
     assert fnc > 0.8 and f1 > 0.6
     assert data["training"]["test"]["fnc_relative"] == pytest.approx(fnc, abs=1e-4)
+    # By default the bench scores every pair it is given, training's too, through the real CLI.
+    result = run_cli(
+        "bench", "stance", str(bodies_csv), str(stances_csv), "--model", str(out), cwd=tmp_path, check_ok=True
+    )
+    lines = result.stdout.decode().strip().splitlines()
+    assert f"scored {all_pairs} pairs (all of the given files)" in lines
+    assert re.fullmatch(r"fnc=\d\.\d{4} macro_f1=\d\.\d{4}", lines[-1]), lines[-1]

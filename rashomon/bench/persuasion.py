@@ -1,7 +1,9 @@
 """Persuasion-technique benchmark on SemEval-2023 Task 3 subtask 3 (paragraphs): ``rashomon bench persuasion``.
 
-Scores only the test articles of the given language (``rashomon.datasets.semeval2023.split_of``), which training
-never fitted on nor chose with, with the task's scores (micro-F1 over (paragraph, technique) decisions, macro-F1).
+Scores every labelled article of the given files (an official dev or test release is scored whole); with
+``split="test"`` (``--split test``) only the held-out test articles of a training file
+(``rashomon.datasets.semeval2023.split_of``), which training never fitted on nor chose with. A line
+``scored N [of M] articles (...)`` says which. Scores are the task's (micro-F1 over (paragraph, technique) decisions, macro-F1).
 With ``--spans`` (the release's ``train-labels-subtask-3-spans`` folder) it also scores the spans a reader is
 shown (``span_scores``). The last line is ``micro_f1=<f> macro_f1=<f>``.
 """
@@ -26,6 +28,7 @@ from rashomon.datasets.semeval2023 import (
     read_subtask3,
     spans_meet,
 )
+from rashomon.datasets.splits import check_bench_split, scope_line
 
 
 def span_scores(
@@ -99,17 +102,21 @@ def run_persuasion_bench(
     encoder=None,
     out: TextIO = sys.stdout,
     spans_dir: str | Path | None = None,
+    split: str = "all",
 ) -> dict:
     from rashomon.persuasion.analyse import spans_of
     from rashomon.persuasion.model import TECHNIQUES, PersuasionModel, featurize
 
     model = model or PersuasionModel.load()
-    articles = in_part(read_subtask3(articles_dir, labels, language), "test")
+    held_out = check_bench_split(split)
+    given = read_subtask3(articles_dir, labels, language)
+    articles = in_part(given, "test") if held_out else given
+    which = "test articles" if held_out else "labelled articles"
     if not articles:
-        raise ValueError(f"no test articles found for --lang {language} under {articles_dir}")
+        raise ValueError(f"no {which} found for --lang {language} under {articles_dir}")
     gold_spans = [read_gold_spans(spans_dir, a.id) for a in articles] if spans_dir is not None else []
     if spans_dir is not None and not any(gold_spans):
-        raise ValueError(f"no span file article<ID>-labels-subtask-3.txt for any test article under {spans_dir}")
+        raise ValueError(f"no span file article<ID>-labels-subtask-3.txt for any of the {which} under {spans_dir}")
     started = time.time()
     features = featurize([(a.text, a.language) for a in articles], encoder)
     numbers = [[p.index for p in f.paragraphs] for f in features]
@@ -120,8 +127,9 @@ def run_persuasion_bench(
     gold = gold_matrix(articles, numbers, classes)[keep]
     predicted = decided[keep]
     scores = multilabel_scores(gold, predicted, classes)
+    print(scope_line(len(articles), len(given), "articles", held_out), file=out)
     print(
-        f"test articles ({iso_language(language)}): {len(articles)}, labelled paragraphs: {int(keep.sum())}, "
+        f"articles ({iso_language(language)}): {len(articles)}, labelled paragraphs: {int(keep.sum())}, "
         f"{time.time() - started:.1f}s",
         file=out,
     )

@@ -1,7 +1,8 @@
-"""Stance benchmark on FNC-1: the held-out bodies, scored with the shipped model: ``rashomon bench stance``.
+"""Stance benchmark on FNC-1, scored with the shipped model: ``rashomon bench stance``.
 
-Scores only test pairs (``rashomon.datasets.fnc1.split_of``: split by body), which training never saw nor chose
-on. The last line is ``fnc=<relative score> macro_f1=<macro F1>``.
+Scores every pair of the given files (the official competition test is scored whole); with ``split="test"``
+(``--split test``) only the held-out test pairs of the training release (``rashomon.datasets.fnc1.pair_split``: a
+test body and a test headline), which training never saw nor chose on. A line ``scored N [of M] pairs (...)`` says which. The last line is ``fnc=<relative score> macro_f1=<macro F1>``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,18 @@ from typing import Sequence, TextIO
 import numpy as np
 
 from rashomon.compare.stance import STANCES, StanceModel, batched_features, labels
-from rashomon.datasets.fnc1 import SPLIT_SEED, confusion, fnc_score, macro_f1, pairs_for, per_class, read_fnc, rows_in
+from rashomon.datasets.fnc1 import (
+    SPLIT_SEED,
+    confusion,
+    fnc_score,
+    headline_key,
+    macro_f1,
+    pairs_for,
+    per_class,
+    read_fnc,
+    rows_in,
+)
+from rashomon.datasets.splits import check_bench_split, scope_line
 
 
 def report(gold: Sequence[str], predicted: Sequence[str], out: TextIO) -> tuple[float, float]:
@@ -41,14 +53,29 @@ def run_stance_bench(
     out: TextIO = sys.stdout,
     model: StanceModel | None = None,
     encoder=None,
+    split: str = "all",
 ) -> tuple[float, float]:
-    """Score the held-out test bodies; returns (FNC relative score, macro-F1)."""
+    """Score every given pair, or with ``split="test"`` the held-out test pairs (test body and headline); returns (FNC relative score,
+    macro-F1)."""
+    held_out = check_bench_split(split)
     model = model or StanceModel.load()
     seed = int(model.info.get("split", {}).get("seed", SPLIT_SEED))
     bodies, rows = read_fnc(bodies_csv, stances_csv)
-    test = rows_in(rows, "test", seed)
-    test_bodies = {r.body_id for r in test}
-    print(f"held-out test: {len(test)} pairs over {len(test_bodies)} bodies (split by body, seed {seed})", file=out)
+    test = rows_in(rows, "test", seed) if held_out else rows
+    if not test:
+        raise ValueError(f"no {'held-out test ' if held_out else ''}pairs found in {stances_csv}")
+    print(scope_line(len(test), len(rows), "pairs", held_out), file=out)
+    split_rule = (
+        f"test bodies and test headlines, seed {seed}; {len(rows_in(rows, 'dropped', seed))} pairs with only one "
+        "of the two in test dropped"
+        if held_out
+        else "every given pair"
+    )
+    print(
+        f"{len(test)} pairs over {len({r.body_id for r in test})} bodies and "
+        f"{len({headline_key(r.headline) for r in test})} headlines ({split_rule})",
+        file=out,
+    )
     started = time.perf_counter()
     raw, blocks = batched_features(pairs_for(test, bodies), encoder)
     predicted = labels(model.proba_from_features(raw, blocks))
