@@ -36,7 +36,9 @@ from .relations import Judgement
 #    across languages; its artifact's digest is part of the version.
 # 10: negation only where it bears on the shared point; conflicting days, states and quote attributions;
 #    omissions of claims and quotes ranked by salience (Relation.confidence), never on numbers that count nothing.
-CODE_VERSION = "10"
+# 11: a counted thing one pair of numbers matches on is a list (its other figures are other items); opposite state
+#    words need both statements free of negation.
+CODE_VERSION = "11"
 # language.txt: the stemming traits (rashomon.lang.defaults) and whether "n't" is a token; speech_cues.txt: a day
 # beside a speech verb is when something was said (events); dates.txt: weekday names (align).
 DATA_FILES = (

@@ -119,7 +119,9 @@ def day_conflict(c: Candidate, vocab: Vocabulary, numbers_differ: bool) -> Event
 def state_conflict(c: Candidate, vocab: Vocabulary, same_number: bool) -> EventConflict | None:
     """Opposite state words, each on its side only, beside what both statements share."""
     a, b = c.a, c.b
-    if not c.same_language or a.hedged or b.hedged or c.cosine < STATE_COS:
+    # A negation anywhere in either statement leaves which state it holds unclear ("has not tested ... under a
+    # self-imposed moratorium" against "refusing to lift sanctions"): precision first, as for days.
+    if not c.same_language or a.hedged or b.hedged or a.negates or b.negates or c.cosine < STATE_COS:
         return None
     language = a.language
     negated = expand(a.negated_stems() | b.negated_stems(), language)

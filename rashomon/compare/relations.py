@@ -95,7 +95,8 @@ def _quantity_conflict(c: Candidate, vocab: Vocabulary) -> tuple[bool, bool, set
     anchors: set[str] = set()
     counted_a = c.a.counted or ("",) * len(c.a.quantities)
     counted_b = c.b.counted or ("",) * len(c.b.quantities)
-    verdicts: list[tuple[int, int, str]] = []  # (index in a, index in b, "match" | "mismatch" | "unclear")
+    # (index in a, index in b, "match" | "mismatch" | "unclear", what the two count)
+    verdicts: list[tuple[int, int, str, frozenset[str]]] = []
     for i, (qa, ca) in enumerate(zip(c.a.quantities, counted_a)):
         for k, (qb, cb) in enumerate(zip(c.b.quantities, counted_b)):
             if c.same_language:
@@ -113,13 +114,17 @@ def _quantity_conflict(c: Candidate, vocab: Vocabulary) -> tuple[bool, bool, set
             anchors |= shared
             # Between the same number and a clear gap lies rounding or an update: neither.
             if _ranges_overlap(qa, qb):
-                verdicts.append((i, k, "match"))
+                verdicts.append((i, k, "match", frozenset(shared)))
             elif not _ranges_overlap(qa, qb, MIN_QUANTITY_GAP):
-                verdicts.append((i, k, "mismatch"))
+                verdicts.append((i, k, "mismatch", frozenset(shared)))
             else:
-                verdicts.append((i, k, "unclear"))
-    matched_a = {i for i, _, v in verdicts if v == "match"}
-    matched_b = {k for _, k, v in verdicts if v == "match"}
+                verdicts.append((i, k, "unclear", frozenset(shared)))
+    matched_a = {i for i, _, v, _ in verdicts if v == "match"}
+    matched_b = {k for _, k, v, _ in verdicts if v == "match"}
+    # A counted thing one pair of numbers already matches on is a list of like figures (rates per country: "Romania
+    # 15.3 %, Luxembourg 13.5 %, ..."), cut or garbled differently on each side: its other figures are other items of
+    # the list, not conflicting counts. "Five killed, twelve wounded" against "seven killed" still conflicts.
+    listed = {x for _, _, v, shared in verdicts if v == "match" for x in shared}
     # A bare number equal to one on the other side is likely the same count ("twelve were wounded").
     matched_a |= {
         i for i, qa in enumerate(c.a.quantities) if any(not qb[2] and _ranges_overlap(qa, qb) for qb in c.b.quantities)
@@ -127,8 +132,11 @@ def _quantity_conflict(c: Candidate, vocab: Vocabulary) -> tuple[bool, bool, set
     matched_b |= {
         k for k, qb in enumerate(c.b.quantities) if any(not qa[2] and _ranges_overlap(qa, qb) for qa in c.a.quantities)
     }
-    mismatch = any(v == "mismatch" and i not in matched_a and k not in matched_b for i, k, v in verdicts)
-    unclear = any(v == "unclear" for _, _, v in verdicts)
+    mismatch = any(
+        v == "mismatch" and i not in matched_a and k not in matched_b and not shared & listed
+        for i, k, v, shared in verdicts
+    )
+    unclear = any(v == "unclear" for _, _, v, _ in verdicts)
     # Close but different numbers for one thing (1,529 and 1,553 dollars) are no agreement either.
     return mismatch, bool(matched_a) and not unclear, anchors
 
