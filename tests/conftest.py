@@ -72,3 +72,17 @@ def seeds_export(seeds_output: dict) -> dict:
     doc["by_file"] = {a["paths"][0].split("/")[-1]: a for a in doc["articles"]}
     doc["by_id"] = {a["id"]: a for a in doc["articles"]}
     return doc
+
+
+def analysed_store(db: Path, inputs: list[str]):
+    """A real store at ``db`` with ``inputs`` ingested, analysed, resolved and grouped into stories (no comparison):
+    the per-article layers most store tests read."""
+    from rashomon import pipeline
+    from rashomon.store import Store
+
+    store = Store(db)
+    pipeline.ingest(store, inputs)
+    pipeline.analyze_pending(store)
+    pipeline.update_entities(store)
+    pipeline.update_stories(store)
+    return store

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from rashomon import pipeline
+from conftest import analysed_store
 from rashomon.analyze import analysed_languages, comparison_note
 from rashomon.present.export import export_document
 from rashomon.store import Store
@@ -107,11 +107,7 @@ def store(tmp_path_factory):
         for code, (text, *_) in TEXTS.items()
     ]
     corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [*records, UNANALYSED]), encoding="utf-8")
-    store = Store(path / "languages.db")
-    pipeline.ingest(store, [str(corpus)])
-    pipeline.analyze_pending(store)
-    pipeline.update_entities(store)
-    pipeline.update_stories(store)
+    store = analysed_store(path / "languages.db", [str(corpus)])
     yield store
     store.close()
 

@@ -167,7 +167,7 @@ def test_training_runs_end_to_end_and_the_bench_prints_its_last_line(tmp_path):
         (spans / f"article{article_id}-labels-subtask-3.txt").write_text(
             f"{article_id}\tLoaded_Language\t0\t{first_word}\n", encoding="utf-8"
         )
-    result = run_cli(
+    bench = (
         "bench",
         "persuasion",
         str(en / "train-articles"),
@@ -178,9 +178,8 @@ def test_training_runs_end_to_end_and_the_bench_prints_its_last_line(tmp_path):
         str(out),
         "--spans",
         str(spans),
-        cwd=tmp_path,
-        check_ok=True,
     )
+    result = run_cli(*bench, cwd=tmp_path, check_ok=True)
     *_, span_line, last = result.stdout.decode().strip().splitlines()
     assert re.fullmatch(r"micro_f1=\d\.\d{4} macro_f1=\d\.\d{4}", last), last
     # By default the bench scores every article it is given, and says so.
@@ -195,22 +194,7 @@ def test_training_runs_end_to_end_and_the_bench_prints_its_last_line(tmp_path):
     assert int(gold) > 0 and float(met) > 0
     assert int(gold) == 40
     # --split test keeps only the held-out share training set aside, and says how many of how many.
-    held_out = run_cli(
-        "bench",
-        "persuasion",
-        str(en / "train-articles"),
-        str(en / "train-labels-subtask-3.txt"),
-        "--lang",
-        "en",
-        "--model",
-        str(out),
-        "--spans",
-        str(spans),
-        "--split",
-        "test",
-        cwd=tmp_path,
-        check_ok=True,
-    ).stdout.decode()
+    held_out = run_cli(*bench, "--split", "test", cwd=tmp_path, check_ok=True).stdout.decode()
     test_articles = sum(1 for n in range(40) if split_of("en", f"en{n:03d}") == "test")
     assert 0 < test_articles < 40
     assert f"scored {test_articles} of 40 articles (held-out test share: --split test)" in held_out.splitlines()

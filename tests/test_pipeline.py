@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from conftest import analysed_store
 from rashomon import pipeline
 from rashomon.store import Store
 
@@ -36,11 +37,7 @@ ARTICLES = [
 def store(tmp_path):
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in ARTICLES), encoding="utf-8")
-    store = Store(tmp_path / "test.db")
-    pipeline.ingest(store, [str(corpus)])
-    pipeline.analyze_pending(store)
-    pipeline.update_entities(store)
-    pipeline.update_stories(store)
+    store = analysed_store(tmp_path / "test.db", [str(corpus)])
     yield store
     store.close()
 
