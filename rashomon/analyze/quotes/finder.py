@@ -115,6 +115,24 @@ class QuoteFinder(SpeakerPhrases):
         if q.speaker_cluster >= 0 and q.speaker_end is not None:
             self._named_quotes.append(q)
 
+    def _continuing(
+        self, speaker_of: Quote, start: int, end: int, direct: bool, medium: str | None, cue: str | None
+    ) -> Quote:
+        """A quote at ``start:end`` that continues ``speaker_of``'s words: their speaker, span and role."""
+        return Quote(
+            start=start,
+            end=end,
+            text=self.text[start:end],
+            direct=direct,
+            speaker=speaker_of.speaker,
+            speaker_start=speaker_of.speaker_start,
+            speaker_end=speaker_of.speaker_end,
+            speaker_cluster=speaker_of.speaker_cluster,
+            role=speaker_of.role,
+            medium=medium,
+            cue=cue,
+        )
+
     def latest_quote_between(self, start: int, pos: int) -> Quote | None:
         """The quote found last that starts in ``[start, pos)`` or ends in ``[start, pos]``.
 
@@ -463,19 +481,7 @@ class QuoteFinder(SpeakerPhrases):
                 and self.text.find("\n\n", last.end, d[0]) < 0
                 and not between_quote
             ):
-                q = Quote(
-                    start=d[0],
-                    end=d[1],
-                    text=self.text[d[0] : d[1]],
-                    direct=True,
-                    speaker=last.speaker,
-                    speaker_start=last.speaker_start,
-                    speaker_end=last.speaker_end,
-                    speaker_cluster=last.speaker_cluster,
-                    role=last.role,
-                    medium=last.medium,
-                    cue=last.cue,
-                )
+                q = self._continuing(last, d[0], d[1], True, last.medium, last.cue)
                 self._add(q)
                 self.attributed[d] = q
                 last_added = q
@@ -554,19 +560,7 @@ class QuoteFinder(SpeakerPhrases):
         if end <= start or len(words_of(self.text[start:end])) < 1:
             return None
         if sp is None and inherit is not None:
-            return Quote(
-                start=start,
-                end=end,
-                text=self.text[start:end],
-                direct=direct,
-                speaker=inherit.speaker,
-                speaker_start=inherit.speaker_start,
-                speaker_end=inherit.speaker_end,
-                speaker_cluster=inherit.speaker_cluster,
-                role=inherit.role,
-                medium=medium or None,
-                cue=cue,
-            )
+            return self._continuing(inherit, start, end, direct, medium or None, cue)
         if sp is None:
             return None
         cluster = self.cluster_of(sp)
