@@ -53,13 +53,6 @@ CASES = {
         ("en", "Kim Jong Un met the officials in Pyongyang on Monday but did not comment on the talks."),
         ("de", "Kim Jong Un traf am Montag die Beamten in Pjöngjang zu Gesprächen."),
     ],
-    "hedge-cross": [
-        ("en", "Police arrested 87 people after the protests in Madrid on Saturday."),
-        (
-            "es",
-            "La policía habría detenido a 87 personas tras las protestas en Madrid el sábado, según medios locales.",
-        ),
-    ],
     "days": [
         ("en", "The rebel fighters left the besieged city of Raqqa on Sunday in a long convoy of buses."),
         ("en", "Rebel fighters left the besieged city of Raqqa on Tuesday in a convoy of buses, residents said."),
@@ -193,16 +186,6 @@ def test_a_negated_verb_both_sides_share_still_contradicts(compared):
 
 def test_across_languages_a_negation_of_another_detail_is_no_contradiction(compared):
     assert contradictions(compared, "negation-elsewhere-cross") == []
-
-
-def test_across_languages_a_negation_of_another_detail_leaves_the_point_agreed(compared):
-    (r,) = compared["negation-elsewhere-cross"][0].relations
-    assert r.type == "agree" and "negation-elsewhere" in r.reasons
-
-
-def test_across_languages_one_side_hedging_the_same_point_discusses_it(compared):
-    (r,) = [r for r in compared["hedge-cross"][0].relations if r.type != "omission"]
-    assert r.type == "discuss" and r.reasons[:2] == ["hedge", "cross-lingual"]
 
 
 @pytest.mark.parametrize("name", ["days", "days-fr", "days-cross"])

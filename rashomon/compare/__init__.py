@@ -38,9 +38,7 @@ from .relations import Judgement
 #    omissions of claims and quotes ranked by salience (Relation.confidence), never on numbers that count nothing.
 # 11: a counted thing one pair of numbers matches on is a list (its other figures are other items); opposite state
 #    words need both statements free of negation.
-# 12: across languages, two aligned statements agree though one negates another detail, and discuss when one
-#    hedges (they were left unrelated).
-CODE_VERSION = "12"
+CODE_VERSION = "11"
 # language.txt: the stemming traits (rashomon.lang.defaults) and whether "n't" is a token; speech_cues.txt: a day
 # beside a speech verb is when something was said (events); dates.txt: weekday names (align).
 DATA_FILES = (

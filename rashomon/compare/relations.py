@@ -228,21 +228,22 @@ def judge(c: Candidate, vocab: Vocabulary) -> Judgement | None:
                 return _event_judgement(event, c, [event.reason, "cross-lingual", *speaker])
         a_neg, b_neg = a.negates, b.negates
         # A negation somewhere in one of two related sentences is no conflict: it must bear on the point.
-        on_point = a_neg != b_neg and (_negation_on_the_point(a, b) or _negation_on_the_point(b, a))
-        if on_point and c.cosine >= CROSS_AGREE_COS:
+        if (
+            a_neg != b_neg
+            and c.cosine >= CROSS_AGREE_COS
+            and (_negation_on_the_point(a, b) or _negation_on_the_point(b, a))
+        ):
             return Judgement(
                 "contradict", 0.55, ["negation-mismatch", "cross-lingual", *speaker], set(c.shared_entities), c
             )
-        if not close or on_point:
-            return None
-        confidence = round(min(0.9, c.probability if c.probability is not None else c.cosine), 2)
-        if a.hedged != b.hedged:
-            # One states the point, the other reports it without taking a side: the same point, discussed.
-            return Judgement("discuss", confidence, ["hedge", "cross-lingual", *speaker], set(c.shared_entities), c)
-        if not (a.hedged or b.hedged):
-            # Two statements of one point agree though one negates another detail (it does not bear on the point).
-            reasons = ["shared-point", "cross-lingual", *speaker] + (["negation-elsewhere"] if a_neg != b_neg else [])
-            return Judgement("agree", confidence, reasons, set(c.shared_entities), c)
+        if a_neg == b_neg and not (a.hedged or b.hedged) and close:
+            return Judgement(
+                "agree",
+                round(min(0.9, c.probability if c.probability is not None else c.cosine), 2),
+                ["shared-point", "cross-lingual", *speaker],
+                set(c.shared_entities),
+                c,
+            )
         return None
 
     kinds: tuple[str, ...] = NEGATING
