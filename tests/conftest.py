@@ -86,3 +86,15 @@ def analysed_store(db: Path, inputs: list[str]):
     pipeline.update_entities(store)
     pipeline.update_stories(store)
     return store
+
+
+def positions_by_outlet(doc: dict, proposition: dict) -> dict[str, list[tuple[str, str, bool]]]:
+    """Per outlet of an export ``doc``, the (stance, voice name, own words?) of each of its statements on a
+    proposition."""
+    outlets = {a["id"]: a["source"] for a in doc["articles"]}
+    out: dict[str, list[tuple[str, str, bool]]] = {}
+    for aid, stance, voice, name in zip(
+        proposition["article_ids"], proposition["stances"], proposition["voices"], proposition["voice_names"]
+    ):
+        out.setdefault(outlets[aid], []).append((stance, name, voice is None))
+    return out

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from conftest import run_cli
+from conftest import positions_by_outlet, run_cli
 from rashomon.compare.voice import name_key, rank, spoken_for
 from rashomon.model import Proposition
 from rashomon.present.compare import cells
@@ -56,20 +56,10 @@ def doc(tmp_path_factory):
     return exported
 
 
-def held(doc, proposition):
-    outlets = {a["id"]: a["source"] for a in doc["articles"]}
-    out: dict[str, list[tuple[str, str, bool]]] = {}
-    for aid, stance, voice, name in zip(
-        proposition["article_ids"], proposition["stances"], proposition["voices"], proposition["voice_names"]
-    ):
-        out.setdefault(outlets[aid], []).append((stance, name, voice is None))
-    return out
-
-
 def test_a_reported_denial_is_the_speakers_not_the_outlets(doc):
     courier = next(a["id"] for a in doc["articles"] if a["source"] == "Daily Courier")
     (row,) = [p for p in doc["propositions"] if f"h-{courier}" in p["claim_ids"]]
-    positions = held(doc, row)
+    positions = positions_by_outlet(doc, row)
     assert sorted(positions["Daily Courier"]) == [
         ("asserts", "Daily Courier", True),
         ("denies", "the Coalition", False),

@@ -18,7 +18,7 @@ import re
 
 import pytest
 
-from conftest import SEEDS, run_cli
+from conftest import SEEDS, positions_by_outlet, run_cli
 
 PRESS_TV, FRENCH, ASHARQ = "000_beb97b786951395b.txt", "001_2744c880e1a75e98.txt", "002_5c1f82888a9eaaa3.txt"
 
@@ -96,21 +96,10 @@ def test_coalition_denial_against_the_us_backed_deal_headline(run):
     assert f"h-{press_tv}" in found[0]["claim_ids"] and found[0]["reason"] == "denial"
 
 
-def positions(run, proposition):
-    """Per outlet, the (stance, voice name, own) of each of its statements on a proposition."""
-    outlets = {a["id"]: a["source"] for a in run["doc"]["articles"]}
-    out: dict[str, list[tuple[str, str, bool]]] = {}
-    for aid, stance, voice, name in zip(
-        proposition["article_ids"], proposition["stances"], proposition["voices"], proposition["voice_names"]
-    ):
-        out.setdefault(outlets[aid], []).append((stance, name, voice is None))
-    return out
-
-
 def test_the_coalitions_denial_is_the_coalitions_in_both_raqqa_articles(run):
     press_tv = run["by_file"][PRESS_TV]["id"]
     (row,) = [p for p in run["doc"]["propositions"] if f"h-{press_tv}" in p["claim_ids"]]
-    held = positions(run, row)
+    held = positions_by_outlet(run["doc"], row)
     # Press TV: its own headline asserts the US-backed deal; it reports the coalition's spokesman denying.
     assert sorted(held["presstv.ir"]) == [("asserts", "presstv.ir", True), ("denies", "the Coalition", False)]
     # Asharq: only the Coalition's denial, in a relative clause of its own sentence.
